@@ -1,0 +1,68 @@
+/*
+** config.h -- engine.ini, read with inih.
+**
+** Sections: [engine], [input], [output], and one [plugin.<name>] per plugin
+** (its key/value lines are handed to that plugin, which declares the keys it
+** accepts). Unknown sections and keys, duplicate keys, lines too long for
+** inih and malformed lines are errors naming the file and line. Relative paths
+** are resolved against the directory of the ini file, so a cron job may run
+** from anywhere.
+*/
+#ifndef CLEAVE_CONFIG_H
+#define CLEAVE_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cleave/plugin.h"
+#include "error.h"
+
+typedef struct config_section {
+  char *name;                    /* plugin name: "geo" for [plugin.geo] */
+  int line;                      /* line of the [plugin.geo] header */
+  cleave_config_entry *entries;  /* key/value/line, strings owned here */
+  size_t n;
+} config_section;
+
+typedef struct config {
+  char *path; /* the ini file as given; NULL when no file was read */
+  /* [engine] */
+  char *rules;          /* rules = FILE            (default none) */
+  char *plugins;        /* plugins = DIR           (default none: no plugins) */
+  int threads;          /* threads = N, 0 = one per core (default 0) */
+  int32_t as_of;        /* as_of = YYYY-MM-DD | today (default today, UTC) */
+  long lua_instructions;/* lua_instructions = N    (default 50000000) */
+  long lua_memory_mb;   /* lua_memory_mb = N       (default 256) */
+  int log_level;        /* log_level = error|warning|info|debug (default info) */
+  /* [input] */
+  char *input;          /* path = FILE | -         (default none) */
+  char *id_column;      /* id_column = NAME        (default customer_id) */
+  char delimiter;       /* delimiter = , | ; | tab | | (default ,) */
+  char *rejects;        /* rejects = FILE          (default <output>.rejects.csv) */
+  long max_rejects;     /* max_rejects = N, -1 = no limit (default -1) */
+  /* [output] */
+  char *output;         /* path = FILE | -         (default -) */
+  char *summary;        /* summary = FILE          (default none) */
+  char *lock;           /* lock = FILE             (default <output>.lock) */
+  /* [plugin.<name>] sections, in file order */
+  config_section *plugins_cfg;
+  size_t nplugins_cfg;
+} config;
+
+/* Fill c with defaults (as_of = today in UTC). */
+void config_init(config *c);
+
+/* Read path into c (over the defaults). On error returns a CL_EXIT_CONFIG
+** code with err->msg like "engine.ini:12: unknown key 'thread' in [engine]
+** (did you mean 'threads'?)". */
+int config_load(config *c, const char *path, cl_error *err);
+
+/* The [plugin.<name>] section, or NULL. */
+const config_section *config_plugin(const config *c, const char *name);
+
+void config_free(config *c);
+
+/* Parse "YYYY-MM-DD" (exactly) into days since 1970-01-01; 0 on success. */
+int config_parse_date(const char *s, int32_t *days);
+
+#endif

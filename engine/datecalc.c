@@ -1,0 +1,52 @@
+/*
+** datecalc.c -- civil dates <-> day numbers (Howard Hinnant's algorithms).
+*/
+#include <stdio.h>
+#include <time.h>
+
+#include "datecalc.h"
+
+int32_t date_from_civil(int y, int m, int d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = (unsigned)(y - era * 400);
+  const unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return (int32_t)(era * 146097 + (int)doe - 719468);
+}
+
+void date_to_civil(int32_t days, int *y, int *m, int *d) {
+  const int z = days + 719468;
+  const int era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = (unsigned)(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = (int)yoe + era * 400 + (*m <= 2);
+}
+
+static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int date_parse_iso(const char *s, size_t len, int32_t *days) {
+  static const unsigned char mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (len != 10 || s[4] != '-' || s[7] != '-') return -1;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return -1;
+  int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+  int m = (s[5] - '0') * 10 + (s[6] - '0');
+  int d = (s[8] - '0') * 10 + (s[9] - '0');
+  if (m < 1 || m > 12 || d < 1) return -1;
+  if (d > mdays[m - 1] + (m == 2 && is_leap(y))) return -1;
+  *days = date_from_civil(y, m, d);
+  return 0;
+}
+
+void date_format_iso(int32_t days, char *buf) {
+  int y, m, d;
+  date_to_civil(days, &y, &m, &d);
+  snprintf(buf, 11, "%04d-%02d-%02d", y % 10000, m, d);
+}
+
+int32_t date_today_utc(void) { return (int32_t)(time(NULL) / 86400); }

@@ -1,0 +1,22 @@
+#!/bin/sh
+# deps.sh -- install the Debian packages cleave needs, only those missing.
+# Used by `make run` and `make check`; safe to run again (does nothing then).
+set -eu
+PKGS="gcc make libc6-dev liblua5.4-dev libcsv-dev libinih-dev perl valgrind python3"
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+    missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "cleave: installing missing Debian packages:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+    echo "cleave: not root; install them with: apt-get install$missing" >&2
+    exit 1
+  fi
+else SUDO=""; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq </dev/null >&2
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing </dev/null >&2
