@@ -1,7 +1,6 @@
 /*
 ** datecalc.c -- civil dates <-> day numbers (Howard Hinnant's algorithms).
 */
-#include <stdio.h>
 #include <time.h>
 
 #include "datecalc.h"
@@ -46,7 +45,15 @@ int date_parse_iso(const char *s, size_t len, int32_t *days) {
 void date_format_iso(int32_t days, char *buf) {
   int y, m, d;
   date_to_civil(days, &y, &m, &d);
-  snprintf(buf, 11, "%04d-%02d-%02d", y % 10000, m, d);
+  unsigned uy = (unsigned)(y < 0 ? 0 : y % 10000);
+  const unsigned parts[8] = {uy / 1000, uy / 100 % 10, uy / 10 % 10, uy % 10,
+                             (unsigned)m / 10, (unsigned)m % 10, (unsigned)d / 10,
+                             (unsigned)d % 10};
+  for (int i = 0, o = 0; i < 8; i++) {
+    buf[o++] = (char)('0' + parts[i]);
+    if (i == 3 || i == 5) buf[o++] = '-';
+  }
+  buf[10] = '\0';
 }
 
 int32_t date_today_utc(void) { return (int32_t)(time(NULL) / 86400); }

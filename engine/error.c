@@ -24,7 +24,12 @@ void cl_error_prefix(cl_error *err, const char *fmt, ...) {
   vsnprintf(prefix, sizeof prefix, fmt, ap);
   va_end(ap);
   memcpy(old, err->msg, sizeof old);
-  snprintf(err->msg, sizeof err->msg, "%s%s", prefix, old);
+  size_t pl = strnlen(prefix, sizeof prefix), ol = strnlen(old, sizeof old);
+  if (pl > sizeof err->msg - 1) pl = sizeof err->msg - 1;
+  if (ol > sizeof err->msg - 1 - pl) ol = sizeof err->msg - 1 - pl;
+  memcpy(err->msg, prefix, pl);
+  memcpy(err->msg + pl, old, ol);
+  err->msg[pl + ol] = '\0';
 }
 
 static void *oom(size_t n) {

@@ -1,0 +1,41 @@
+/*
+** dsl.h -- the rule language: Lua functions that build the predicate graph.
+**
+** A rule file declares typed fields (number "age"), builds conditions with
+** methods (age:below(25), interests:has "tech"), combines them (all, any,
+** none, NOT, at_least, score, & | ~), and defines macro splits and micro
+** segments. Every call returns a node; nothing touches a customer record
+** while the file runs. docs/rules.md is the user's guide.
+*/
+#ifndef CLEAVE_DSL_H
+#define CLEAVE_DSL_H
+
+#include "cleave/plugin.h"
+#include "graph.h"
+#include "log.h"
+#include "plugin_loader.h"
+#include "sandbox.h"
+
+typedef struct dsl {
+  graph *g;
+  const plugin_set *plugins; /* may be NULL: no plugin namespaces */
+  const cleave_host *host;
+  logger *log;
+  const char *display;       /* the rule file as named in messages */
+  char *rules_dir;           /* lists are read relative to it */
+  char *scope;               /* "micro segment 'x'" while its table is built */
+  uint32_t scope_line;
+} dsl;
+
+/* Install the DSL's globals (and one table per plugin) into the environment
+** table at the top of sb's stack. d must outlive the sandbox run. */
+void dsl_install(dsl *d, sandbox *sb);
+
+/* Conditions built but used by no segment (a sign of Lua's `and`/`or` used
+** instead of all{}/any{}): calls warn(line) for each, returns the count. */
+size_t dsl_unused_conditions(const graph *g, void (*warn)(void *ud, uint32_t line),
+                             void *ud);
+
+void dsl_free(dsl *d);
+
+#endif

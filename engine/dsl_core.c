@@ -1,0 +1,280 @@
+/*
+** dsl_core.c -- the rule language's plumbing: node userdata, conversions
+** between Lua values and nodes, error messages with file:line, installation.
+*/
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datecalc.h"
+#include "dsl_internal.h"
+#include "error.h"
+#include "render.h"
+
+dsl *dsl_of(lua_State *L) { return sandbox_of(L)->user; }
+
+uint32_t dsl_line(lua_State *L) {
+  lua_Debug ar;
+  for (int level = 1; lua_getstack(L, level, &ar); level++) {
+    lua_getinfo(L, "l", &ar);
+    if (ar.currentline > 0) return (uint32_t)ar.currentline;
+  }
+  return 0;
+}
+
+int dsl_error(lua_State *L, const char *fmt, ...) {
+  dsl *d = dsl_of(L);
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  uint32_t line = dsl_line(L);
+  if (d->scope)
+    lua_pushfstring(L, "%s:%d: in %s: %s", d->display, (int)line, d->scope, msg);
+  else
+    lua_pushfstring(L, "%s:%d: %s", d->display, (int)line, msg);
+  return lua_error(L);
+}
+
+uint32_t dsl_push(lua_State *L, uint32_t id) {
+  uint32_t *u = lua_newuserdatauv(L, sizeof *u, 0);
+  *u = id;
+  luaL_setmetatable(L, NODE_MT);
+  return id;
+}
+
+int64_t dsl_node_at(lua_State *L, int idx) {
+  uint32_t *u = luaL_testudata(L, idx, NODE_MT);
+  return u ? (int64_t)*u : -1;
+}
+
+const char *dsl_node_name(const graph *g, uint32_t id, char *out, size_t len) {
+  buf b = {0};
+  render_node(g, id, &b);
+  snprintf(out, len, "%s", buf_cstr(&b));
+  buf_free(&b);
+  return out;
+}
+
+const char *dsl_describe(lua_State *L, int idx) {
+  static const char *const kinds[] = {"", "a condition", "a number", "a text",
+                                      "a date", "a tag list"};
+  int64_t id = dsl_node_at(L, idx);
+  if (id >= 0) {
+    const graph *g = dsl_of(L)->g;
+    int t = g->nodes[id].type;
+    char name[200];
+    dsl_node_name(g, (uint32_t)id, name, sizeof name);
+    if (t == VT_BOOL) return lua_pushfstring(L, "a condition (line %d)", (int)g->nodes[id].line);
+    if (t == VT_ENUM) return lua_pushfstring(L, "macro split '%s'", name);
+    return lua_pushfstring(L, "%s ('%s')", t <= VT_TAGS ? kinds[t] : "a value", name);
+  }
+  switch (lua_type(L, idx)) {
+  case LUA_TNUMBER: return lua_pushfstring(L, "the number %s", lua_tostring(L, idx));
+  case LUA_TSTRING: return lua_pushfstring(L, "the text \"%s\"", lua_tostring(L, idx));
+  case LUA_TBOOLEAN:
+    return lua_toboolean(L, idx)
+               ? "true (a Lua boolean)"
+               : "false (a Lua boolean: did you write == or `not`? use :is() or NOT())";
+  case LUA_TNIL: return "nothing (nil: a misspelt name, or a missing argument?)";
+  default: return lua_typename(L, lua_type(L, idx));
+  }
+}
+
+uint32_t dsl_node(lua_State *L, node_kind kind, int type, const uint32_t *kids,
+                  uint32_t n) {
+  dsl *d = dsl_of(L);
+  uint32_t id = graph_add(d->g, kind, type, dsl_line(L));
+  graph_set_kids(d->g, id, kids, n);
+  return id;
+}
+
+static uint32_t const_node(lua_State *L, const cleave_value *v) {
+  uint32_t id = dsl_node(L, N_CONST, v->type, NULL, 0);
+  dsl_of(L)->g->nodes[id].u.cval = *v;
+  return id;
+}
+
+uint32_t dsl_to_value(lua_State *L, int idx, int type, const char *what) {
+  dsl *d = dsl_of(L);
+  int64_t id = dsl_node_at(L, idx);
+  if (id >= 0) {
+    int t = d->g->nodes[id].type;
+    if (t != type)
+      dsl_error(L, "%s must be %s %s, not %s", what, type == VT_ENUM ? "a" : "a",
+                vt_name(type), dsl_describe(L, idx));
+    return (uint32_t)id;
+  }
+  cleave_value v;
+  memset(&v, 0, sizeof v);
+  v.type = type;
+  if (type == VT_NUMBER && lua_type(L, idx) == LUA_TNUMBER) {
+    v.u.number = lua_tonumber(L, idx);
+    return const_node(L, &v);
+  }
+  if (type == VT_TEXT && lua_type(L, idx) == LUA_TSTRING) {
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    uint32_t nid = const_node(L, &v);
+    node *n = &d->g->nodes[nid];
+    n->u.cval.u.str.ptr = cl_strndup(s, len);
+    n->u.cval.u.str.len = len;
+    return nid;
+  }
+  if (type == VT_DATE && lua_type(L, idx) == LUA_TSTRING) {
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    if (date_parse_iso(s, len, &v.u.date) != 0)
+      dsl_error(L, "%s: \"%s\" is not a date; write dates as \"YYYY-MM-DD\"", what, s);
+    return const_node(L, &v);
+  }
+  return dsl_error(L, "%s must be a %s, not %s", what, vt_name(type), dsl_describe(L, idx));
+}
+
+uint32_t dsl_combine(lua_State *L, int idx, node_kind kind, const char *what) {
+  idx = lua_absindex(L, idx);
+  lua_Integer n = luaL_len(L, idx);
+  if (n > 100000) dsl_error(L, "%s: too many conditions (%d)", what, (int)n);
+  uint32_t *kids = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *kids, 0);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_geti(L, idx, i);
+    char w[160];
+    snprintf(w, sizeof w, "%s, item %d,", what, (int)i);
+    kids[i - 1] = dsl_to_pred(L, -1, w);
+    lua_pop(L, 1);
+  }
+  /* keys other than the array part are a mistake here (e.g. a stray name=) */
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    lua_pop(L, 1);
+    if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 || lua_tointeger(L, -1) > n)
+      dsl_error(L, "%s: unexpected entry '%s' (write conditions as a list: {a, b})",
+                what, luaL_tolstring(L, -1, NULL));
+  }
+  uint32_t id;
+  if (n == 1) id = kids[0];
+  else if (n == 0 && kind == N_AND) id = dsl_node(L, N_TRUE, VT_BOOL, NULL, 0);
+  else if (n == 0) id = dsl_error(L, "%s: an empty any{} can never hold", what);
+  else id = dsl_node(L, kind, VT_BOOL, kids, (uint32_t)n);
+  lua_pop(L, 1);
+  return id;
+}
+
+uint32_t dsl_to_pred(lua_State *L, int idx, const char *what) {
+  int64_t id = dsl_node_at(L, idx);
+  if (id >= 0) {
+    if (dsl_of(L)->g->nodes[id].type != VT_BOOL)
+      dsl_error(L, "%s must be a condition, but is %s (compare it: e.g. :is(), "
+                "  :at_least(), :has())", what, dsl_describe(L, idx));
+    return (uint32_t)id;
+  }
+  if (lua_type(L, idx) == LUA_TTABLE) return dsl_combine(L, idx, N_AND, what);
+  return dsl_error(L, "%s must be a condition, not %s", what, dsl_describe(L, idx));
+}
+
+uint32_t dsl_strings(lua_State *L, int idx, strset *set, const char *what) {
+  idx = lua_absindex(L, idx);
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    strset_add(set, s, len);
+    return 1;
+  }
+  if (lua_type(L, idx) != LUA_TTABLE)
+    dsl_error(L, "%s must be a list like {\"a\", \"b\"}, not %s", what, dsl_describe(L, idx));
+  lua_Integer n = luaL_len(L, idx);
+  if (n == 0) dsl_error(L, "%s: the list is empty", what);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_geti(L, idx, i);
+    int t = lua_type(L, -1);
+    if (t != LUA_TSTRING && t != LUA_TNUMBER)
+      dsl_error(L, "%s: item %d is %s, not a text", what, (int)i, dsl_describe(L, -1));
+    size_t len;
+    const char *s = lua_tolstring(L, -1, &len);
+    strset_add(set, s, len);
+    lua_pop(L, 1);
+  }
+  return (uint32_t)n;
+}
+
+/* --- metatable: mistakes Lua would otherwise turn into silent booleans ---- */
+
+static int mt_eq(lua_State *L) {
+  return dsl_error(L, "== cannot compare conditions or fields; use :is(value) "
+                      "(and NOT(...) for ~=)");
+}
+
+static int mt_lt(lua_State *L) {
+  return dsl_error(L, "< and <= cannot compare fields in rule files; use "
+                      ":below(x), :at_most(x), :above(x) or :at_least(x)");
+}
+
+static int mt_newindex(lua_State *L) {
+  return dsl_error(L, "fields and conditions cannot be changed (tried to set '%s')",
+                   luaL_tolstring(L, 2, NULL));
+}
+
+static int mt_concat(lua_State *L) {
+  return dsl_error(L, "cannot join %s with .. ", dsl_describe(L, dsl_node_at(L, 1) >= 0 ? 1 : 2));
+}
+
+static int mt_tostring(lua_State *L) {
+  lua_pushstring(L, dsl_describe(L, 1));
+  return 1;
+}
+
+static int mt_index(lua_State *L) {
+  /* upvalue 1: the methods table */
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
+  return dsl_error(L, "%s has no method '%s'", dsl_describe(L, 1), luaL_tolstring(L, 2, NULL));
+}
+
+void dsl_install(dsl *d, sandbox *sb) {
+  lua_State *L = sb->L;
+  sb->user = d;
+  luaL_newmetatable(L, NODE_MT);
+  lua_newtable(L); /* methods, filled by dsl_open_values */
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, "methods");
+  lua_pushcclosure(L, mt_index, 1);
+  lua_setfield(L, -2, "__index");
+  static const luaL_Reg mt[] = {{"__eq", mt_eq},         {"__lt", mt_lt},
+                                {"__le", mt_lt},         {"__newindex", mt_newindex},
+                                {"__concat", mt_concat}, {"__tostring", mt_tostring},
+                                {NULL, NULL}};
+  luaL_setfuncs(L, mt, 0);
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
+  dsl_open_values(L);
+  dsl_open_logic(L);
+  dsl_open_segments(L);
+  dsl_open_extras(L);
+}
+
+size_t dsl_unused_conditions(const graph *g, void (*warn)(void *ud, uint32_t line),
+                             void *ud) {
+  uint8_t *used = cl_calloc(g->nnodes, 1);
+  for (uint32_t i = 0; i < g->nnodes; i++)
+    for (uint32_t k = 0; k < g->nodes[i].nkids; k++) used[g->nodes[i].kids[k]] = 1;
+  for (uint32_t m = 0; m < g->nmacros; m++)
+    for (uint32_t c = 0; c < g->macros[m].ncases; c++) used[g->macros[m].cases[c].pred] = 1;
+  for (uint32_t m = 0; m < g->nmicros; m++) used[g->micros[m].pred] = 1;
+  size_t n = 0;
+  for (uint32_t i = 0; i < g->nnodes; i++)
+    if (!used[i] && g->nodes[i].type == VT_BOOL && g->nodes[i].kind != N_TRUE) {
+      warn(ud, g->nodes[i].line);
+      n++;
+    }
+  free(used);
+  return n;
+}
+
+void dsl_free(dsl *d) {
+  free(d->rules_dir);
+  free(d->scope);
+  d->rules_dir = d->scope = NULL;
+}

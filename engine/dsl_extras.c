@@ -1,0 +1,220 @@
+/*
+** dsl_extras.c -- plugin criteria as Lua functions (dates.days_since(...)),
+** lists read from files (list "lists/london.txt"), and holdout buckets
+** (bucket(id) is a stable number 0..9999 per customer).
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "dsl_internal.h"
+#include "error.h"
+
+/* --- plugin criteria -------------------------------------------------------- */
+
+static void const_arg(lua_State *L, int idx, const cleave_arg *a, cleave_value *v,
+                      const char *fname) {
+  memset(v, 0, sizeof *v);
+  v->type = a->type;
+  switch (a->type) {
+  case CLEAVE_NUMBER:
+    if (lua_type(L, idx) != LUA_TNUMBER)
+      dsl_error(L, "%s(): %s must be a number, not %s", fname, a->name, dsl_describe(L, idx));
+    v->u.number = lua_tonumber(L, idx);
+    return;
+  case CLEAVE_TEXT: {
+    size_t len;
+    if (lua_type(L, idx) != LUA_TSTRING)
+      dsl_error(L, "%s(): %s must be a text in quotes, not %s", fname, a->name, dsl_describe(L, idx));
+    const char *s = lua_tolstring(L, idx, &len);
+    v->u.str.ptr = cl_strndup(s, len);
+    v->u.str.len = len;
+    return;
+  }
+  case CLEAVE_TEXT_LIST: {
+    lua_Integer n = lua_type(L, idx) == LUA_TTABLE ? luaL_len(L, idx) : 0;
+    if (lua_type(L, idx) != LUA_TTABLE || n == 0)
+      dsl_error(L, "%s(): %s must be a list like {\"a\", \"b\"}", fname, a->name);
+    cleave_str *items = cl_calloc((size_t)n, sizeof *items);
+    v->u.list.items = items;
+    for (lua_Integer i = 1; i <= n; i++) {
+      lua_geti(L, idx, i);
+      size_t len;
+      const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+      if (s) {
+        items[v->u.list.n].ptr = cl_strndup(s, len);
+        items[v->u.list.n++].len = len;
+      }
+      lua_pop(L, 1);
+      if (!s) dsl_error(L, "%s(): %s: item %d is not a text", fname, a->name, (int)i);
+    }
+    return;
+  }
+  default:
+    dsl_error(L, "%s(): argument %s has a type constants cannot have", fname, a->name);
+  }
+}
+
+static int call_criterion(lua_State *L) {
+  dsl *d = dsl_of(L);
+  uint32_t pix = (uint32_t)lua_tointeger(L, lua_upvalueindex(1));
+  uint32_t cix = (uint32_t)lua_tointeger(L, lua_upvalueindex(2));
+  const loaded_plugin *lp = &d->plugins->v[pix];
+  const cleave_criterion *cr = &lp->desc->criteria[cix];
+  char fname[160];
+  snprintf(fname, sizeof fname, "%s.%s", lp->desc->name, cr->name);
+  int given = lua_gettop(L);
+  uint32_t required = 0;
+  for (uint32_t i = 0; i < cr->nargs; i++)
+    if (!(cr->args[i].kind & CLEAVE_ARG_OPTIONAL)) required = i + 1;
+  if (given < (int)required || given > (int)cr->nargs) {
+    buf b = {0};
+    for (uint32_t i = 0; i < cr->nargs; i++)
+      buf_printf(&b, "%s%s%s", i ? ", " : "", cr->args[i].name,
+                 cr->args[i].kind & CLEAVE_ARG_OPTIONAL ? "?" : "");
+    lua_pushstring(L, buf_cstr(&b));
+    buf_free(&b);
+    dsl_error(L, "%s() takes %s%u argument%s (%s), got %d", fname,
+              required == cr->nargs ? "" : "up to ", cr->nargs, cr->nargs == 1 ? "" : "s",
+              lua_tostring(L, -1), given);
+  }
+  /* the node first, so everything allocated below is owned by the graph */
+  uint32_t id = dsl_node(L, N_CALL, cr->result, NULL, 0);
+  node *n = &d->g->nodes[id];
+  n->u.call.crit = cr;
+  n->u.call.plugin = pix;
+  n->u.call.label = cl_strdup(fname);
+  n->u.call.consts = cl_calloc(cr->nargs ? cr->nargs : 1, sizeof(cleave_value));
+  n->u.call.argkid = cl_calloc(cr->nargs ? cr->nargs : 1, sizeof(int32_t));
+  for (uint32_t i = 0; i < cr->nargs; i++) {
+    n->u.call.consts[i].type = cr->args[i].type;
+    n->u.call.consts[i].missing = 1;
+    n->u.call.argkid[i] = -1;
+  }
+  uint32_t kids[16], nk = 0;
+  for (uint32_t i = 0; i < cr->nargs && i < 16; i++) {
+    const cleave_arg *a = &cr->args[i];
+    if ((int)i >= given || lua_isnil(L, (int)i + 1)) {
+      if (!(a->kind & CLEAVE_ARG_OPTIONAL)) dsl_error(L, "%s(): %s is missing", fname, a->name);
+      continue;
+    }
+    char what[200];
+    snprintf(what, sizeof what, "%s(): %s", fname, a->name);
+    if ((a->kind & 0xff) == CLEAVE_ARG_VALUE) {
+      uint32_t k = dsl_to_value(L, (int)i + 1, a->type, what);
+      n = &d->g->nodes[id];
+      n->u.call.argkid[i] = (int32_t)nk;
+      kids[nk++] = k;
+    } else {
+      /* written in place: the graph owns (and frees) it even on error */
+      const_arg(L, (int)i + 1, a, &d->g->nodes[id].u.call.consts[i], fname);
+    }
+  }
+  graph_set_kids(d->g, id, kids, nk);
+  n = &d->g->nodes[id];
+  if (cr->compile) {
+    cleave_err e;
+    e.msg[0] = '\0';
+    char where[300];
+    snprintf(where, sizeof where, "%s:%u", d->display, n->line);
+    cleave_compile_ctx ctx = {d->host, d->g->as_of, where};
+    if (cr->compile(lp->state, &ctx, n->u.call.consts, &n->u.call.inst, &e) != CLEAVE_OK)
+      dsl_error(L, "%s(): %s", fname, e.msg[0] ? e.msg : "refused by the plugin");
+  }
+  dsl_push(L, id);
+  return 1;
+}
+
+static void open_plugins(lua_State *L) {
+  dsl *d = dsl_of(L);
+  if (!d->plugins) return;
+  for (uint32_t p = 0; p < d->plugins->n; p++) {
+    const cleave_plugin *desc = d->plugins->v[p].desc;
+    if (lua_getfield(L, -1, desc->name) != LUA_TNIL) {
+      log_msg(d->log, LOG_WARNING, "%s: plugin name '%s' is a rule-language name; "
+              "its criteria are not available", d->plugins->v[p].path, desc->name);
+      lua_pop(L, 1);
+      continue;
+    }
+    lua_pop(L, 1);
+    lua_createtable(L, 0, (int)desc->ncriteria);
+    for (uint32_t c = 0; c < desc->ncriteria; c++) {
+      lua_pushinteger(L, p);
+      lua_pushinteger(L, c);
+      lua_pushcclosure(L, call_criterion, 2);
+      lua_setfield(L, -2, desc->criteria[c].name);
+    }
+    lua_setfield(L, -2, desc->name);
+  }
+}
+
+/* --- lists ------------------------------------------------------------------ */
+
+/* list "lists/x.txt": one item per line; blank lines and # comments skipped,
+** spaces around items trimmed. Paths are relative to the rule file and may
+** not leave its directory. */
+static int l_list(lua_State *L) {
+  dsl *d = dsl_of(L);
+  size_t len;
+  const char *rel = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &len) : NULL;
+  if (!rel || !len) return dsl_error(L, "list needs a file name, like list \"lists/zones.txt\"");
+  if (rel[0] == '/' || strstr(rel, "..") || memchr(rel, '\0', len))
+    return dsl_error(L, "list \"%s\": name a file inside the rule file's folder "
+                        "(no absolute paths, no ..)", rel);
+  size_t plen = strlen(d->rules_dir) + len + 2;
+  char *path = lua_newuserdatauv(L, plen, 0);
+  snprintf(path, plen, "%s/%s", d->rules_dir, rel);
+  FILE *f = fopen(path, "rb");
+  if (!f) return dsl_error(L, "list \"%s\": cannot read %s: %s", rel, path, strerror(errno));
+  lua_newtable(L);
+  int t = lua_gettop(L);
+  lua_Integer n = 0;
+  luaL_Buffer lb;
+  char chunk[4096];
+  int c = 0;
+  while (c != EOF) {
+    luaL_buffinit(L, &lb);
+    size_t ll = 0;
+    while ((c = fgetc(f)) != EOF && c != '\n') {
+      if (ll < sizeof chunk) chunk[ll++] = (char)c;
+    }
+    while (ll && (chunk[ll - 1] == '\r' || chunk[ll - 1] == ' ' || chunk[ll - 1] == '\t')) ll--;
+    size_t s = 0;
+    while (s < ll && (chunk[s] == ' ' || chunk[s] == '\t')) s++;
+    if (n == 0 && ll - s >= 3 && memcmp(chunk + s, "\xEF\xBB\xBF", 3) == 0) s += 3;
+    if (s < ll && chunk[s] != '#') {
+      luaL_addlstring(&lb, chunk + s, ll - s);
+      luaL_pushresult(&lb);
+      lua_rawseti(L, t, ++n);
+    } else {
+      luaL_pushresult(&lb);
+      lua_pop(L, 1);
+    }
+  }
+  fclose(f);
+  if (n == 0) dsl_error(L, "list \"%s\" is empty", rel);
+  return 1;
+}
+
+/* --- holdout buckets ---------------------------------------------------------- */
+
+static int l_bucket(lua_State *L) {
+  int64_t a = dsl_node_at(L, 1);
+  if (a < 0 || dsl_of(L)->g->nodes[a].type != VT_TEXT)
+    return dsl_error(L, "bucket() needs a text field, like bucket(text \"customer_id\"), "
+                        "not %s", dsl_describe(L, 1));
+  const char *salt = luaL_optstring(L, 2, "");
+  uint32_t kid = (uint32_t)a;
+  uint32_t id = dsl_node(L, N_BUCKET, VT_NUMBER, &kid, 1);
+  dsl_of(L)->g->nodes[id].u.range.salt = cl_strdup(salt);
+  dsl_push(L, id);
+  return 1;
+}
+
+void dsl_open_extras(lua_State *L) {
+  static const luaL_Reg globals[] = {{"list", l_list}, {"bucket", l_bucket}, {NULL, NULL}};
+  luaL_setfuncs(L, globals, 0);
+  open_plugins(L);
+}

@@ -1,0 +1,327 @@
+/*
+** eval.c -- the per-record evaluator: a switch over node kinds, with
+** short-circuit AND/OR in optimised order and per-record caches.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datecalc.h"
+#include "error.h"
+#include "eval.h"
+#include "values.h"
+
+void eval_ctx_init(eval_ctx *c, const graph *g, void **tstate) {
+  memset(c, 0, sizeof *c);
+  c->g = g;
+  c->slots = cl_calloc(g->nslots, sizeof *c->slots);
+  c->cache = cl_calloc(g->ncache, sizeof *c->cache);
+  c->macro_gen = cl_calloc(g->nmacros, sizeof *c->macro_gen);
+  c->macro_val = cl_calloc(g->nmacros, sizeof *c->macro_val);
+  c->tstate = tstate;
+}
+
+void eval_ctx_free(eval_ctx *c) {
+  free(c->slots);
+  free(c->cache);
+  free(c->macro_gen);
+  free(c->macro_val);
+  memset(c, 0, sizeof *c);
+}
+
+static void set_missing(cleave_value *v, int type) {
+  v->type = type;
+  v->missing = 1;
+}
+
+/* The typed value of slot s for the current record, parsed at most once. */
+static const cleave_value *slot_value(eval_ctx *c, uint32_t s) {
+  slot_cache *sc = &c->slots[s];
+  if (sc->gen == c->gen) return &sc->v;
+  const slot *sl = &c->g->slots[s];
+  const cleave_str raw = c->cols[sl->col];
+  cleave_value *v = &sc->v;
+  sc->gen = c->gen;
+  v->type = sl->type;
+  v->missing = raw.len == 0;
+  if (v->missing) return v;
+  switch (sl->type) {
+  case VT_NUMBER:
+    if (num_parse(raw.ptr, raw.len, &v->u.number) != 0) v->missing = 1, c->invalid++;
+    break;
+  case VT_DATE:
+    if (date_parse_iso(raw.ptr, raw.len, &v->u.date) != 0) v->missing = 1, c->invalid++;
+    break;
+  case VT_TAGS:
+    v->sep = sl->sep;
+    /* fallthrough */
+  default:
+    v->u.str = raw;
+    break;
+  }
+  return v;
+}
+
+static uint64_t slot_tag_bits(eval_ctx *c, uint32_t s) {
+  slot_cache *sc = &c->slots[s];
+  const cleave_value *v = slot_value(c, s);
+  if (sc->bits_gen != c->gen) {
+    sc->bits_gen = c->gen;
+    sc->bits = v->missing ? 0
+               : tags_bits(v->u.str.ptr, v->u.str.len, v->sep, &c->g->slots[s].tags);
+  }
+  return sc->bits;
+}
+
+static void eval_call(eval_ctx *c, const node *n, cleave_value *out) {
+  cleave_value args[16];
+  const cleave_criterion *cr = n->u.call.crit;
+  for (uint32_t i = 0; i < cr->nargs && i < 16; i++) {
+    if (n->u.call.argkid[i] >= 0)
+      eval_value(c, n->kids[n->u.call.argkid[i]], &args[i]);
+    else
+      set_missing(&args[i], cr->args[i].type);
+  }
+  memset(out, 0, sizeof *out);
+  out->type = cr->result;
+  cr->eval(n->u.call.inst, c->tstate[n->u.call.plugin], args, out);
+  out->type = cr->result;
+}
+
+static uint32_t bucket_of(const char *salt, const char *p, size_t len) {
+  uint64_t h = strset_hash(salt, strlen(salt));
+  for (size_t i = 0; i < len; i++) {
+    h ^= (unsigned char)p[i];
+    h *= 1099511628211ULL;
+  }
+  h ^= h >> 33; /* FNV's low bits are weak: mix before the modulus */
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return (uint32_t)(h % 10000);
+}
+
+static void eval_value_uncached(eval_ctx *c, const node *n, cleave_value *out) {
+  cleave_value a, b;
+  switch (n->kind) {
+  case N_FIELD:
+    *out = *slot_value(c, n->u.slot);
+    return;
+  case N_CONST:
+    *out = n->u.cval;
+    return;
+  case N_ARITH:
+    eval_value(c, n->kids[0], &a);
+    eval_value(c, n->kids[1], &b);
+    out->type = VT_NUMBER;
+    out->missing = a.missing || b.missing || (n->op == AR_DIV && b.u.number == 0);
+    if (out->missing) return;
+    switch (n->op) {
+    case AR_ADD: out->u.number = a.u.number + b.u.number; break;
+    case AR_SUB: out->u.number = a.u.number - b.u.number; break;
+    case AR_MUL: out->u.number = a.u.number * b.u.number; break;
+    default: out->u.number = a.u.number / b.u.number; break;
+    }
+    out->missing = !isfinite(out->u.number);
+    return;
+  case N_NEG:
+    eval_value(c, n->kids[0], out);
+    out->u.number = -out->u.number;
+    return;
+  case N_CALL:
+    eval_call(c, n, out);
+    return;
+  case N_MACRO:
+    out->type = VT_ENUM;
+    out->missing = 0;
+    out->u.boolean = (int32_t)eval_macro(c, n->u.macro);
+    return;
+  case N_SCORE: {
+    double sum = 0;
+    for (uint32_t i = 0; i < n->nkids; i++)
+      if (eval_pred(c, n->kids[i])) sum += n->u.count.weights[i];
+    out->type = VT_NUMBER;
+    out->missing = 0;
+    out->u.number = sum;
+    return;
+  }
+  case N_BUCKET:
+    eval_value(c, n->kids[0], &a);
+    out->type = VT_NUMBER;
+    out->missing = a.missing;
+    if (!a.missing) out->u.number = bucket_of(n->u.range.salt, a.u.str.ptr, a.u.str.len);
+    return;
+  default: /* not a value node: the DSL never builds this */
+    set_missing(out, n->type);
+    return;
+  }
+}
+
+void eval_value(eval_ctx *c, uint32_t id, cleave_value *out) {
+  const node *n = &c->g->nodes[id];
+  if (n->type == VT_BOOL) { /* conditions cache as conditions */
+    out->type = VT_BOOL;
+    out->missing = 0;
+    out->u.boolean = eval_pred(c, id);
+    return;
+  }
+  if (!n->shared) {
+    eval_value_uncached(c, n, out);
+    return;
+  }
+  node_cache *nc = &c->cache[n->cache_ix];
+  if (nc->gen != c->gen) {
+    eval_value_uncached(c, n, &nc->v);
+    nc->gen = c->gen;
+  }
+  *out = nc->v;
+}
+
+static int cmp_values(int op, const cleave_value *a, const cleave_value *b) {
+  int r; /* <0, 0, >0 */
+  switch (a->type) {
+  case VT_NUMBER:
+    r = (a->u.number > b->u.number) - (a->u.number < b->u.number);
+    break;
+  case VT_DATE:
+  case VT_ENUM:
+  case VT_BOOL:
+    r = (a->u.date > b->u.date) - (a->u.date < b->u.date);
+    break;
+  default: {
+    size_t la = a->u.str.len, lb = b->u.str.len;
+    r = memcmp(a->u.str.ptr, b->u.str.ptr, la < lb ? la : lb);
+    if (r == 0) r = (la > lb) - (la < lb);
+    break;
+  }
+  }
+  switch (op) {
+  case OP_LT: return r < 0;
+  case OP_LE: return r <= 0;
+  case OP_GT: return r > 0;
+  case OP_GE: return r >= 0;
+  case OP_EQ: return r == 0;
+  default: return r != 0;
+  }
+}
+
+static double as_number(const cleave_value *v) {
+  return v->type == VT_NUMBER ? v->u.number : (double)v->u.date;
+}
+
+static int in_set(const node *n, const cleave_value *v);
+
+/* a in set; op 1 = not in set. Either way a missing value gives false. */
+static int eval_in(eval_ctx *c, const node *n) {
+  cleave_value a;
+  eval_value(c, n->kids[0], &a);
+  if (a.missing) return 0;
+  return in_set(n, &a) != n->op;
+}
+
+static int in_set(const node *n, const cleave_value *v) {
+  const cleave_value a = *v;
+  switch (a.type) {
+  case VT_ENUM: return (int)((n->u.in.bits >> a.u.boolean) & 1);
+  case VT_NUMBER:
+  case VT_DATE: {
+    double x = as_number(&a);
+    for (size_t i = 0; i < n->u.in.nnums; i++)
+      if (n->u.in.nums[i] == x) return 1;
+    return 0;
+  }
+  default: return strset_find(&n->u.in.set, a.u.str.ptr, a.u.str.len) >= 0;
+  }
+}
+
+static int eval_has(eval_ctx *c, const node *n) {
+  const node *kid = &c->g->nodes[n->kids[0]];
+  const strset *want = &n->u.in.set;
+  if (kid->kind == N_FIELD && n->u.in.bits) { /* all wanted tags have bits */
+    uint64_t have = slot_tag_bits(c, kid->u.slot) & n->u.in.bits;
+    return n->op ? have == n->u.in.bits : have != 0;
+  }
+  cleave_value a;
+  eval_value(c, n->kids[0], &a);
+  if (a.missing) return 0;
+  for (uint32_t i = 0; i < want->n; i++) {
+    int has = tags_has(a.u.str.ptr, a.u.str.len, a.sep ? a.sep : ';', want->items[i], want->lens[i]);
+    if (n->op && !has) return 0;
+    if (!n->op && has) return 1;
+  }
+  return n->op ? 1 : 0;
+}
+
+static int eval_pred_uncached(eval_ctx *c, const node *n) {
+  cleave_value a, b;
+  switch (n->kind) {
+  case N_TRUE: return 1;
+  case N_AND:
+    for (uint32_t i = 0; i < n->nkids; i++)
+      if (!eval_pred(c, n->kids[n->order[i]])) return 0;
+    return 1;
+  case N_OR:
+    for (uint32_t i = 0; i < n->nkids; i++)
+      if (eval_pred(c, n->kids[n->order[i]])) return 1;
+    return 0;
+  case N_NOT: return !eval_pred(c, n->kids[0]);
+  case N_ATLEAST: {
+    uint32_t k = n->u.count.k, held = 0;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+      if (eval_pred(c, n->kids[n->order[i]]) && ++held >= k) return 1;
+      if (held + (n->nkids - i - 1) < k) return 0; /* cannot reach k */
+    }
+    return held >= k;
+  }
+  case N_CMP:
+    eval_value(c, n->kids[0], &a);
+    if (a.missing) return 0;
+    eval_value(c, n->kids[1], &b);
+    if (b.missing) return 0;
+    return cmp_values(n->op, &a, &b);
+  case N_BETWEEN: {
+    eval_value(c, n->kids[0], &a);
+    if (a.missing) return 0;
+    double x = as_number(&a);
+    return x >= n->u.range.lo && x <= n->u.range.hi;
+  }
+  case N_IN: return eval_in(c, n);
+  case N_PREFIX:
+    eval_value(c, n->kids[0], &a);
+    return !a.missing && strset_has_prefix_of(&n->u.in.set, a.u.str.ptr, a.u.str.len);
+  case N_HAS: return eval_has(c, n);
+  case N_MISSING:
+    eval_value(c, n->kids[0], &a);
+    return a.missing;
+  default: /* a value node used as a condition: a BOOL criterion */
+    eval_value_uncached(c, n, &a);
+    return !a.missing && a.u.boolean != 0;
+  }
+}
+
+int eval_pred(eval_ctx *c, uint32_t id) {
+  const node *n = &c->g->nodes[id];
+  if (!n->shared) return eval_pred_uncached(c, n);
+  node_cache *nc = &c->cache[n->cache_ix];
+  if (nc->gen != c->gen) {
+    nc->v.u.boolean = eval_pred_uncached(c, n);
+    nc->gen = c->gen;
+  }
+  return nc->v.u.boolean;
+}
+
+int eval_macro_case(eval_ctx *c, uint32_t m) {
+  const macro *mc = &c->g->macros[m];
+  for (uint32_t i = 0; i < mc->ncases; i++)
+    if (eval_pred(c, mc->cases[i].pred)) return (int)i;
+  return -1;
+}
+
+uint32_t eval_macro(eval_ctx *c, uint32_t m) {
+  if (c->macro_gen[m] != c->gen) {
+    const macro *mc = &c->g->macros[m];
+    int k = eval_macro_case(c, m);
+    c->macro_val[m] = k >= 0 ? mc->cases[k].value : mc->otherwise;
+    c->macro_gen[m] = c->gen;
+  }
+  return c->macro_val[m];
+}

@@ -1,0 +1,63 @@
+/*
+** eval.h -- evaluating the predicate graph on one record. No Lua is called.
+**
+** One eval_ctx per worker thread: it holds the per-record caches (typed field
+** values parsed lazily and once, shared sub-predicates, macro values) and the
+** plugins' per-thread states. The graph itself is shared read-only.
+*/
+#ifndef CLEAVE_EVAL_H
+#define CLEAVE_EVAL_H
+
+#include <stdint.h>
+
+#include "cleave/plugin.h"
+#include "graph.h"
+
+typedef struct slot_cache {
+  uint32_t gen;
+  uint32_t bits_gen;
+  cleave_value v;
+  uint64_t bits; /* tag bits (VT_TAGS) */
+} slot_cache;
+
+typedef struct node_cache {
+  uint32_t gen;
+  cleave_value v; /* predicates: v.u.boolean */
+} node_cache;
+
+typedef struct eval_ctx {
+  const graph *g;
+  const cleave_str *cols; /* the current record's columns, by input index */
+  uint32_t gen;           /* bumped per record; caches compare against it */
+  slot_cache *slots;
+  node_cache *cache;
+  uint32_t *macro_gen;
+  uint32_t *macro_val;
+  void **tstate;          /* per plugin (index = call.plugin): thread state */
+  uint64_t invalid;       /* values that were present but did not parse */
+} eval_ctx;
+
+/* tstate: array owned by the caller (one entry per loaded plugin). */
+void eval_ctx_init(eval_ctx *c, const graph *g, void **tstate);
+void eval_ctx_free(eval_ctx *c);
+
+/* Start a new record: cols[i] is column i (len 0 = missing). */
+static inline void eval_begin(eval_ctx *c, const cleave_str *cols) {
+  c->cols = cols;
+  if (++c->gen == 0) { /* wrapped: forget everything */
+    c->gen = 1;
+    for (uint32_t i = 0; i < c->g->nslots; i++) c->slots[i].gen = c->slots[i].bits_gen = 0;
+    for (uint32_t i = 0; i < c->g->ncache; i++) c->cache[i].gen = 0;
+    for (uint32_t i = 0; i < c->g->nmacros; i++) c->macro_gen[i] = 0;
+  }
+}
+
+/* The value of a value node / the truth of a predicate node. */
+void eval_value(eval_ctx *c, uint32_t id, cleave_value *out);
+int eval_pred(eval_ctx *c, uint32_t id);
+/* The winning value index of macro m. */
+uint32_t eval_macro(eval_ctx *c, uint32_t m);
+/* The index of the macro case that won, or -1 for the default. */
+int eval_macro_case(eval_ctx *c, uint32_t m);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+** graph.h -- the compiled predicate graph: what a rule file means, as C data.
+**
+** Rule files (Lua) build this once; then it is immutable and shared read-only
+** by all worker threads. Nodes are stored in one array and refer to each
+** other by index; a node may have several parents (a Lua local used twice is
+** one node), and such shared nodes are evaluated once per record.
+**
+** Value nodes produce a typed value (cleave_value); predicate nodes produce
+** true/false. Missing values follow retail-v1: a comparison, range, set or
+** tag test on a missing value is false; NOT flips a result as it is.
+*/
+#ifndef CLEAVE_GRAPH_H
+#define CLEAVE_GRAPH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cleave/plugin.h"
+#include "strset.h"
+
+/* Value types add ENUM (a macro split's value) to the ABI's types. */
+enum { VT_BOOL = CLEAVE_BOOL, VT_NUMBER = CLEAVE_NUMBER, VT_TEXT = CLEAVE_TEXT,
+       VT_DATE = CLEAVE_DATE, VT_TAGS = CLEAVE_TAGS, VT_ENUM = 16 };
+
+typedef enum node_kind {
+  /* value nodes */
+  N_FIELD,    /* slot: a typed view of an input column */
+  N_CONST,    /* a constant (number, text, date) */
+  N_ARITH,    /* a op b, op in + - * / ; a zero divisor gives missing */
+  N_NEG,      /* -a */
+  N_CALL,     /* plugin criterion */
+  N_MACRO,    /* the value of a macro split (ENUM) */
+  N_SCORE,    /* sum of weights of the children that hold (NUMBER) */
+  N_BUCKET,   /* holdout bucket 0..9999: stable hash of salt + text value */
+  /* predicates */
+  N_CMP,      /* a op b, op in < <= > >= == ~= ; b may be a constant node */
+  N_BETWEEN,  /* lo <= a <= hi (constants) */
+  N_IN,       /* a in set (text set, number list, or enum bitset); op 1: not in */
+  N_PREFIX,   /* text a starts with one of set */
+  N_HAS,      /* tags a has any/all of the tags in set */
+  N_MISSING,  /* a is missing */
+  N_AND, N_OR, N_NOT,
+  N_ATLEAST,  /* at least k of the children hold */
+  N_TRUE      /* constant true (an empty all{}) */
+} node_kind;
+
+typedef enum cmp_op { OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE } cmp_op;
+typedef enum arith_op { AR_ADD, AR_SUB, AR_MUL, AR_DIV } arith_op;
+
+typedef struct node {
+  uint8_t kind;    /* node_kind */
+  uint8_t type;    /* result type: VT_BOOL for predicates */
+  uint8_t op;      /* cmp_op / arith_op; N_HAS: 0 any, 1 all */
+  uint8_t shared;  /* more than one parent: cache per record */
+  uint32_t line;   /* rule file line that built it */
+  uint32_t nkids;
+  uint32_t *kids;  /* child node ids, as written */
+  uint32_t *order; /* evaluation order of kids (AND/OR/ATLEAST), cheap first */
+  double cost;     /* estimated cost of evaluating it once */
+  union {
+    uint32_t slot;                 /* N_FIELD */
+    cleave_value cval;             /* N_CONST (text owned by the graph) */
+    uint32_t macro;                /* N_MACRO */
+    struct { double lo, hi; char *salt; } range; /* N_BETWEEN, N_BUCKET */
+    struct { strset set; double *nums; size_t nnums;
+             uint64_t bits; } in; /* N_IN, N_PREFIX, N_HAS: bits = enum
+                                     values (N_IN on ENUM) or tag bits */
+    struct { const cleave_criterion *crit; uint32_t plugin; void *inst;
+             cleave_value *consts; /* per arg: CONST values (owned) */
+             int32_t *argkid;      /* per arg: index in kids, -1 = CONST */
+             char *label; } call;  /* N_CALL: "dates.days_since" */
+    struct { uint32_t k; double *weights; } count; /* N_ATLEAST, N_SCORE */
+  } u;
+  uint32_t cache_ix; /* index in the per-record cache when shared */
+} node;
+
+/* A typed view of an input column. The same column may have several slots
+** (e.g. read as text and as number). */
+typedef struct slot {
+  char *column;
+  uint8_t type;      /* VT_NUMBER, VT_TEXT, VT_DATE, VT_TAGS */
+  char sep;          /* VT_TAGS separator */
+  uint32_t line;     /* declaration line in the rule file */
+  int32_t col;       /* column index in the input, -1 until bound */
+  strset tags;       /* VT_TAGS: the tags rules ask about, for a bitset */
+} slot;
+
+typedef struct macro_case {
+  uint32_t value; /* index into macro.values */
+  uint32_t pred;  /* node id */
+  uint32_t line;
+} macro_case;
+
+typedef struct macro {
+  char *name;
+  uint32_t line;
+  char **values;      /* distinct value names, in first-use order */
+  uint32_t nvalues;
+  macro_case *cases;
+  uint32_t ncases;
+  uint32_t otherwise; /* value index */
+} macro;
+
+typedef struct micro {
+  char *name;
+  uint32_t line;
+  uint32_t pred;      /* node id of everything it requires (within included) */
+  int64_t within;     /* node id of its macro scope, or -1 */
+} micro;
+
+typedef struct graph {
+  char *rules_path;     /* as used in messages */
+  node *nodes;
+  uint32_t nnodes, cap_nodes;
+  slot *slots;
+  uint32_t nslots;
+  macro *macros;
+  uint32_t nmacros;
+  micro *micros;
+  uint32_t nmicros;
+  uint32_t ncache;      /* shared nodes, for per-record caches */
+  int32_t as_of;
+} graph;
+
+void graph_init(graph *g, const char *rules_path, int32_t as_of);
+void graph_free(graph *g); /* also frees plugin instances (free_inst) */
+
+/* Append a node (zeroed except kind/type/line); returns its id. */
+uint32_t graph_add(graph *g, node_kind kind, int type, uint32_t line);
+/* Set a node's children (copied). */
+void graph_set_kids(graph *g, uint32_t id, const uint32_t *kids, uint32_t n);
+/* The slot for (column, type, sep), created on first use. */
+uint32_t graph_slot(graph *g, const char *column, int type, char sep, uint32_t line);
+
+/* After building: mark shared nodes, estimate costs, order AND/OR children
+** cheapest first. Pure reordering: results do not change. */
+void graph_optimize(graph *g);
+
+/* Names for messages and explain output. */
+const char *vt_name(int type); /* "number", "text", ... */
+
+#endif

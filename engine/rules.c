@@ -1,0 +1,86 @@
+/*
+** rules.c -- rule file -> sandbox -> DSL -> graph; binding to a header.
+*/
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "dsl.h"
+#include "rules.h"
+#include "sandbox.h"
+#include "suggest.h"
+
+typedef struct warn_ctx {
+  const rules_opts *o;
+  const char *display;
+} warn_ctx;
+
+static void warn_unused(void *ud, uint32_t line) {
+  warn_ctx *w = ud;
+  char msg[512];
+  snprintf(msg, sizeof msg, "%s:%u: this condition is not used by any segment "
+           "(to combine conditions use all{...}, any{...}, & or |, not Lua's and/or)",
+           w->display, line);
+  if (w->o->warn) w->o->warn(w->o->warn_ud, msg);
+  else log_msg(w->o->log, LOG_WARNING, "%s", msg);
+}
+
+static char *dir_of(const char *path) {
+  char *tmp = cl_strdup(path);
+  char *d = cl_strdup(dirname(tmp));
+  free(tmp);
+  return d;
+}
+
+int rules_load(graph *g, const rules_opts *o, cl_error *err) {
+  const char *display = o->display ? o->display : o->path;
+  graph_init(g, display, o->as_of);
+  sandbox sb;
+  if (sandbox_open(&sb, o->mem_limit, o->instr_limit, o->log, err)) return err->code;
+  dsl d;
+  memset(&d, 0, sizeof d);
+  d.g = g;
+  d.plugins = o->plugins;
+  d.host = o->host;
+  d.log = o->log;
+  d.display = display;
+  d.rules_dir = dir_of(o->path ? o->path : ".");
+  sandbox_push_env(&sb);
+  dsl_install(&d, &sb);
+  int rc = o->source ? sandbox_run_string(&sb, o->source, o->source_len, display, err)
+                     : sandbox_run_file(&sb, o->path, display, err);
+  sandbox_close(&sb);
+  dsl_free(&d);
+  if (rc) return rc;
+  if (g->nmacros == 0 && g->nmicros == 0)
+    return cl_fail(err, CL_EXIT_RULES, "%s: defines no macro split and no micro "
+                   "segment (see docs/rules.md for a first rule file)", display);
+  warn_ctx w = {o, display};
+  dsl_unused_conditions(g, warn_unused, &w);
+  graph_optimize(g);
+  return 0;
+}
+
+int rules_bind(graph *g, char *const *header, size_t ncols, const char *input_name,
+               cl_error *err) {
+  buf msg = {0};
+  for (uint32_t s = 0; s < g->nslots; s++) {
+    slot *sl = &g->slots[s];
+    sl->col = -1;
+    for (size_t c = 0; c < ncols; c++)
+      if (strcmp(header[c], sl->column) == 0) {
+        sl->col = (int32_t)c;
+        break;
+      }
+    if (sl->col >= 0) continue;
+    const char *hint = suggest_closest(sl->column, (const char *const *)header, ncols);
+    buf_printf(&msg, "%s%s:%u: column '%s' is not in the header of %s%s%s%s",
+               msg.len ? "\n" : "", g->rules_path, sl->line, sl->column, input_name,
+               hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+  }
+  int rc = 0;
+  if (msg.len) rc = cl_fail(err, CL_EXIT_RULES, "%s", buf_cstr(&msg));
+  buf_free(&msg);
+  return rc;
+}

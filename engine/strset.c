@@ -1,0 +1,74 @@
+/*
+** strset.c -- open-addressing hash set of byte strings.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "strset.h"
+
+uint64_t strset_hash(const char *p, size_t len) {
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < len; i++) {
+    h ^= (unsigned char)p[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+void strset_init(strset *s) { memset(s, 0, sizeof *s); }
+
+static void rehash(strset *s, uint32_t size) {
+  free(s->table);
+  s->table = cl_calloc(size, sizeof *s->table);
+  s->mask = size - 1;
+  for (uint32_t i = 0; i < s->n; i++) {
+    uint32_t h = (uint32_t)strset_hash(s->items[i], s->lens[i]) & s->mask;
+    while (s->table[h]) h = (h + 1) & s->mask;
+    s->table[h] = i + 1;
+  }
+}
+
+int64_t strset_find(const strset *s, const char *p, size_t len) {
+  if (!s->n || len < s->minlen || len > s->maxlen) return -1;
+  uint32_t h = (uint32_t)strset_hash(p, len) & s->mask;
+  for (uint32_t ix; (ix = s->table[h]) != 0; h = (h + 1) & s->mask)
+    if (s->lens[ix - 1] == len && memcmp(s->items[ix - 1], p, len) == 0)
+      return ix - 1;
+  return -1;
+}
+
+uint32_t strset_add(strset *s, const char *p, size_t len) {
+  int64_t found = strset_find(s, p, len);
+  if (found >= 0) return (uint32_t)found;
+  if (!s->table || (s->n + 1) * 2 > s->mask + 1) {
+    uint32_t size = s->table ? (s->mask + 1) * 2 : 16;
+    s->items = cl_realloc(s->items, size / 2 * sizeof *s->items);
+    s->lens = cl_realloc(s->lens, size / 2 * sizeof *s->lens);
+    rehash(s, size);
+  }
+  s->items[s->n] = cl_strndup(p, len);
+  s->lens[s->n] = (uint32_t)len;
+  if (!s->n || len < s->minlen) s->minlen = (uint32_t)len;
+  if (len > s->maxlen) s->maxlen = (uint32_t)len;
+  uint32_t h = (uint32_t)strset_hash(p, len) & s->mask;
+  while (s->table[h]) h = (h + 1) & s->mask;
+  s->table[h] = ++s->n;
+  return s->n - 1;
+}
+
+int strset_has_prefix_of(const strset *s, const char *p, size_t len) {
+  if (!s->n || len < s->minlen) return 0;
+  size_t top = len < s->maxlen ? len : s->maxlen;
+  for (size_t k = s->minlen; k <= top; k++)
+    if (strset_find(s, p, k) >= 0) return 1;
+  return 0;
+}
+
+void strset_free(strset *s) {
+  for (uint32_t i = 0; i < s->n; i++) free(s->items[i]);
+  free(s->items);
+  free(s->lens);
+  free(s->table);
+  memset(s, 0, sizeof *s);
+}
