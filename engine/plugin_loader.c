@@ -1,0 +1,505 @@
+/*
+** plugin_loader.c -- find, dlopen, check and initialise criterion plugins.
+**
+** Every refusal names the .so file and says what to do about it. Nothing in
+** a plugin is called before its descriptor has passed every check, except
+** cleave_plugin_entry itself (which only returns a pointer).
+**
+** Unloading: a plugin that passed the checks is never dlclosed, not even by
+** plugins_free. Descriptors, criterion names and help strings live in the
+** .so and other parts of the engine (the Lua namespace tables, compiled rule
+** trees, `cleave check --list`) may still point at them when the set is
+** freed; a plugin may also have registered thread-local destructors or
+** atexit handlers that would run into unmapped code. Keeping the mapping is
+** what SQLite and Redis do for loaded extensions, costs nothing in a batch
+** process, and keeps valgrind able to symbolise plugin frames in its leak
+** reports. A plugin refused by the checks is dlclosed at once: none of its
+** code has run beyond the entry function, so nothing can point into it.
+*/
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "plugin_loader.h"
+#include "suggest.h"
+
+/* The bytes of cleave_plugin this engine reads: every field of ABI 1.0.
+** A later minor that appends fields must read them only when struct_size
+** covers them, and keep this as the minimum. */
+#define PLUGIN_MIN_SIZE (offsetof(cleave_plugin, ncriteria) + sizeof(uint32_t))
+
+/* A sanity bound, not a language limit: more arguments than this means the
+** descriptor is garbage (e.g. an uninitialised nargs). */
+#define MAX_ARGS 64
+
+/* Room for the "(loaded: a, b, c)" and "accepts: x, y" lists. */
+#define LIST_MAX 512
+
+/* ---- small helpers ----------------------------------------------------- */
+
+/* Lua keywords cannot follow a dot (`dates.end(x)` does not parse), so they
+** are refused as plugin and criterion names. */
+static int is_lua_keyword(const char *s) {
+  static const char *const kw[] = {
+      "and",   "break", "do",     "else", "elseif", "end",   "false",
+      "for",   "function", "goto", "if",  "in",     "local", "nil",
+      "not",   "or",    "repeat", "return", "then", "true",  "until",
+      "while"};
+  for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
+    if (strcmp(s, kw[i]) == 0) return 1;
+  return 0;
+}
+
+/* [a-z][a-z0-9_]* and not a Lua keyword. */
+static int valid_name(const char *s) {
+  if (!s || !(*s >= 'a' && *s <= 'z')) return 0;
+  for (const char *p = s; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+      return 0;
+  return !is_lua_keyword(s);
+}
+
+/* Append "sep item" to buf (cap bytes), truncating safely with "...". */
+static void list_append(char *buf, size_t cap, const char *item) {
+  size_t len = strlen(buf);
+  int n = snprintf(buf + len, cap - len, "%s%s", len ? ", " : "", item);
+  if (n < 0 || (size_t)n >= cap - len) memcpy(buf + cap - 4, "...", 4);
+}
+
+static const char *type_name(int32_t t) {
+  switch (t) {
+  case CLEAVE_BOOL: return "BOOL";
+  case CLEAVE_NUMBER: return "NUMBER";
+  case CLEAVE_TEXT: return "TEXT";
+  case CLEAVE_DATE: return "DATE";
+  case CLEAVE_TAGS: return "TAGS";
+  case CLEAVE_TEXT_LIST: return "TEXT_LIST";
+  default: return "an unknown type";
+  }
+}
+
+/* ---- descriptor checks --------------------------------------------------- */
+
+static int check_version(const char *path, const cleave_plugin *d, cl_error *err) {
+  if (d->abi_major != CLEAVE_ABI_MAJOR)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: built for plugin ABI %u.%u, this cleave provides %d.%d; "
+                   "rebuild it against include/cleave/plugin.h",
+                   path, d->abi_major, d->abi_minor, CLEAVE_ABI_MAJOR, CLEAVE_ABI_MINOR);
+  if (d->abi_minor > CLEAVE_ABI_MINOR)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: built for plugin ABI %u.%u, this cleave provides %d.%d; "
+                   "upgrade cleave or rebuild the plugin against this cleave's "
+                   "include/cleave/plugin.h",
+                   path, d->abi_major, d->abi_minor, CLEAVE_ABI_MAJOR, CLEAVE_ABI_MINOR);
+  if (d->struct_size < PLUGIN_MIN_SIZE)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: descriptor struct_size is %u bytes, plugin ABI %u.%u needs at "
+                   "least %zu; set struct_size = sizeof(cleave_plugin) and rebuild",
+                   path, d->struct_size, d->abi_major, d->abi_minor, PLUGIN_MIN_SIZE);
+  return 0;
+}
+
+static int check_identity(const char *path, const cleave_plugin *d,
+                          const plugin_set *set, cl_error *err) {
+  if (!d->name)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: the descriptor has no name; set name to the namespace rule "
+                   "files will use (lower case, [a-z][a-z0-9_]*)", path);
+  if (!valid_name(d->name))
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: plugin name '%s' is not usable in rule files; use lower case "
+                   "letters, digits and '_', starting with a letter, and not a Lua "
+                   "keyword", path, d->name);
+  if (!d->version || !d->summary)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: plugin '%s' has no %s; set it in the descriptor (it is shown "
+                   "in logs and `cleave check --list`)",
+                   path, d->name, d->version ? "summary" : "version");
+  for (size_t i = 0; i < set->n; i++)
+    if (strcmp(set->v[i].desc->name, d->name) == 0)
+      return cl_fail(err, CL_EXIT_PLUGIN,
+                     "%s: plugin name '%s' is already taken by %s; remove one of the "
+                     "two files from the plugin directory or rename one plugin",
+                     path, d->name, set->v[i].path);
+  return 0;
+}
+
+/* Kind and type of argument i of criterion c; optional ones trail. */
+static int check_arg(const char *path, const char *plug, const cleave_criterion *c,
+                     uint32_t i, cl_error *err) {
+  const cleave_arg *a = &c->args[i];
+  int32_t kind = a->kind & ~CLEAVE_ARG_OPTIONAL;
+  if (!a->name || !*a->name)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: %s.%s: argument %u has no name; name it (it is shown in "
+                   "error messages and docs)", path, plug, c->name, i + 1);
+  if (kind != CLEAVE_ARG_VALUE && kind != CLEAVE_ARG_CONST)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: %s.%s: argument '%s' has kind %d; use CLEAVE_ARG_VALUE or "
+                   "CLEAVE_ARG_CONST, optionally | CLEAVE_ARG_OPTIONAL",
+                   path, plug, c->name, a->name, (int)a->kind);
+  if (kind == CLEAVE_ARG_VALUE &&
+      (a->type < CLEAVE_BOOL || a->type > CLEAVE_TAGS))
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: %s.%s: argument '%s' is a VALUE of type %s (%d); a VALUE "
+                   "argument is BOOL, NUMBER, TEXT, DATE or TAGS",
+                   path, plug, c->name, a->name, type_name(a->type), (int)a->type);
+  if (kind == CLEAVE_ARG_CONST && a->type != CLEAVE_NUMBER &&
+      a->type != CLEAVE_TEXT && a->type != CLEAVE_TEXT_LIST)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: %s.%s: argument '%s' is a CONST of type %s (%d); a CONST "
+                   "argument is NUMBER, TEXT or TEXT_LIST",
+                   path, plug, c->name, a->name, type_name(a->type), (int)a->type);
+  if (i > 0 && (c->args[i - 1].kind & CLEAVE_ARG_OPTIONAL) &&
+      !(a->kind & CLEAVE_ARG_OPTIONAL))
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: %s.%s: argument '%s' follows an optional argument but is not "
+                   "optional; only trailing arguments may be CLEAVE_ARG_OPTIONAL",
+                   path, plug, c->name, a->name);
+  return 0;
+}
+
+static int check_criterion(const char *path, const cleave_plugin *d, uint32_t k,
+                           cl_error *err) {
+  const cleave_criterion *c = &d->criteria[k];
+  if (!c->name)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: criterion %u of '%s' has no name; name it (rule files call "
+                   "it as %s.<name>)", path, k + 1, d->name, d->name);
+  if (!valid_name(c->name))
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: criterion name '%s' (entry %u of '%s') is not usable in rule "
+                   "files; use lower case letters, digits and '_', starting with a "
+                   "letter, and not a Lua keyword", path, c->name, k + 1, d->name);
+  if (!c->help)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: %s.%s has no help text; give it one line (shown by "
+                   "`cleave check --list`)", path, d->name, c->name);
+  if (!c->eval)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: %s.%s has no eval function; every criterion needs one",
+                   path, d->name, c->name);
+  if (c->result != CLEAVE_BOOL && c->result != CLEAVE_NUMBER &&
+      c->result != CLEAVE_TEXT && c->result != CLEAVE_DATE)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: %s.%s returns %s (%d); a result is BOOL, NUMBER, TEXT or DATE",
+                   path, d->name, c->name, type_name(c->result), (int)c->result);
+  if (c->nargs > 0 && !c->args)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: %s.%s has nargs = %u but args is NULL; point args at an "
+                   "array of nargs cleave_arg", path, d->name, c->name, c->nargs);
+  if (c->nargs > MAX_ARGS)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: %s.%s has nargs = %u, more than the %d cleave accepts; is "
+                   "nargs set to the length of args?", path, d->name, c->name,
+                   c->nargs, MAX_ARGS);
+  if (!(c->cost >= 0) || isinf(c->cost))
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: %s.%s has cost %g; use a finite number >= 0 (a field "
+                   "comparison costs 1)", path, d->name, c->name, c->cost);
+  for (uint32_t i = 0; i < c->nargs; i++)
+    if (check_arg(path, d->name, c, i, err)) return err->code;
+  for (uint32_t j = 0; j < k; j++)
+    if (strcmp(d->criteria[j].name, c->name) == 0)
+      return cl_fail(err, CL_EXIT_PLUGIN,
+                     "%s: criterion %s.%s is declared twice (entries %u and %u); "
+                     "rename or remove one", path, d->name, c->name, j + 1, k + 1);
+  return 0;
+}
+
+static int check_criteria(const char *path, const cleave_plugin *d, cl_error *err) {
+  if (d->ncriteria > 0 && !d->criteria)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: plugin '%s' declares %u criteria but criteria is NULL; set "
+                   "criteria to its array", path, d->name, d->ncriteria);
+  for (uint32_t k = 0; k < d->ncriteria; k++)
+    if (check_criterion(path, d, k, err)) return err->code;
+  return 0;
+}
+
+static int check_descriptor(const char *path, const cleave_plugin *d,
+                            const plugin_set *set, cl_error *err) {
+  if (check_version(path, d, err)) return err->code;
+  if (check_identity(path, d, set, err)) return err->code;
+  return check_criteria(path, d, err);
+}
+
+/* ---- loading ------------------------------------------------------------- */
+
+/* dlerror() text, minus a leading "path: " that would repeat ours. */
+static const char *dl_reason(const char *path) {
+  const char *e = dlerror();
+  size_t n = strlen(path);
+  if (!e) return "unknown dlopen error";
+  if (strncmp(e, path, n) == 0 && e[n] == ':' && e[n + 1] == ' ') return e + n + 2;
+  return e;
+}
+
+/* dlopen searches the library path for a name without '/': make it a path. */
+static void *open_so(const char *path) {
+  if (strchr(path, '/')) return dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  size_t n = strlen(path);
+  char *p = cl_malloc(n + 3);
+  memcpy(p, "./", 2);
+  memcpy(p + 2, path, n + 1);
+  void *h = dlopen(p, RTLD_NOW | RTLD_LOCAL);
+  free(p);
+  return h;
+}
+
+static const cleave_plugin *call_entry(const char *path, void *h, cl_error *err) {
+  void *sym = dlsym(h, CLEAVE_PLUGIN_ENTRY);
+  if (!sym) {
+    cl_fail(err, CL_EXIT_PLUGIN,
+            "%s: no %s symbol (is it a cleave plugin? export it with CLEAVE_EXPORT "
+            "and build with -fvisibility=hidden; see docs/plugins.md)",
+            path, CLEAVE_PLUGIN_ENTRY);
+    return NULL;
+  }
+  cleave_plugin_entry_fn entry = (cleave_plugin_entry_fn)sym;
+  const cleave_plugin *d = entry();
+  if (!d)
+    cl_fail(err, CL_EXIT_PLUGIN,
+            "%s: %s returned NULL; it must return the plugin's descriptor "
+            "(a static const cleave_plugin)", path, CLEAVE_PLUGIN_ENTRY);
+  return d;
+}
+
+static void set_add(plugin_set *set, const char *path, void *h, const cleave_plugin *d) {
+  set->v = cl_realloc(set->v, (set->n + 1) * sizeof *set->v);
+  loaded_plugin *lp = &set->v[set->n++];
+  lp->path = cl_strdup(path);
+  lp->handle = h;
+  lp->desc = d;
+  lp->state = NULL;
+  lp->initialised = 0;
+}
+
+int plugins_load_file(plugin_set *set, const char *path, cl_error *err) {
+  void *h = open_so(path);
+  if (!h)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: cannot load plugin: %s (check the path, and that it was "
+                   "built for this machine with `make`)", path, dl_reason(path));
+  const cleave_plugin *d = call_entry(path, h, err);
+  if (!d || check_descriptor(path, d, set, err)) {
+    dlclose(h); /* refused: none of its code can be referenced yet */
+    return err->code;
+  }
+  set_add(set, path, h, d);
+  return 0;
+}
+
+/* ---- directories --------------------------------------------------------- */
+
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A plugin file: "*.so", not hidden (editor and backup files start with '.'). */
+static int is_so_name(const char *name) {
+  size_t n = strlen(name);
+  return name[0] != '.' && n > 3 && strcmp(name + n - 3, ".so") == 0;
+}
+
+static char *join_path(const char *dir, const char *name) {
+  size_t dn = strlen(dir), nn = strlen(name);
+  int slash = dn > 0 && dir[dn - 1] == '/';
+  char *p = cl_malloc(dn + nn + 2);
+  memcpy(p, dir, dn);
+  if (!slash) p[dn++] = '/';
+  memcpy(p + dn, name, nn + 1);
+  return p;
+}
+
+/* The *.so names in dir, sorted; NULL (err set) if dir cannot be read. */
+static char **list_so(const char *dir, size_t *count, cl_error *err) {
+  DIR *d = opendir(dir);
+  if (!d) {
+    cl_fail(err, CL_EXIT_PLUGIN,
+            "%s: cannot open the plugin directory: %s; set plugins = DIR in "
+            "[engine] of engine.ini to the directory holding the .so files (make "
+            "builds them in build/plugins)", dir, strerror(errno));
+    return NULL;
+  }
+  char **names = NULL;
+  size_t n = 0;
+  for (struct dirent *e; (e = readdir(d)) != NULL;) {
+    if (!is_so_name(e->d_name)) continue;
+    names = cl_realloc(names, (n + 1) * sizeof *names);
+    names[n++] = cl_strdup(e->d_name);
+  }
+  closedir(d);
+  if (n) qsort(names, n, sizeof *names, cmp_names);
+  *count = n;
+  return names ? names : cl_calloc(1, sizeof *names);
+}
+
+/* Load dir/name if it is a regular file (directories named x.so are skipped). */
+static int load_entry(plugin_set *set, const char *dir, const char *name, cl_error *err) {
+  char *path = join_path(dir, name);
+  struct stat st;
+  int rc = 0;
+  if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) rc = plugins_load_file(set, path, err);
+  free(path);
+  return rc;
+}
+
+int plugins_load_dir(plugin_set *set, const char *dir, cl_error *err) {
+  size_t n = 0;
+  char **names = list_so(dir, &n, err);
+  int rc = 0;
+  if (!names) return err->code;
+  for (size_t i = 0; i < n; i++) {
+    if (!rc) rc = load_entry(set, dir, names[i], err);
+    free(names[i]);
+  }
+  free(names);
+  return rc;
+}
+
+/* ---- configuration and init --------------------------------------------- */
+
+/* "did you mean": a likely typo (suggest.h), else a name that word begins
+** (at least 3 bytes: "recency" -> "recency_days"). */
+static const char *guess(const char *word, const char *const *names, size_t n) {
+  const char *g = suggest_closest(word, names, n);
+  size_t len = strlen(word);
+  for (size_t i = 0; !g && len >= 3 && i < n; i++)
+    if (strncmp(names[i], word, len) == 0) g = names[i];
+  return g;
+}
+
+static const char *ini_name(const config *cfg) {
+  return cfg && cfg->path ? cfg->path : "engine.ini";
+}
+
+/* config_plugin() without depending on config.c: the first section named. */
+static const config_section *find_section(const config *cfg, const char *name) {
+  if (!cfg) return NULL;
+  for (size_t i = 0; i < cfg->nplugins_cfg; i++)
+    if (cfg->plugins_cfg[i].name && strcmp(cfg->plugins_cfg[i].name, name) == 0)
+      return &cfg->plugins_cfg[i];
+  return NULL;
+}
+
+static int unknown_section(const plugin_set *set, const config *cfg,
+                           const config_section *s, cl_error *err) {
+  char loaded[LIST_MAX] = "";
+  const char **names = cl_calloc(set->n, sizeof *names);
+  for (size_t i = 0; i < set->n; i++) {
+    names[i] = set->v[i].desc->name;
+    list_append(loaded, sizeof loaded, names[i]);
+  }
+  const char *g = guess(s->name, names, set->n);
+  if (g)
+    cl_fail(err, CL_EXIT_CONFIG,
+            "%s:%d: [plugin.%s] names no loaded plugin (loaded: %s); did you mean "
+            "[plugin.%s]?", ini_name(cfg), s->line, s->name, loaded, g);
+  else
+    cl_fail(err, CL_EXIT_CONFIG,
+            "%s:%d: [plugin.%s] names no loaded plugin (loaded: %s); remove the "
+            "section or put %s.so in the plugin directory", ini_name(cfg), s->line,
+            s->name, set->n ? loaded : "none", s->name);
+  free(names);
+  return err->code;
+}
+
+static size_t count_keys(const char *const *keys) {
+  size_t n = 0;
+  while (keys && keys[n]) n++;
+  return n;
+}
+
+static int key_accepted(const char *const *keys, const char *key) {
+  for (size_t i = 0; keys && keys[i]; i++)
+    if (strcmp(keys[i], key) == 0) return 1;
+  return 0;
+}
+
+static int unknown_key(const config *cfg, const config_section *s,
+                       const cleave_config_entry *e, const cleave_plugin *d,
+                       cl_error *err) {
+  char accepted[LIST_MAX] = "";
+  size_t nk = count_keys(d->config_keys);
+  for (size_t i = 0; i < nk; i++) list_append(accepted, sizeof accepted, d->config_keys[i]);
+  const char *g = guess(e->key, (const char *const *)d->config_keys, nk);
+  char hint[160] = "";
+  if (g) snprintf(hint, sizeof hint, " (did you mean '%s'?)", g);
+  if (nk)
+    return cl_fail(err, CL_EXIT_CONFIG,
+                   "%s:%d: unknown key '%s' in [plugin.%s]%s; %s accepts: %s",
+                   ini_name(cfg), e->line, e->key, s->name, hint, d->name, accepted);
+  return cl_fail(err, CL_EXIT_CONFIG,
+                 "%s:%d: unknown key '%s' in [plugin.%s]; %s accepts no keys, "
+                 "remove the line", ini_name(cfg), e->line, e->key, s->name, d->name);
+}
+
+/* Every [plugin.X] names a loaded plugin, once, and uses only its keys. */
+static int check_sections(const plugin_set *set, const config *cfg, cl_error *err) {
+  for (size_t i = 0; cfg && i < cfg->nplugins_cfg; i++) {
+    const config_section *s = &cfg->plugins_cfg[i];
+    const config_section *first = find_section(cfg, s->name);
+    if (first != s)
+      return cl_fail(err, CL_EXIT_CONFIG,
+                     "%s:%d: [plugin.%s] appears twice (first at line %d); merge "
+                     "the two sections", ini_name(cfg), s->line, s->name, first->line);
+    const loaded_plugin *lp = plugins_find(set, s->name);
+    if (!lp) return unknown_section(set, cfg, s, err);
+    for (size_t k = 0; k < s->n; k++)
+      if (!key_accepted(lp->desc->config_keys, s->entries[k].key))
+        return unknown_key(cfg, s, &s->entries[k], lp->desc, err);
+  }
+  return 0;
+}
+
+static int init_one(loaded_plugin *lp, const cleave_host *host, const config *cfg,
+                    cl_error *err) {
+  const config_section *s = find_section(cfg, lp->desc->name);
+  cleave_config cc = {cfg ? cfg->path : NULL, s ? s->entries : NULL, s ? s->n : 0};
+  cleave_err perr;
+  perr.msg[0] = '\0';
+  lp->state = NULL;
+  if (lp->desc->init && lp->desc->init(host, &cc, &lp->state, &perr) != CLEAVE_OK) {
+    perr.msg[sizeof perr.msg - 1] = '\0';
+    lp->state = NULL;
+    return cl_fail(err, CL_EXIT_PLUGIN, "%s: init failed: %s", lp->path,
+                   perr.msg[0] ? perr.msg : "(the plugin gave no reason)");
+  }
+  lp->initialised = 1;
+  return 0;
+}
+
+int plugins_init(plugin_set *set, const cleave_host *host, const config *cfg,
+                 cl_error *err) {
+  if (check_sections(set, cfg, err)) return err->code;
+  for (size_t i = 0; i < set->n; i++) {
+    if (set->v[i].initialised) continue;
+    if (init_one(&set->v[i], host, cfg, err)) return err->code;
+  }
+  return 0;
+}
+
+const loaded_plugin *plugins_find(const plugin_set *set, const char *name) {
+  for (size_t i = 0; name && i < set->n; i++)
+    if (strcmp(set->v[i].desc->name, name) == 0) return &set->v[i];
+  return NULL;
+}
+
+void plugins_free(plugin_set *set) {
+  for (size_t i = set->n; i-- > 0;) {
+    loaded_plugin *lp = &set->v[i];
+    if (lp->initialised && lp->desc->fini) lp->desc->fini(lp->state);
+    lp->initialised = 0;
+    free(lp->path); /* lp->handle stays open: see the comment at the top */
+  }
+  free(set->v);
+  set->v = NULL;
+  set->n = 0;
+}
