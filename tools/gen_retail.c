@@ -135,7 +135,7 @@ typedef struct country {
   uint16_t postal_missing; /* per mille of rows with no postal code */
 } country;
 
-enum { C_US = 0, C_GB = 3 };
+enum { C_US = 0, C_GB = 3 };  /* their indices below (checked at start-up) */
 
 static const country countries[] = {
   {"US", 290, 5, 0}, {"CA", 40, 6, 5}, {"MX", 25, 5, 5},
@@ -670,6 +670,8 @@ static int tables_ok(void) {
   for (int i = 0; i < COUNT(countries); i++) sum_c += countries[i].w;
   for (int i = 0; i < COUNT(gb_areas); i++) sum_a += gb_areas[i].w;
   return sum_c == 1000 && sum_a == 1000 &&
+         strcmp(countries[C_US].code, "US") == 0 &&
+         strcmp(countries[C_GB].code, "GB") == 0 &&
          weights_ok(gender_w, COUNT(gender_w)) &&
          weights_ok(tier_w, COUNT(tier_w)) &&
          weights_ok(tag_count_w, COUNT(tag_count_w)) &&
