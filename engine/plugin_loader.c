@@ -33,9 +33,9 @@
 ** covers them, and keep this as the minimum. */
 #define PLUGIN_MIN_SIZE (offsetof(cleave_plugin, ncriteria) + sizeof(uint32_t))
 
-/* A sanity bound, not a language limit: more arguments than this means the
-** descriptor is garbage (e.g. an uninitialised nargs). */
-#define MAX_ARGS 64
+/* The most arguments a criterion may declare: the rule compiler and the
+** evaluator (dsl_extras.c, eval.c) pass them in a cleave_value[16]. */
+#define MAX_ARGS 16
 
 /* Room for the "(loaded: a, b, c)" and "accepts: x, y" lists. */
 #define LIST_MAX 512

@@ -25,6 +25,7 @@
 typedef struct paths {
   char test[PATH_MAX]; /* test plugins, with a trailing '/' */
   char real[PATH_MAX]; /* dates, geo, rfm */
+  char extra[PATH_MAX]; /* template.so */
 } paths;
 
 /* What a test needs to run plugins: the host table and its log sink. */
@@ -267,7 +268,7 @@ static void test_bad_descriptors(env *e) {
       {"no_arg_name", "argument 1 has no name"},
       {"optional_gap", "argument 'c' follows an optional argument but is not optional"},
       {"args_null", "bad_desc.noop has nargs = 1 but args is NULL"},
-      {"too_many_args", "has nargs = 100000, more than the 64 cleave accepts"},
+      {"too_many_args", "has nargs = 100000, more than the 16 cleave accepts"},
       {"no_help", "bad_desc.noop has no help text"},
       {"neg_cost", "bad_desc.noop has cost -1"},
       {"null_desc", "cleave_plugin_entry returned NULL"},
@@ -708,6 +709,30 @@ static void test_geo(env *e, const plugin_set *set) {
   cleave_value nested = call_eval(&k, &out);
   is_str(show(&nested, buf, sizeof buf), "'EC'", "postal_area(outward(x)) on one thread");
   o.ts = o_ts;
+
+  /* Results of two call sites on one thread state made after both were
+  ** compiled: the first stays valid while the second runs (an engine may
+  ** cache it for the record). */
+  const loaded_plugin *geo = plugins_find(set, "geo");
+  void *shared = geo->desc->thread_init(geo->state);
+  void *ks = k.ts, *os = o.ts;
+  k.ts = o.ts = shared;
+  cleave_value area = call_eval(&k, (cleave_value[]){v_text("sw1a 1aa")});
+  out = call_eval(&o, (cleave_value[]){v_text("ec2v 7hh")});
+  is_str(show(&area, buf, sizeof buf), "'SW'", "postal_area result survives outward");
+  is_str(show(&out, buf, sizeof buf), "'EC2V'", "... and outward's is its own");
+  /* a site compiled after the thread state was made shares the overflow slot */
+  call late = call_open(e, set, "geo", "outward", NULL);
+  void *ls = late.ts;
+  late.ts = shared;
+  cleave_value lo = call_eval(&late, (cleave_value[]){v_text("n1 9gu")});
+  is_str(show(&lo, buf, sizeof buf), "'N1'", "a late call site still works");
+  is_str(show(&area, buf, sizeof buf), "'SW'", "... without touching an earlier site's slot");
+  late.ts = ls;
+  call_close(&late);
+  geo->desc->thread_fini(geo->state, shared);
+  k.ts = ks;
+  o.ts = os;
   call_close(&o);
   call_close(&k);
 
@@ -824,12 +849,57 @@ static void test_real(env *e) {
   plugins_free(&set);
 }
 
+/* ---- the template plugin ------------------------------------------------- */
+
+static void test_template(env *e) {
+  char path[PATH_MAX], buf[64];
+  plugin_set set = {0};
+  cl_error err = {0};
+  ini in;
+  path_of(path, e->p.extra, "template.so");
+  is_int(plugins_load_file(&set, path, &err), 0, "plugins-extra/template.so loads");
+  if (err.code) {
+    diag("%s", err.msg);
+    return;
+  }
+  ini_init(&in);
+  ini_section(&in, "template", 1);
+  ini_key(&in, "log_calls", "maybe", 2);
+  is_int(plugins_init(&set, &e->host, &in.cfg, &err), CL_EXIT_PLUGIN, "bad log_calls");
+  like(err.msg, "template.so: init failed: [plugin.template] log_calls = maybe; write "
+       "yes or no", "template's init error");
+  ini_init(&in);
+  ini_section(&in, "template", 1);
+  ini_key(&in, "separators", ",;", 2);
+  ini_key(&in, "log_calls", "no", 3);
+  is_int(plugins_init(&set, &e->host, &in.cfg, &err), 0, "template init");
+  call k = call_open(e, &set, "template", "word_count", NULL);
+  is_int(k.rc, 0, "word_count(text) compiles");
+  text_case(&k, "a b  c", "3", "word_count");
+  text_case(&k, "one,two;;three", "3", "word_count");
+  text_case(&k, "", "0", "word_count");
+  text_case(&k, " ,; ", "0", "word_count");
+  is_str(eval1(&k, v_missing(CLEAVE_TEXT), buf, sizeof buf), "missing", "word_count(missing)");
+  call_close(&k);
+  cleave_value c2[2] = {v_missing(CLEAVE_TEXT), v_num(5)};
+  k = call_open(e, &set, "template", "word_count", c2);
+  text_case(&k, "the quick brown fox", "2", "word_count5");
+  call_close(&k);
+  c2[1] = v_num(0);
+  k = call_open(e, &set, "template", "word_count", c2);
+  is_int(k.rc, CLEAVE_ERR, "word_count(text, 0) refused");
+  like(k.err.msg, "min_length must be a whole number from 1 to 1000", "... saying why");
+  plugins_free(&set);
+}
+
 static void set_paths(paths *p, const char *argv0) {
   char tmp[PATH_MAX];
   snprintf(tmp, sizeof tmp, "%s", argv0);
   const char *dir = dirname(tmp);
   if (snprintf(p->test, sizeof p->test, "%s/plugins/", dir) >= (int)sizeof p->test ||
-      snprintf(p->real, sizeof p->real, "%s/../plugins/", dir) >= (int)sizeof p->real) {
+      snprintf(p->real, sizeof p->real, "%s/../plugins/", dir) >= (int)sizeof p->real ||
+      snprintf(p->extra, sizeof p->extra, "%s/../plugins-extra/", dir) >=
+          (int)sizeof p->extra) {
     printf("Bail out! path too long: %s\n", dir);
     exit(1);
   }
@@ -853,5 +923,6 @@ int main(int argc, char **argv) {
   test_config_errors(&e);
   test_rfm_config(&e);
   test_real(&e);
+  test_template(&e);
   return done_testing();
 }

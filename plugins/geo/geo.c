@@ -3,35 +3,72 @@
 ** of postal codes.
 **
 ** postal_area and outward return an upper-cased copy of part of their
-** argument. The copy lives in a per-thread buffer (thread_init/thread_fini):
-** inst is shared by every worker and read-only, and eval must not allocate,
-** so the per-thread state is where a result that is not a slice of the
-** argument can live. It stays valid until the next eval on the same thread,
-** as the ABI requires. Results longer than the buffer are cut to its size.
+** argument. The copy lives in the worker's thread state (thread_init /
+** thread_fini): inst is shared by every worker and read-only, and eval must
+** not allocate, so per-thread state is where a computed text can live.
+**
+** Each call site (each compiled instance) gets its own GEO_BUF-byte slot in
+** that state, so a result stays valid until the same call site is evaluated
+** again on the thread -- not merely until the next geo eval, which is all
+** the ABI promises. That matters to an engine that caches one call's result
+** for the record while evaluating others (postal_area(a) used by two rules
+** while outward(b) runs in between), and to nested calls such as
+** geo.postal_area(geo.outward(code)). Sites are numbered at compile; a
+** thread state made before a site was compiled has no slot for it, and such
+** late sites share one overflow slot (back to the ABI's minimum promise).
+** Results longer than a slot are cut to GEO_BUF bytes.
 */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "cleave/plugin.h"
 
-#define GEO_BUF 1024 /* bytes; UK postcodes need 8 */
+#define GEO_BUF 1024 /* bytes per call site; UK postcodes need 8 */
+
+/* Written only by compile (main thread); read by thread_init. */
+typedef struct geo_state {
+  uint32_t nsites; /* call sites of postal_area and outward compiled so far */
+} geo_state;
+
+typedef struct geo_inst {
+  uint32_t site; /* its slot in geo_thread */
+  size_t n;      /* prefix: the byte count */
+} geo_inst;
 
 typedef struct geo_thread {
-  char buf[GEO_BUF];
+  uint32_t nslots; /* nsites at thread_init, plus the overflow slot */
+  char buf[];      /* nslots * GEO_BUF bytes */
 } geo_thread;
 
-typedef struct geo_prefix {
-  size_t n;
-} geo_prefix;
+static int geo_init(const cleave_host *host, const cleave_config *cfg, void **state,
+                    cleave_err *err) {
+  (void)cfg;
+  geo_state *st = calloc(1, sizeof *st);
+  if (!st) return host->errorf(err, "out of memory");
+  *state = st;
+  return CLEAVE_OK;
+}
+
+static void geo_fini(void *state) { free(state); }
 
 static void *geo_thread_init(void *state) {
-  (void)state;
-  return malloc(sizeof(geo_thread));
+  const geo_state *st = state;
+  uint32_t nslots = st->nsites + 1;
+  geo_thread *t = malloc(sizeof *t + (size_t)nslots * GEO_BUF);
+  if (t) t->nslots = nslots;
+  return t;
 }
 
 static void geo_thread_fini(void *state, void *ts) {
   (void)state;
   free(ts);
+}
+
+/* The call site's slot, or the shared overflow slot for a late site. */
+static char *slot_of(geo_thread *t, const geo_inst *gi) {
+  uint32_t i = gi->site < t->nslots - 1 ? gi->site : t->nslots - 1;
+  return t->buf + (size_t)i * GEO_BUF;
 }
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -54,13 +91,15 @@ static void set_text(cleave_value *out, const char *p, size_t n) {
   out->u.str.len = n;
 }
 
-/* Upper-case s[0..n) into the thread buffer (at most GEO_BUF bytes) and
-** return it. Copying forwards makes this safe when s itself points into the
-** buffer, as when one geo criterion feeds another on the same thread. */
-static void set_upper(cleave_value *out, geo_thread *t, const char *s, size_t n) {
+/* Upper-case s[0..n) into the site's slot (at most GEO_BUF bytes) and
+** return it. Copying forwards keeps this right even when s points into the
+** same slot (two late sites sharing the overflow slot, nested). */
+static void set_upper(cleave_value *out, geo_thread *t, const geo_inst *gi,
+                      const char *s, size_t n) {
+  char *dst = slot_of(t, gi);
   if (n > GEO_BUF) n = GEO_BUF;
-  for (size_t i = 0; i < n; i++) t->buf[i] = upper(s[i]);
-  set_text(out, t->buf, n);
+  for (size_t i = 0; i < n; i++) dst[i] = upper(s[i]);
+  set_text(out, dst, n);
 }
 
 /* ---- criteria ------------------------------------------------------------ */
@@ -69,13 +108,12 @@ static void postal_area_eval(const void *inst, void *ts, const cleave_value *arg
                              cleave_value *out) {
   const cleave_str s = args[0].u.str;
   size_t n = 0;
-  (void)inst;
-  if (args[0].missing || !ts) {
+  if (args[0].missing || !ts) { /* no thread state: thread_init ran out of memory */
     set_missing(out);
     return;
   }
   while (n < s.len && is_letter(s.ptr[n])) n++;
-  set_upper(out, ts, s.ptr, n); /* n == 0 (leading digit): empty, not missing */
+  set_upper(out, ts, inst, s.ptr, n); /* n == 0 (leading digit): empty, not missing */
 }
 
 /* Outward code: before the first blank, else all but the inward 3 bytes. */
@@ -83,7 +121,6 @@ static void outward_eval(const void *inst, void *ts, const cleave_value *args,
                          cleave_value *out) {
   const char *p = args[0].u.str.ptr;
   size_t len = args[0].u.str.len, cut = 0;
-  (void)inst;
   if (args[0].missing || !ts) {
     set_missing(out);
     return;
@@ -95,7 +132,19 @@ static void outward_eval(const void *inst, void *ts, const cleave_value *args,
   if (cut == 0)
     set_missing(out);
   else
-    set_upper(out, ts, p, cut);
+    set_upper(out, ts, inst, p, cut);
+}
+
+/* postal_area, outward: a new call site with its own slot. */
+static int site_compile(void *state, const cleave_compile_ctx *ctx,
+                        const cleave_value *consts, void **inst, cleave_err *err) {
+  geo_state *st = state;
+  (void)consts;
+  geo_inst *gi = calloc(1, sizeof *gi);
+  if (!gi) return ctx->host->errorf(err, "out of memory");
+  gi->site = st->nsites++;
+  *inst = gi;
+  return CLEAVE_OK;
 }
 
 static int prefix_compile(void *state, const cleave_compile_ctx *ctx,
@@ -106,22 +155,22 @@ static int prefix_compile(void *state, const cleave_compile_ctx *ctx,
       n->u.number > 1e6 || n->u.number != floor(n->u.number))
     return ctx->host->errorf(err, "geo.prefix: n must be a whole number of "
                              "characters from 1 to 1000000");
-  geo_prefix *gp = malloc(sizeof *gp);
-  if (!gp) return ctx->host->errorf(err, "out of memory");
-  gp->n = (size_t)n->u.number;
-  *inst = gp;
+  geo_inst *gi = calloc(1, sizeof *gi);
+  if (!gi) return ctx->host->errorf(err, "out of memory");
+  gi->n = (size_t)n->u.number;
+  *inst = gi;
   return CLEAVE_OK;
 }
 
 /* The first n bytes, as they are (a slice of the argument). */
 static void prefix_eval(const void *inst, void *ts, const cleave_value *args,
                         cleave_value *out) {
-  const geo_prefix *gp = inst;
+  const geo_inst *gi = inst;
   (void)ts;
-  if (args[0].missing || args[0].u.str.len < gp->n)
+  if (args[0].missing || args[0].u.str.len < gi->n)
     set_missing(out);
   else
-    set_text(out, args[0].u.str.ptr, gp->n);
+    set_text(out, args[0].u.str.ptr, gi->n);
 }
 
 static void free_inst(void *inst) { free(inst); }
@@ -136,7 +185,8 @@ static const cleave_criterion criteria[] = {
     {"postal_area",
      "leading letters of code, upper-cased (sw1a 1aa -> SW, EH1 1YZ -> EH); empty "
      "text when code starts with a digit; missing code -> missing",
-     CLEAVE_TEXT, CLEAVE_PURE, code_arg, 1, 2, NULL, postal_area_eval, NULL},
+     CLEAVE_TEXT, CLEAVE_PURE, code_arg, 1, 2, site_compile, postal_area_eval,
+     free_inst},
     {"prefix",
      "the first n bytes of code, as written; a shorter or missing code -> missing",
      CLEAVE_TEXT, CLEAVE_PURE, prefix_args, 2, 1, prefix_compile, prefix_eval,
@@ -144,13 +194,13 @@ static const cleave_criterion criteria[] = {
     {"outward",
      "UK outward code, upper-cased: the part before the space, or all but the last "
      "3 characters (sw1a1aa -> SW1A); missing or 3 characters or fewer -> missing",
-     CLEAVE_TEXT, CLEAVE_PURE, code_arg, 1, 2, NULL, outward_eval, NULL},
+     CLEAVE_TEXT, CLEAVE_PURE, code_arg, 1, 2, site_compile, outward_eval, free_inst},
 };
 
 static const cleave_plugin plugin = {
     CLEAVE_ABI_MAJOR, CLEAVE_ABI_MINOR, sizeof(cleave_plugin), "geo", "1.0",
-    "postal code parts: area, outward code, prefix", NULL, NULL, geo_thread_init,
-    geo_thread_fini, NULL, criteria, sizeof criteria / sizeof criteria[0]};
+    "postal code parts: area, outward code, prefix", NULL, geo_init, geo_thread_init,
+    geo_thread_fini, geo_fini, criteria, sizeof criteria / sizeof criteria[0]};
 
 CLEAVE_EXPORT const cleave_plugin *cleave_plugin_entry(void);
 const cleave_plugin *cleave_plugin_entry(void) { return &plugin; }
