@@ -420,12 +420,13 @@ static void gen_tags(rng *r, customer *c) {
 }
 
 /* Orders, spend and recency hang together: no purchase in the last 365
-** days means orders_12m = 0 and spend 0.00. */
+** days means orders_12m = 0 and spend 0.00. A few recent buyers have 0
+** orders too (all returned), so value_band none is not the same as dormant. */
 static void gen_purchases(rng *r, customer *c) {
   int ago = pick_band(r, recency_bands, COUNT(recency_bands));
   if (ago > c->signup_ago) ago = rng_range(r, 1, c->signup_ago);
   c->last_ago = ago;
-  if (ago == 0 || ago > 365) {
+  if (ago == 0 || ago > 365 || rng_chance(r, 30)) {
     c->orders = 0;
     c->spend_cents = 0;
     return;
