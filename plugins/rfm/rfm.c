@@ -37,7 +37,6 @@ typedef struct rfm_state {
 /* What each scale is called and how it goes: its config key, its default and
 ** the order its thresholds must follow. */
 typedef struct rfm_kind {
-  const char *crit; /* criterion name */
   const char *key;
   const char *fallback;
   int at_most;
@@ -45,9 +44,9 @@ typedef struct rfm_kind {
 } rfm_kind;
 
 static const rfm_kind kinds[3] = {
-    {"recency", "recency_days", "30,60,120,240", 1, offsetof(rfm_state, recency)},
-    {"frequency", "frequency", "20,10,5,2", 0, offsetof(rfm_state, frequency)},
-    {"monetary", "monetary", "3000,1500,600,200", 0, offsetof(rfm_state, monetary)},
+    {"recency_days", "30,60,120,240", 1, offsetof(rfm_state, recency)},
+    {"frequency", "20,10,5,2", 0, offsetof(rfm_state, frequency)},
+    {"monetary", "3000,1500,600,200", 0, offsetof(rfm_state, monetary)},
 };
 
 /* ---- thresholds ---------------------------------------------------------- */
@@ -144,13 +143,13 @@ static int compile_kind(const rfm_kind *k, const rfm_scale *cfg_scale,
   *sc = *cfg_scale;
   if (!o->missing && o->type != CLEAVE_TEXT) {
     free(sc);
-    return ctx->host->errorf(err, "rfm.%s: thresholds must be a text of 4 numbers like "
-                             "\"%s\"", k->crit, k->fallback);
+    return ctx->host->errorf(err, "thresholds must be a text of 4 numbers like "
+                             "\"%s\"", k->fallback);
   }
   if (!o->missing && read_scale(k, o->u.str.ptr, o->u.str.len, sc, why, sizeof why)) {
     free(sc);
-    return ctx->host->errorf(err, "rfm.%s: thresholds \"%.*s\": %s; write 4 numbers "
-                             "like \"%s\"", k->crit, (int)o->u.str.len, o->u.str.ptr,
+    return ctx->host->errorf(err, "thresholds \"%.*s\": %s; write 4 numbers "
+                             "like \"%s\"", (int)o->u.str.len, o->u.str.ptr,
                              why, k->fallback);
   }
   *inst = sc;

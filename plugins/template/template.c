@@ -140,7 +140,7 @@ static int word_count_compile(void *plugin_state, const cleave_compile_ctx *ctx,
   if (!ml->missing) {
     if (ml->type != CLEAVE_NUMBER || !(ml->u.number >= 1 && ml->u.number <= 1000) ||
         ml->u.number != floor(ml->u.number))
-      return ctx->host->errorf(err, "template.word_count: min_length must be a whole "
+      return ctx->host->errorf(err, "min_length must be a whole "
                                "number from 1 to 1000");
     min_length = (size_t)ml->u.number;
   }
