@@ -174,7 +174,16 @@ static int micro_body(lua_State *L) {
   if (!has_within && n == 0)
     dsl_error(L, "no conditions: say who belongs, e.g. micro \"%s\" { age:below(30) }", name);
   int64_t within = has_within ? (int64_t)dsl_to_pred(L, -1, "within") : -1;
-  uint32_t body = n ? dsl_combine(L, 1, N_AND, "the segment's conditions") : 0;
+  uint32_t body = 0;
+  if (n) { /* the list part alone (within = was checked above) */
+    lua_createtable(L, (int)n, 0);
+    for (lua_Integer i = 1; i <= n; i++) {
+      lua_geti(L, 1, i);
+      lua_rawseti(L, -2, i);
+    }
+    body = dsl_combine(L, -1, N_AND, "the segment's conditions");
+    lua_pop(L, 1);
+  }
   uint32_t pred;
   if (has_within && n) {
     uint32_t kids[2] = {(uint32_t)within, body};

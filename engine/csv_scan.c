@@ -1,0 +1,152 @@
+/*
+** csv_scan.c -- line-at-a-time libcsv driver (see csv_scan.h).
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv_scan.h"
+#include "error.h"
+
+#define PARSER_OPTS (CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)
+#define ROW_NOT_BEGUN 0 /* libcsv's pstate for "between rows" */
+
+static int parser_init(csv_scan *s) {
+  if (csv_init(&s->p, PARSER_OPTS) != 0) return -1;
+  csv_set_delim(&s->p, s->delim);
+  csv_set_blk_size(&s->p, 4096);
+  return 0;
+}
+
+int csv_scan_init(csv_scan *s, unsigned char delim, size_t ncols, const uint8_t *keep,
+                  csv_row_fn on_row, csv_bad_fn on_bad, void *ud) {
+  memset(s, 0, sizeof *s);
+  s->delim = delim;
+  s->ncols = ncols;
+  s->keep = keep;
+  s->cols = cl_calloc(ncols ? ncols : 1, sizeof *s->cols);
+  s->off = cl_calloc(ncols ? ncols : 1, sizeof *s->off);
+  s->on_row = on_row;
+  s->on_bad = on_bad;
+  s->ud = ud;
+  return parser_init(s);
+}
+
+void csv_scan_reset(csv_scan *s) {
+  csv_free(&s->p);
+  parser_init(s);
+  s->nfields = 0;
+  s->arena.len = 0;
+  s->row_start = NULL;
+}
+
+void csv_scan_free(csv_scan *s) {
+  csv_free(&s->p);
+  free(s->cols);
+  free(s->off);
+  buf_free(&s->arena);
+}
+
+static void on_field(void *field, size_t len, void *ud) {
+  csv_scan *s = ud;
+  size_t i = s->nfields++;
+  if (i >= s->ncols) {
+    if (!s->keep) { /* header mode: grow */
+      s->ncols = i + 1;
+      s->cols = cl_realloc(s->cols, s->ncols * sizeof *s->cols);
+      s->off = cl_realloc(s->off, s->ncols * sizeof *s->off);
+    } else {
+      return;
+    }
+  }
+  if (s->keep && !s->keep[i]) return;
+  s->off[i] = s->arena.len;
+  s->cols[i].len = len;
+  if (len) buf_put(&s->arena, field, len);
+}
+
+/* The row ends inside the current line; its raw bytes stop before CR/LF. */
+static void fill_row(csv_scan *s, csv_row *r) {
+  const char *end = s->line_end;
+  while (end > s->row_start && (end[-1] == '\n' || end[-1] == '\r')) end--;
+  r->cols = s->cols;
+  r->nfields = s->nfields;
+  r->line = s->row_line;
+  r->last_line = s->line;
+  r->raw = s->row_start;
+  r->raw_len = (size_t)(end - s->row_start);
+}
+
+static void on_row_end(int term, void *ud) {
+  csv_scan *s = ud;
+  (void)term;
+  if (s->nfields == 0) return; /* blank line, or the LF of a CRLF */
+  size_t n = s->nfields < s->ncols ? s->nfields : s->ncols;
+  for (size_t i = 0; i < n; i++)
+    if (!s->keep || s->keep[i]) s->cols[i].ptr = s->arena.p + s->off[i];
+  for (size_t i = n; i < s->ncols; i++) s->cols[i].len = 0;
+  csv_row r;
+  fill_row(s, &r);
+  s->on_row(s->ud, &r);
+  s->nfields = 0;
+  s->arena.len = 0;
+  for (size_t i = 0; i < n; i++) s->cols[i].len = 0;
+  s->row_start = NULL;
+}
+
+static void reject_open_row(csv_scan *s, const char *reason) {
+  csv_row r;
+  if (!s->row_start) s->row_start = s->line_end; /* nothing of it seen */
+  fill_row(s, &r);
+  s->on_bad(s->ud, &r, reason);
+  csv_scan_reset(s);
+}
+
+/* libcsv stopped at bad, in the current line: say what is wrong there. */
+static const char *quote_error(const char *bad, const char *line_start, char delim) {
+  if (*bad != '"')
+    return "text after a closing quote (a quote inside a quoted field must be doubled: \"\")";
+  if (bad > line_start && bad[-1] != delim)
+    return "a quote inside an unquoted field (quote the whole field and double the quote)";
+  return "malformed quoting";
+}
+
+size_t csv_scan_feed(csv_scan *s, const char *data, size_t len, int final, int *clean) {
+  const char *p = data, *end = data + len;
+  s->line = 0;
+  s->stop = 0;
+  while (p < end && !s->stop) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *le = nl ? nl + 1 : end;
+    if (s->p.pstate == ROW_NOT_BEGUN && s->nfields == 0) {
+      s->row_start = p;
+      s->row_line = s->line;
+    }
+    s->line_end = le;
+    size_t n = csv_parse(&s->p, p, (size_t)(le - p), on_field, on_row_end, s);
+    if (n < (size_t)(le - p)) {
+      if (csv_error(&s->p) == CSV_EPARSE) {
+        char reason[200];
+        snprintf(reason, sizeof reason, "%s, at byte %zu of the line",
+                 quote_error(p + n, p, (char)s->delim), n + 1);
+        reject_open_row(s, reason);
+      } else {
+        reject_open_row(s, "field too large for memory");
+      }
+    }
+    p = le;
+    if (nl) s->line++;
+  }
+  if (s->stop) {
+    *clean = 1;
+    return (size_t)(p - data);
+  }
+  if (final) {
+    s->line_end = end;
+    if (csv_fini(&s->p, on_field, on_row_end, s) != 0) {
+      if (s->line > 0 && end > data && end[-1] == '\n') s->line--;
+      reject_open_row(s, "a quoted field is never closed before the end of the input");
+    }
+  }
+  *clean = s->p.pstate == ROW_NOT_BEGUN && s->nfields == 0;
+  return len;
+}

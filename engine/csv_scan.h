@@ -1,0 +1,70 @@
+/*
+** csv_scan.h -- libcsv driven one physical line at a time, so that every row
+** knows its first and last line and its raw bytes (for rejects and explain),
+** and a parse error costs only the row it is in.
+**
+** A scanner is fed buffers that start at a row boundary. Rows go to on_row;
+** rows that cannot be read (bad quoting, an unterminated quote at the end)
+** go to on_bad with a reason. Checking the field count is the caller's job
+** (on_row sees nfields). Line numbers are relative to the buffer (0 = its
+** first line) and count LF bytes. Fields are copied only for the columns
+** marked in keep; an empty field (quoted or not) has len 0.
+*/
+#ifndef CLEAVE_CSV_SCAN_H
+#define CLEAVE_CSV_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <csv.h>
+
+#include "buf.h"
+#include "cleave/plugin.h"
+
+typedef struct csv_row {
+  const cleave_str *cols; /* ncols views; columns not kept are empty */
+  size_t nfields;         /* how many fields the row really had */
+  uint64_t line;          /* first line of the row, relative to the buffer */
+  uint64_t last_line;
+  const char *raw;        /* the row's bytes, without its line ending */
+  size_t raw_len;
+} csv_row;
+
+typedef void (*csv_row_fn)(void *ud, const csv_row *row);
+typedef void (*csv_bad_fn)(void *ud, const csv_row *row, const char *reason);
+
+typedef struct csv_scan {
+  struct csv_parser p;
+  unsigned char delim;
+  size_t ncols;
+  const uint8_t *keep;   /* keep[i]: copy column i; NULL = keep all */
+  cleave_str *cols;      /* ncols */
+  size_t *off;           /* arena offsets of kept columns */
+  size_t nfields;
+  buf arena;
+  /* where we are */
+  uint64_t line;
+  const char *row_start;
+  uint64_t row_line;
+  const char *line_end;  /* end of the line being parsed (after its LF) */
+  int stop;              /* on_row asked to stop (header reading) */
+  csv_row_fn on_row;
+  csv_bad_fn on_bad;
+  void *ud;
+} csv_scan;
+
+int csv_scan_init(csv_scan *s, unsigned char delim, size_t ncols, const uint8_t *keep,
+                  csv_row_fn on_row, csv_bad_fn on_bad, void *ud);
+
+/* Parse len bytes starting at a row boundary. final: the input ends here
+** (a last row without a line ending is flushed; an open quote is an error).
+** Returns the number of bytes consumed (len, unless on_row set s->stop).
+** *clean is set to 1 when the buffer ended at a row boundary. */
+size_t csv_scan_feed(csv_scan *s, const char *data, size_t len, int final, int *clean);
+
+/* Forget any partly read row (after an unclean end, before re-feeding). */
+void csv_scan_reset(csv_scan *s);
+
+void csv_scan_free(csv_scan *s);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+** input.c -- reading the input file or pipe into row-aligned chunks.
+*/
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csv_scan.h"
+#include "input.h"
+
+int input_open(input *in, const char *path, cl_error *err) {
+  memset(in, 0, sizeof *in);
+  if (strcmp(path, "-") == 0) {
+    in->fd = 0;
+    in->name = cl_strdup("standard input");
+    return 0;
+  }
+  in->fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (in->fd < 0) return cl_fail(err, CL_EXIT_INPUT, "cannot open input %s: %s", path, strerror(errno));
+  in->close_fd = 1;
+  in->name = cl_strdup(path);
+  return 0;
+}
+
+/* Read until pend holds at least want bytes or the input ends. */
+static int fill(input *in, size_t want, cl_error *err) {
+  if (in->pcap < want + 1) {
+    in->pcap = want + 1;
+    in->pend = cl_realloc(in->pend, in->pcap);
+  }
+  while (!in->eof && in->plen < want) {
+    ssize_t n = read(in->fd, in->pend + in->plen, in->pcap - in->plen);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return cl_fail(err, CL_EXIT_INPUT, "cannot read %s: %s", in->name, strerror(errno));
+    if (n == 0) in->eof = 1;
+    in->plen += (size_t)n;
+    in->bytes += (uint64_t)n;
+  }
+  return 0;
+}
+
+typedef struct header_ctx {
+  char **names;
+  size_t n;
+  char bad[256]; /* why the header row could not be read */
+} header_ctx;
+
+static void header_row(void *ud, const csv_row *r) {
+  header_ctx *h = ud;
+  h->n = r->nfields;
+  h->names = cl_calloc(h->n, sizeof *h->names);
+  for (size_t i = 0; i < h->n; i++) h->names[i] = cl_strndup(r->cols[i].ptr ? r->cols[i].ptr : "", r->cols[i].len);
+}
+
+static void header_bad(void *ud, const csv_row *r, const char *reason) {
+  header_ctx *h = ud;
+  (void)r;
+  snprintf(h->bad, sizeof h->bad, "%s", reason);
+}
+
+int input_header(input *in, unsigned char delim, char ***names, size_t *ncols,
+                 uint64_t *lines, cl_error *err) {
+  size_t want = 65536;
+  for (;;) {
+    if (fill(in, want, err)) return err->code;
+    if (!in->bom_checked && in->plen >= 3) {
+      in->bom_checked = 1;
+      if (memcmp(in->pend, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 byte order mark */
+        memmove(in->pend, in->pend + 3, in->plen - 3);
+        in->plen -= 3;
+      }
+    }
+    csv_scan s;
+    header_ctx h = {NULL, 0, ""};
+    csv_scan_init(&s, delim, 0, NULL, header_row, header_bad, &h);
+    const char *p = in->pend, *end = in->pend + in->plen;
+    *lines = 0;
+    while (p < end && !h.names && !h.bad[0]) { /* one line at a time: stop right after the row */
+      const char *nl = memchr(p, '\n', (size_t)(end - p));
+      const char *le = nl ? nl + 1 : end;
+      int clean;
+      csv_scan_feed(&s, p, (size_t)(le - p), !nl && in->eof, &clean);
+      if (nl) (*lines)++;
+      p = le;
+      if (!nl) break;
+    }
+    csv_scan_free(&s);
+    if (h.bad[0])
+      return cl_fail(err, CL_EXIT_INPUT, "%s:%llu: cannot read the header row: %s", in->name,
+                     (unsigned long long)*lines, h.bad);
+    if (h.names) {
+      size_t used = (size_t)(p - in->pend);
+      memmove(in->pend, in->pend + used, in->plen - used);
+      in->plen -= used;
+      *names = h.names;
+      *ncols = h.n;
+      return 0;
+    }
+    if (in->eof)
+      return cl_fail(err, CL_EXIT_INPUT, "%s: no header row (the input is empty)", in->name);
+    want = in->plen * 2; /* the header is longer than what we read */
+  }
+}
+
+/* Where to end a chunk within pend[0..plen): just after the last LF with an
+** even count of quotes before it; 0 if there is none. */
+static size_t split_point(const char *p, size_t len) {
+  const char *nl = memrchr(p, '\n', len);
+  if (!nl) return 0;
+  size_t quotes = 0;
+  for (const char *q = p; (q = memchr(q, '"', (size_t)(nl - q))) != NULL; q++) quotes++;
+  while (quotes & 1) {
+    const char *prev = memrchr(p, '\n', (size_t)(nl - p));
+    if (!prev) return 0;
+    for (const char *q = prev; (q = memchr(q, '"', (size_t)(nl - q))) != NULL; q++) quotes--;
+    nl = prev;
+  }
+  return (size_t)(nl - p) + 1;
+}
+
+int input_chunk(input *in, size_t target, chunk *out, cl_error *err) {
+  size_t want = target;
+  for (;;) {
+    if (fill(in, want, err)) return err->code;
+    if (in->plen == 0 && in->eof) return 0;
+    size_t cut = in->eof ? in->plen : split_point(in->pend, in->plen);
+    if (cut == 0) { /* one row longer than the chunk: read more */
+      want = in->plen * 2;
+      continue;
+    }
+    size_t rest = in->plen - cut;
+    out->data = in->pend;
+    out->len = cut;
+    out->final = in->eof && rest == 0;
+    in->pcap = target + 1 > rest + 1 ? target + 1 : rest + 1;
+    in->pend = cl_malloc(in->pcap);
+    memcpy(in->pend, out->data + cut, rest);
+    in->plen = rest;
+    return 1;
+  }
+}
+
+void input_close(input *in) {
+  if (in->close_fd) close(in->fd);
+  free(in->pend);
+  free(in->name);
+  memset(in, 0, sizeof *in);
+}

@@ -1,0 +1,49 @@
+/*
+** input.h -- the customer file as a stream of chunks: each chunk ends at a
+** line end where the count of '"' since the chunk start is even, which is a
+** row boundary in any well-formed CSV (a quoted newline sits at odd parity).
+** Malformed quoting can fool that guess; the pipeline detects it (the scan
+** of the chunk ends inside a row) and re-reads the two chunks as one.
+** Works the same on files and pipes; memory is a few chunks, whatever the
+** input size.
+*/
+#ifndef CLEAVE_INPUT_H
+#define CLEAVE_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+typedef struct chunk {
+  char *data; /* malloc'd; owned by whoever holds the chunk */
+  size_t len;
+  int final;  /* the input ends with this chunk */
+} chunk;
+
+typedef struct input {
+  int fd;
+  int close_fd;
+  char *name;   /* for messages: the path, or "standard input" */
+  char *pend;   /* bytes read, not yet handed out */
+  size_t plen, pcap;
+  int eof;
+  int bom_checked;
+  uint64_t bytes;
+} input;
+
+int input_open(input *in, const char *path, cl_error *err);
+
+/* Read the header row (after an optional UTF-8 BOM). *names is a malloc'd
+** array of malloc'd strings; *lines is how many lines it took (blank lines
+** before it included). An input with no header row is a CL_EXIT_INPUT error. */
+int input_header(input *in, unsigned char delim, char ***names, size_t *ncols,
+                 uint64_t *lines, cl_error *err);
+
+/* The next chunk of about target bytes: 1 = got one, 0 = end of input,
+** otherwise an error code (err is set). */
+int input_chunk(input *in, size_t target, chunk *out, cl_error *err);
+
+void input_close(input *in);
+
+#endif

@@ -1,0 +1,15 @@
+/*
+** main.c -- cleave: a segmentation rule engine. Dispatches the command.
+*/
+#include <string.h>
+
+#include "cli.h"
+#include "run.h"
+
+int main(int argc, char **argv) {
+  cli_opts o;
+  int rc = cli_parse(argc, argv, &o);
+  if (rc >= 0) return rc;
+  if (strcmp(o.command, "run") == 0) return cmd_run(&o);
+  return 2;
+}

@@ -1,0 +1,30 @@
+/*
+** outfile.h -- output files that appear whole or not at all: bytes go to a
+** temporary file beside the target, which is renamed over it on commit and
+** removed on abort. "-" writes to standard output directly.
+*/
+#ifndef CLEAVE_OUTFILE_H
+#define CLEAVE_OUTFILE_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+typedef struct outfile {
+  int fd;
+  char *path;  /* target, or NULL for stdout */
+  char *tmp;   /* temporary name while writing */
+  int failed;
+} outfile;
+
+int outfile_open(outfile *f, const char *path, cl_error *err);
+int outfile_write(outfile *f, const void *p, size_t n, cl_error *err);
+/* fsync, close, rename into place. */
+int outfile_commit(outfile *f, cl_error *err);
+/* Close and remove the temporary file (safe to call after commit: no-op). */
+void outfile_abort(outfile *f);
+
+/* Write a whole file atomically. */
+int outfile_put(const char *path, const void *p, size_t n, cl_error *err);
+
+#endif

@@ -1,0 +1,258 @@
+/*
+** pipeline.c -- chunks in, ordered results out, workers in between.
+**
+** Jobs live in a ring of slots; the reader fills slots in input order and
+** queues them, workers take any queued slot, and the collector waits for the
+** oldest slot. When a chunk's scan ends inside a row (the reader's quote-
+** parity guess was fooled by malformed quoting), the collector joins that
+** chunk with the next one and segments the pair itself: the result is then
+** exactly what one sequential scan gives.
+*/
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "pipeline.h"
+
+enum { SLOT_FREE, SLOT_QUEUED, SLOT_RUNNING, SLOT_DONE };
+
+typedef struct slot_job {
+  chunk c;
+  seg_result r;
+  int state;
+} slot_job;
+
+typedef struct worker_env {
+  void **tstate;
+  segmenter seg;
+} worker_env;
+
+typedef struct pipe {
+  const pipeline_opts *o;
+  slot_job *slots;
+  size_t nslots;
+  size_t head, count; /* oldest slot, slots in use */
+  size_t next_queued; /* next slot a worker should take */
+  size_t queued;
+  int quit;
+  pthread_mutex_t mu;
+  pthread_cond_t work, done;
+  worker_env main_env;
+} pipe_t;
+
+static void **plugin_threads_init(const plugin_set *ps) {
+  size_t n = ps ? ps->n : 0;
+  void **ts = cl_calloc(n ? n : 1, sizeof *ts);
+  for (size_t i = 0; i < n; i++)
+    if (ps->v[i].desc->thread_init) ts[i] = ps->v[i].desc->thread_init(ps->v[i].state);
+  return ts;
+}
+
+static void plugin_threads_fini(const plugin_set *ps, void **ts) {
+  for (size_t i = 0; ps && i < ps->n; i++)
+    if (ps->v[i].desc->thread_fini) ps->v[i].desc->thread_fini(ps->v[i].state, ts[i]);
+  free(ts);
+}
+
+static void env_init(worker_env *e, const pipeline_opts *o) {
+  e->tstate = plugin_threads_init(o->plugins);
+  segmenter_init(&e->seg, o->shape, e->tstate);
+}
+
+static void env_free(worker_env *e, const pipeline_opts *o) {
+  segmenter_free(&e->seg);
+  plugin_threads_fini(o->plugins, e->tstate);
+}
+
+static void *worker_main(void *arg) {
+  pipe_t *p = arg;
+  worker_env env;
+  env_init(&env, p->o);
+  pthread_mutex_lock(&p->mu);
+  for (;;) {
+    while (!p->quit && p->queued == 0) pthread_cond_wait(&p->work, &p->mu);
+    if (p->queued == 0) break;
+    slot_job *j = &p->slots[p->next_queued];
+    p->next_queued = (p->next_queued + 1) % p->nslots;
+    p->queued--;
+    j->state = SLOT_RUNNING;
+    pthread_mutex_unlock(&p->mu);
+    segmenter_run(&env.seg, &j->c, &j->r);
+    pthread_mutex_lock(&p->mu);
+    j->state = SLOT_DONE;
+    pthread_cond_broadcast(&p->done);
+  }
+  pthread_mutex_unlock(&p->mu);
+  env_free(&env, p->o);
+  return NULL;
+}
+
+/* Read the next chunk into a new slot; queue it (or run it inline).
+** Returns 1 if a slot was filled, 0 at end of input, else an error code. */
+static int submit(pipe_t *p, int threaded, cl_error *err) {
+  chunk c;
+  int rc = input_chunk(p->o->in, p->o->chunk_size, &c, err);
+  if (rc != 1) return rc;
+  pthread_mutex_lock(&p->mu);
+  slot_job *j = &p->slots[(p->head + p->count) % p->nslots];
+  p->count++;
+  j->c = c;
+  j->state = threaded ? SLOT_QUEUED : SLOT_RUNNING;
+  if (threaded) {
+    p->queued++;
+    pthread_cond_signal(&p->work);
+  }
+  pthread_mutex_unlock(&p->mu);
+  if (!threaded) {
+    segmenter_run(&p->main_env.seg, &j->c, &j->r);
+    j->state = SLOT_DONE;
+  }
+  return 1;
+}
+
+static void wait_done(pipe_t *p, slot_job *j) {
+  pthread_mutex_lock(&p->mu);
+  while (j->state != SLOT_DONE) pthread_cond_wait(&p->done, &p->mu);
+  pthread_mutex_unlock(&p->mu);
+}
+
+typedef struct emit_ctx {
+  const pipeline_opts *o;
+  uint64_t base;
+  cl_error *err;
+  int rc;
+} emit_ctx;
+
+static void emit_reject(void *ud, uint64_t line, uint64_t last, const char *reason,
+                        size_t rl, const char *raw, size_t wl) {
+  emit_ctx *e = ud;
+  if (e->rc) return;
+  e->rc = e->o->sink.reject(e->o->sink.ud, e->base + line, e->base + last, reason, rl, raw,
+                            wl, e->err);
+}
+
+/* Write the oldest slot's results and free it. */
+static int emit(pipe_t *p, slot_job *j, uint64_t *line, pipeline_stats *st, cl_error *err) {
+  const pipeline_opts *o = p->o;
+  const seg_result *r = &j->r;
+  if (r->out.len && o->sink.out(o->sink.ud, r->out.p, r->out.len, err)) return err->code;
+  emit_ctx e = {o, *line, err, 0};
+  seg_result_rejects(r, emit_reject, &e);
+  if (e.rc) return e.rc;
+  *line += r->lines;
+  st->rows += r->rows;
+  st->rejected += r->rejected;
+  st->written += r->rows - r->rejected;
+  st->invalid += r->invalid;
+  for (uint32_t v = 0; v < o->shape->nvalues; v++) st->value_counts[v] += r->value_counts[v];
+  for (uint32_t m = 0; m < o->shape->g->nmicros; m++) st->micro_counts[m] += r->micro_counts[m];
+  st->chunks++;
+  free(j->c.data);
+  j->c.data = NULL;
+  j->state = SLOT_FREE;
+  return 0;
+}
+
+/* The oldest chunk ended inside a row: join it with the next and redo both. */
+static int merge_next(pipe_t *p, int threaded, pipeline_stats *st, cl_error *err) {
+  slot_job *j = &p->slots[p->head];
+  if (p->count < 2) {
+    int rc = submit(p, 0 /* this one runs inline below anyway */, err);
+    if (rc < 0 || (rc != 1 && rc != 0)) return rc;
+    if (rc == 0) { /* no more input: the chunk was final after all */
+      j->c.final = 1;
+      segmenter_run(&p->main_env.seg, &j->c, &j->r);
+      return 0;
+    }
+  }
+  slot_job *n = &p->slots[(p->head + 1) % p->nslots];
+  if (threaded) wait_done(p, n);
+  chunk m;
+  m.len = j->c.len + n->c.len;
+  m.data = cl_malloc(m.len ? m.len : 1);
+  memcpy(m.data, j->c.data, j->c.len);
+  memcpy(m.data + j->c.len, n->c.data, n->c.len);
+  m.final = n->c.final;
+  free(j->c.data);
+  free(n->c.data);
+  n->c = m;
+  segmenter_run(&p->main_env.seg, &n->c, &n->r);
+  j->c.data = NULL;
+  j->state = SLOT_FREE;
+  p->head = (p->head + 1) % p->nslots;
+  p->count--;
+  st->merges++;
+  return 0;
+}
+
+int pipeline_run(const pipeline_opts *o, pipeline_stats *st, cl_error *err) {
+  pipe_t p;
+  memset(&p, 0, sizeof p);
+  memset(st, 0, sizeof *st);
+  st->value_counts = cl_calloc(o->shape->nvalues ? o->shape->nvalues : 1, sizeof *st->value_counts);
+  st->micro_counts = cl_calloc(o->shape->g->nmicros ? o->shape->g->nmicros : 1, sizeof *st->micro_counts);
+  int threaded = o->threads > 1;
+  p.o = o;
+  p.nslots = threaded ? (size_t)o->threads * 2 + 2 : 2;
+  p.slots = cl_calloc(p.nslots, sizeof *p.slots);
+  for (size_t i = 0; i < p.nslots; i++) seg_result_init(&p.slots[i].r, o->shape);
+  pthread_mutex_init(&p.mu, NULL);
+  pthread_cond_init(&p.work, NULL);
+  pthread_cond_init(&p.done, NULL);
+  env_init(&p.main_env, o);
+  pthread_t *tids = cl_calloc((size_t)o->threads, sizeof *tids);
+  int started = 0, rc = 0;
+  for (; threaded && started < o->threads; started++)
+    if (pthread_create(&tids[started], NULL, worker_main, &p) != 0) {
+      rc = cl_fail(err, CL_EXIT_INTERNAL, "cannot start worker thread %d", started + 1);
+      break;
+    }
+  int eof = 0;
+  uint64_t line = o->first_line;
+  while (!rc) {
+    while (!eof && p.count < p.nslots) {
+      int s = submit(&p, threaded, err);
+      if (s == 0) eof = 1;
+      else if (s != 1) {
+        rc = s;
+        break;
+      }
+      if (!threaded) break; /* inline: keep just one chunk ahead */
+    }
+    if (rc || p.count == 0) break;
+    slot_job *j = &p.slots[p.head];
+    if (threaded) wait_done(&p, j);
+    if (!j->r.clean && !j->c.final) {
+      rc = merge_next(&p, threaded, st, err);
+      continue;
+    }
+    rc = emit(&p, j, &line, st, err);
+    if (rc) break;
+    p.head = (p.head + 1) % p.nslots;
+    p.count--;
+  }
+  pthread_mutex_lock(&p.mu);
+  p.quit = 1;
+  p.queued = 0; /* on error, abandon queued chunks */
+  pthread_cond_broadcast(&p.work);
+  pthread_mutex_unlock(&p.mu);
+  for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
+  free(tids);
+  env_free(&p.main_env, o);
+  for (size_t i = 0; i < p.nslots; i++) {
+    free(p.slots[i].c.data);
+    seg_result_free(&p.slots[i].r);
+  }
+  free(p.slots);
+  pthread_mutex_destroy(&p.mu);
+  pthread_cond_destroy(&p.work);
+  pthread_cond_destroy(&p.done);
+  return rc;
+}
+
+void pipeline_stats_free(pipeline_stats *s) {
+  free(s->value_counts);
+  free(s->micro_counts);
+  s->value_counts = s->micro_counts = NULL;
+}

@@ -1,0 +1,31 @@
+/*
+** run.h -- `cleave run`: segment the input, write the tagged output, the
+** rejects and summary.json; all or nothing, one run at a time.
+*/
+#ifndef CLEAVE_RUN_H
+#define CLEAVE_RUN_H
+
+#include "input.h"
+#include "segmenter.h"
+#include "session.h"
+
+/* Returns the process exit code; messages go to stderr. */
+int cmd_run(const cli_opts *o);
+
+/* Shared with check/explain: open the input, read and check its header,
+** bind the rules to it, and describe what a segmenter needs. */
+typedef struct bound_input {
+  input in;
+  char **header;
+  size_t ncols;
+  uint64_t header_lines;
+  seg_shape shape;
+  uint8_t *keep;
+} bound_input;
+
+int bind_input(session *s, bound_input *b, cl_error *err);
+void bound_input_free(bound_input *b);
+/* Threads to use: cfg.threads, or one per core when 0. */
+int run_threads(const config *cfg);
+
+#endif

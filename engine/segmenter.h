@@ -1,0 +1,63 @@
+/*
+** segmenter.h -- one worker's job: a chunk of CSV in; tagged output lines,
+** rejected rows (with their reason) and segment counts out.
+*/
+#ifndef CLEAVE_SEGMENTER_H
+#define CLEAVE_SEGMENTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "csv_scan.h"
+#include "eval.h"
+#include "graph.h"
+#include "input.h"
+
+/* What every segmenter of a run shares (read-only). */
+typedef struct seg_shape {
+  const graph *g;
+  size_t ncols;         /* header width */
+  uint32_t id_col;      /* the customer id column */
+  const char *id_name;  /* its name, for messages */
+  const uint8_t *keep;  /* columns the rules read (and the id) */
+  unsigned char delim;
+  uint32_t *value_base; /* macro m's values start at value_base[m] in counts */
+  uint32_t nvalues;     /* all macros' values */
+  /* output lines: "<id>,<macro values...>,<segments>" */
+} seg_shape;
+
+typedef struct seg_result {
+  buf out;              /* output lines */
+  buf rejects;          /* framed: see segmenter.c */
+  uint64_t rows, rejected, invalid;
+  uint64_t lines;       /* LF bytes in the chunk */
+  uint64_t *value_counts; /* per macro value (shape.nvalues) */
+  uint64_t *micro_counts; /* per micro segment */
+  int clean;            /* the chunk ended between rows */
+} seg_result;
+
+typedef struct segmenter {
+  const seg_shape *sh;
+  csv_scan scan;
+  eval_ctx ec;
+  seg_result *res;
+} segmenter;
+
+void seg_result_init(seg_result *r, const seg_shape *sh);
+void seg_result_reset(seg_result *r, const seg_shape *sh);
+void seg_result_free(seg_result *r);
+
+/* tstate: the plugins' states for this thread (owned by the caller). */
+void segmenter_init(segmenter *s, const seg_shape *sh, void **tstate);
+/* Process c into r (which is reset first). */
+void segmenter_run(segmenter *s, const chunk *c, seg_result *r);
+void segmenter_free(segmenter *s);
+
+/* Walk the framed rejects of r: calls fn for each (lines relative to the
+** chunk). */
+typedef void (*reject_fn)(void *ud, uint64_t line, uint64_t last_line, const char *reason,
+                          size_t reason_len, const char *raw, size_t raw_len);
+void seg_result_rejects(const seg_result *r, reject_fn fn, void *ud);
+
+#endif

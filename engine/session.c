@@ -1,0 +1,66 @@
+/*
+** session.c -- configuration, plugins and rules, ready for a command.
+*/
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host_api.h"
+#include "rules.h"
+#include "session.h"
+
+static void override(char **dst, const char *v) {
+  if (!v) return;
+  free(*dst);
+  *dst = cl_strdup(v);
+}
+
+int session_open(session *s, const cli_opts *o, cl_error *err) {
+  memset(s, 0, sizeof *s);
+  config_init(&s->cfg);
+  log_init(&s->log, LOG_INFO, stderr);
+  const char *ini = o->config;
+  if (!ini && access("engine.ini", F_OK) == 0) ini = "engine.ini";
+  if (ini && config_load(&s->cfg, ini, err)) return err->code;
+  s->log.level = o->quiet ? LOG_WARNING : s->cfg.log_level;
+  override(&s->cfg.rules, o->rules);
+  override(&s->cfg.input, o->input);
+  override(&s->cfg.output, o->output);
+  override(&s->cfg.plugins, o->plugins);
+  override(&s->cfg.rejects, o->rejects);
+  override(&s->cfg.summary, o->summary);
+  if (o->threads >= 0) s->cfg.threads = o->threads;
+  if (o->as_of && config_parse_date(o->as_of, &s->cfg.as_of) != 0)
+    return cl_fail(err, CL_EXIT_USAGE, "--as-of %s: not a date (write YYYY-MM-DD)", o->as_of);
+  if (!s->cfg.rules)
+    return cl_fail(err, CL_EXIT_CONFIG, "no rule file: set rules = FILE in [engine] of "
+                   "engine.ini, or pass --rules FILE");
+  host_api_make(&s->host, &s->log);
+  if (s->cfg.plugins && plugins_load_dir(&s->plugins, s->cfg.plugins, err)) return err->code;
+  if (plugins_init(&s->plugins, &s->host, &s->cfg, err)) return err->code;
+  return 0;
+}
+
+int session_rules(session *s, void (*warn)(void *ud, const char *msg), void *ud,
+                  cl_error *err) {
+  rules_opts ro;
+  memset(&ro, 0, sizeof ro);
+  ro.path = s->cfg.rules;
+  ro.as_of = s->cfg.as_of;
+  ro.mem_limit = (size_t)s->cfg.lua_memory_mb << 20;
+  ro.instr_limit = s->cfg.lua_instructions;
+  ro.plugins = &s->plugins;
+  ro.host = &s->host;
+  ro.log = &s->log;
+  ro.warn = warn;
+  ro.warn_ud = ud;
+  int rc = rules_load(&s->g, &ro, err);
+  s->have_graph = 1;
+  return rc;
+}
+
+void session_close(session *s) {
+  if (s->have_graph) graph_free(&s->g); /* plugin instances: before plugins go */
+  plugins_free(&s->plugins);
+  config_free(&s->cfg);
+}

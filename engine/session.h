@@ -1,0 +1,48 @@
+/*
+** session.h -- what every command needs before touching records: the
+** configuration (engine.ini overridden by command-line flags), a logger,
+** the plugins (loaded, version-checked, initialised) and the compiled rules.
+*/
+#ifndef CLEAVE_SESSION_H
+#define CLEAVE_SESSION_H
+
+#include "cleave/plugin.h"
+#include "config.h"
+#include "error.h"
+#include "graph.h"
+#include "log.h"
+#include "plugin_loader.h"
+
+/* Command-line settings; NULL / -1 = not given (engine.ini or default). */
+typedef struct cli_opts {
+  const char *command;
+  const char *config;   /* -c FILE */
+  const char *rules, *input, *output, *plugins, *rejects, *summary, *as_of;
+  int threads;          /* -1 = not given */
+  long chunk_size;      /* bytes; -1 = default */
+  int quiet;
+  int strict;           /* check --strict */
+  long sample;          /* check --sample N; -1 = not given */
+  long row;             /* explain --row N; -1 = not given */
+  char **args;          /* remaining arguments */
+  int nargs;
+} cli_opts;
+
+typedef struct session {
+  config cfg;
+  logger log;
+  cleave_host host;
+  plugin_set plugins;
+  graph g;
+  int have_graph;
+} session;
+
+/* Read engine.ini (the -c file, else ./engine.ini when present), apply
+** flags, load and initialise plugins. */
+int session_open(session *s, const cli_opts *o, cl_error *err);
+/* Compile the rule file (cfg.rules). warn: NULL logs warnings. */
+int session_rules(session *s, void (*warn)(void *ud, const char *msg), void *ud,
+                  cl_error *err);
+void session_close(session *s);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+** summary.c -- summary.json and the human summary of a run.
+*/
+#include <string.h>
+
+#include "datecalc.h"
+#include "summary.h"
+#include "version.h"
+
+static void json_key(buf *b, const char *k) {
+  buf_json_str(b, k, strlen(k));
+  buf_puts(b, ": ");
+}
+
+static void json_strf(buf *b, const char *k, const char *v, int comma) {
+  buf_puts(b, "  ");
+  json_key(b, k);
+  if (v) buf_json_str(b, v, strlen(v));
+  else buf_puts(b, "null");
+  buf_puts(b, comma ? ",\n" : "\n");
+}
+
+void summary_json(const summary_info *s, buf *b) {
+  const graph *g = s->g;
+  const pipeline_stats *st = s->st;
+  char asof[16];
+  date_format_iso(s->cfg->as_of, asof);
+  buf_puts(b, "{\n");
+  json_strf(b, "cleave_version", CLEAVE_VERSION, 1);
+  json_strf(b, "rules", g->rules_path, 1);
+  json_strf(b, "input", s->input_name, 1);
+  json_strf(b, "output", s->cfg->output ? s->cfg->output : "-", 1);
+  json_strf(b, "as_of", asof, 1);
+  buf_printf(b, "  \"threads\": %d,\n  \"seconds\": %.3f,\n", s->threads, s->seconds);
+  buf_printf(b, "  \"rows_read\": %llu,\n  \"rows_written\": %llu,\n  \"rows_rejected\": %llu,\n",
+             (unsigned long long)st->rows, (unsigned long long)st->written,
+             (unsigned long long)st->rejected);
+  buf_printf(b, "  \"invalid_values\": %llu,\n", (unsigned long long)st->invalid);
+  buf_puts(b, "  \"macro\": {");
+  for (uint32_t m = 0; m < g->nmacros; m++) {
+    const macro *mc = &g->macros[m];
+    buf_puts(b, m ? ",\n    " : "\n    ");
+    json_key(b, mc->name);
+    buf_putc(b, '{');
+    for (uint32_t v = 0; v < mc->nvalues; v++) {
+      buf_puts(b, v ? ", " : "");
+      json_key(b, mc->values[v]);
+      buf_printf(b, "%llu", (unsigned long long)st->value_counts[s->shape->value_base[m] + v]);
+    }
+    buf_putc(b, '}');
+  }
+  buf_puts(b, g->nmacros ? "\n  },\n" : "},\n");
+  buf_puts(b, "  \"micro\": {");
+  for (uint32_t i = 0; i < g->nmicros; i++) {
+    buf_puts(b, i ? ",\n    " : "\n    ");
+    json_key(b, g->micros[i].name);
+    buf_printf(b, "%llu", (unsigned long long)st->micro_counts[i]);
+  }
+  buf_puts(b, g->nmicros ? "\n  }\n}\n" : "}\n}\n");
+}
+
+static double pct(uint64_t n, uint64_t of) { return of ? 100.0 * (double)n / (double)of : 0; }
+
+void summary_print(const summary_info *s, FILE *f) {
+  const graph *g = s->g;
+  const pipeline_stats *st = s->st;
+  fprintf(f, "cleave: %llu rows read, %llu written, %llu rejected in %.2f s (%d thread%s)\n",
+          (unsigned long long)st->rows, (unsigned long long)st->written,
+          (unsigned long long)st->rejected, s->seconds, s->threads, s->threads == 1 ? "" : "s");
+  if (st->invalid)
+    fprintf(f, "  %llu field values were not valid numbers or dates (treated as missing)\n",
+            (unsigned long long)st->invalid);
+  size_t w = 0;
+  for (uint32_t m = 0; m < g->nmacros; m++)
+    for (uint32_t v = 0; v < g->macros[m].nvalues; v++)
+      if (strlen(g->macros[m].values[v]) > w) w = strlen(g->macros[m].values[v]);
+  for (uint32_t i = 0; i < g->nmicros; i++)
+    if (strlen(g->micros[i].name) > w) w = strlen(g->micros[i].name);
+  for (uint32_t m = 0; m < g->nmacros; m++) {
+    const macro *mc = &g->macros[m];
+    fprintf(f, "  macro %s\n", mc->name);
+    for (uint32_t v = 0; v < mc->nvalues; v++) {
+      uint64_t n = st->value_counts[s->shape->value_base[m] + v];
+      fprintf(f, "    %-*s %10llu  %5.1f%%\n", (int)w, mc->values[v], (unsigned long long)n,
+              pct(n, st->written));
+    }
+  }
+  if (g->nmicros) fprintf(f, "  micro segments\n");
+  for (uint32_t i = 0; i < g->nmicros; i++)
+    fprintf(f, "    %-*s %10llu  %5.1f%%\n", (int)w, g->micros[i].name,
+            (unsigned long long)st->micro_counts[i], pct(st->micro_counts[i], st->written));
+}
