@@ -19,9 +19,46 @@ void eval_ctx_init(eval_ctx *c, const graph *g, void **tstate) {
   c->macro_gen = cl_calloc(g->nmacros, sizeof *c->macro_gen);
   c->macro_val = cl_calloc(g->nmacros, sizeof *c->macro_val);
   c->tstate = tstate;
+  c->texts = cl_malloc(sizeof *c->texts + 4096);
+  c->texts->next = NULL;
+  c->texts->used = 0;
+  c->texts->cap = 4096;
+}
+
+void eval_texts_reset(eval_ctx *c) {
+  text_block *b = c->texts->next;
+  while (b) {
+    text_block *n = b->next;
+    free(b);
+    b = n;
+  }
+  c->texts->next = NULL;
+  c->texts->used = 0;
+}
+
+/* A copy of a plugin's text result that lives until the next record (the
+** plugin may reuse its buffer on its next call; the value may be cached). */
+static const char *keep_text(eval_ctx *c, const char *p, size_t n) {
+  text_block *b = c->texts;
+  if (b->cap - b->used < n) {
+    size_t cap = n > 4096 ? n : 4096;
+    text_block *nb = cl_malloc(sizeof *nb + cap);
+    nb->used = 0;
+    nb->cap = cap;
+    nb->next = b->next; /* the head stays first: it is the one reused */
+    b->next = nb;
+    b = nb;
+  }
+  char *dst = b->data + b->used;
+  if (n) memcpy(dst, p, n);
+  b->used += n;
+  if (c->texts->used == 0) c->texts->used = 1; /* mark: something to reset */
+  return dst;
 }
 
 void eval_ctx_free(eval_ctx *c) {
+  eval_texts_reset(c);
+  free(c->texts);
   free(c->slots);
   free(c->cache);
   free(c->macro_gen);
@@ -86,6 +123,8 @@ static void eval_call(eval_ctx *c, const node *n, cleave_value *out) {
   out->type = cr->result;
   cr->eval(n->u.call.inst, c->tstate[n->u.call.plugin], args, out);
   out->type = cr->result;
+  if (!out->missing && (out->type == VT_TEXT || out->type == VT_TAGS))
+    out->u.str.ptr = keep_text(c, out->u.str.ptr, out->u.str.len);
 }
 
 static uint32_t bucket_of(const char *salt, const char *p, size_t len) {

@@ -25,6 +25,13 @@ typedef struct node_cache {
   cleave_value v; /* predicates: v.u.boolean */
 } node_cache;
 
+/* Texts returned by plugins, copied for the rest of the record. */
+typedef struct text_block {
+  struct text_block *next;
+  size_t used, cap;
+  char data[];
+} text_block;
+
 typedef struct eval_ctx {
   const graph *g;
   const cleave_str *cols; /* the current record's columns, by input index */
@@ -35,7 +42,10 @@ typedef struct eval_ctx {
   uint32_t *macro_val;
   void **tstate;          /* per plugin (index = call.plugin): thread state */
   uint64_t invalid;       /* values that were present but did not parse */
+  text_block *texts;      /* first block reused for every record */
 } eval_ctx;
+
+void eval_texts_reset(eval_ctx *c);
 
 /* tstate: array owned by the caller (one entry per loaded plugin). */
 void eval_ctx_init(eval_ctx *c, const graph *g, void **tstate);
@@ -44,6 +54,7 @@ void eval_ctx_free(eval_ctx *c);
 /* Start a new record: cols[i] is column i (len 0 = missing). */
 static inline void eval_begin(eval_ctx *c, const cleave_str *cols) {
   c->cols = cols;
+  if (c->texts->used) eval_texts_reset(c);
   if (++c->gen == 0) { /* wrapped: forget everything */
     c->gen = 1;
     for (uint32_t i = 0; i < c->g->nslots; i++) c->slots[i].gen = c->slots[i].bits_gen = 0;

@@ -41,34 +41,49 @@ typedef struct pipe {
   worker_env main_env;
 } pipe_t;
 
-static void **plugin_threads_init(const plugin_set *ps) {
-  size_t n = ps ? ps->n : 0;
-  void **ts = cl_calloc(n ? n : 1, sizeof *ts);
-  for (size_t i = 0; i < n; i++)
-    if (ps->v[i].desc->thread_init) ts[i] = ps->v[i].desc->thread_init(ps->v[i].state);
-  return ts;
-}
-
-static void plugin_threads_fini(const plugin_set *ps, void **ts) {
-  for (size_t i = 0; ps && i < ps->n; i++)
+static void plugin_threads_fini(const plugin_set *ps, void **ts, size_t n) {
+  for (size_t i = 0; ps && i < n; i++)
     if (ps->v[i].desc->thread_fini) ps->v[i].desc->thread_fini(ps->v[i].state, ts[i]);
   free(ts);
 }
 
-static void env_init(worker_env *e, const pipeline_opts *o) {
-  e->tstate = plugin_threads_init(o->plugins);
+static int plugin_threads_init(const plugin_set *ps, void ***out, cl_error *err) {
+  size_t n = ps ? ps->n : 0;
+  void **ts = cl_calloc(n ? n : 1, sizeof *ts);
+  for (size_t i = 0; i < n; i++) {
+    cleave_err e = {""};
+    if (ps->v[i].desc->thread_init &&
+        ps->v[i].desc->thread_init(ps->v[i].state, &ts[i], &e) != CLEAVE_OK) {
+      plugin_threads_fini(ps, ts, i);
+      return cl_fail(err, CL_EXIT_PLUGIN, "%s: cannot start a worker: %s", ps->v[i].path,
+                     e.msg[0] ? e.msg : "thread_init failed");
+    }
+  }
+  *out = ts;
+  return 0;
+}
+
+/* Plugin thread states are made here, on the main thread, before the
+** worker that uses them starts. */
+static int env_init(worker_env *e, const pipeline_opts *o, cl_error *err) {
+  if (plugin_threads_init(o->plugins, &e->tstate, err)) return err->code;
   segmenter_init(&e->seg, o->shape, e->tstate);
+  return 0;
 }
 
 static void env_free(worker_env *e, const pipeline_opts *o) {
   segmenter_free(&e->seg);
-  plugin_threads_fini(o->plugins, e->tstate);
+  plugin_threads_fini(o->plugins, e->tstate, o->plugins ? o->plugins->n : 0);
 }
 
-static void *worker_main(void *arg) {
-  pipe_t *p = arg;
+typedef struct worker_arg {
+  pipe_t *p;
   worker_env env;
-  env_init(&env, p->o);
+} worker_arg;
+
+static void *worker_main(void *arg) {
+  pipe_t *p = ((worker_arg *)arg)->p;
+  worker_env *env = &((worker_arg *)arg)->env;
   pthread_mutex_lock(&p->mu);
   for (;;) {
     while (!p->quit && p->queued == 0) pthread_cond_wait(&p->work, &p->mu);
@@ -78,13 +93,12 @@ static void *worker_main(void *arg) {
     p->queued--;
     j->state = SLOT_RUNNING;
     pthread_mutex_unlock(&p->mu);
-    segmenter_run(&env.seg, &j->c, &j->r);
+    segmenter_run(&env->seg, &j->c, &j->r);
     pthread_mutex_lock(&p->mu);
     j->state = SLOT_DONE;
     pthread_cond_broadcast(&p->done);
   }
   pthread_mutex_unlock(&p->mu);
-  env_free(&env, p->o);
   return NULL;
 }
 
@@ -200,11 +214,16 @@ int pipeline_run(const pipeline_opts *o, pipeline_stats *st, cl_error *err) {
   pthread_mutex_init(&p.mu, NULL);
   pthread_cond_init(&p.work, NULL);
   pthread_cond_init(&p.done, NULL);
-  env_init(&p.main_env, o);
   pthread_t *tids = cl_calloc((size_t)o->threads, sizeof *tids);
-  int started = 0, rc = 0;
-  for (; threaded && started < o->threads; started++)
-    if (pthread_create(&tids[started], NULL, worker_main, &p) != 0) {
+  worker_arg *wa = cl_calloc((size_t)o->threads, sizeof *wa);
+  int started = 0, made = 0, rc = env_init(&p.main_env, o, err);
+  for (; !rc && threaded && made < o->threads; made++) {
+    wa[made].p = &p;
+    rc = env_init(&wa[made].env, o, err);
+  }
+  if (rc && made > 0) made--; /* the one that failed cleaned up after itself */
+  for (; !rc && threaded && started < o->threads; started++)
+    if (pthread_create(&tids[started], NULL, worker_main, &wa[started]) != 0) {
       rc = cl_fail(err, CL_EXIT_INTERNAL, "cannot start worker thread %d", started + 1);
       break;
     }
@@ -238,8 +257,10 @@ int pipeline_run(const pipeline_opts *o, pipeline_stats *st, cl_error *err) {
   pthread_cond_broadcast(&p.work);
   pthread_mutex_unlock(&p.mu);
   for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
+  for (int i = 0; i < made; i++) env_free(&wa[i].env, o);
+  free(wa);
   free(tids);
-  env_free(&p.main_env, o);
+  if (p.main_env.tstate) env_free(&p.main_env, o);
   for (size_t i = 0; i < p.nslots; i++) {
     free(p.slots[i].c.data);
     seg_result_free(&p.slots[i].r);

@@ -122,7 +122,7 @@ static call call_open(const env *e, const plugin_set *set, const char *plugin,
   if (k.c->compile)
     k.rc = k.c->compile(k.lp->state, &ctx, consts ? consts : none, &k.inst, &k.err);
   if (k.rc == CLEAVE_OK && k.lp->desc->thread_init)
-    k.ts = k.lp->desc->thread_init(k.lp->state);
+    k.rc = k.lp->desc->thread_init(k.lp->state, &k.ts, &k.err);
   return k;
 }
 
@@ -714,7 +714,10 @@ static void test_geo(env *e, const plugin_set *set) {
   ** compiled: the first stays valid while the second runs (an engine may
   ** cache it for the record). */
   const loaded_plugin *geo = plugins_find(set, "geo");
-  void *shared = geo->desc->thread_init(geo->state);
+  void *shared = NULL;
+  cleave_err te;
+  ok(geo->desc->thread_init(geo->state, &shared, &te) == CLEAVE_OK && shared,
+     "geo thread_init makes a thread state");
   void *ks = k.ts, *os = o.ts;
   k.ts = o.ts = shared;
   cleave_value area = call_eval(&k, (cleave_value[]){v_text("sw1a 1aa")});

@@ -22,11 +22,19 @@
 **                                worker's own
 **   free_inst, fini              at shutdown; plugins are never dlclosed
 **
-** Ownership: every pointer the engine hands to a plugin stays owned by the
-** engine. Text values (cleave_str) are NOT NUL-terminated and are valid only
-** for the duration of the call that received them. Values a plugin returns in
-** *out must stay valid until the next eval call on the same thread_state
-** (return pointers into inst, into thread_state, or into an argument).
+** Ownership and lifetimes: every pointer the engine hands to a plugin stays
+** owned by the engine. Text values (cleave_str) are NOT NUL-terminated. The
+** cleave_config given to init is valid during init only (copy what you keep);
+** the host table stays valid until after fini. eval's arguments are valid
+** during the call. A TEXT result in *out must stay valid until the plugin's
+** next eval call on the same thread_state: point into inst, into
+** thread_state, or into an argument; the engine copies it before it calls
+** the plugin again.
+**
+** Versioning: cleave_plugin and cleave_host carry their own struct_size and
+** may grow at the end in a minor version. cleave_criterion, cleave_arg,
+** cleave_value and cleave_config_entry are used in arrays and are frozen for
+** a major version.
 */
 #ifndef CLEAVE_PLUGIN_H
 #define CLEAVE_PLUGIN_H
@@ -43,9 +51,14 @@ extern "C" {
 
 #if defined(__GNUC__)
 #define CLEAVE_EXPORT __attribute__((visibility("default")))
+#define CLEAVE_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define CLEAVE_EXPORT
+#define CLEAVE_PRINTF(f, a)
 #endif
+
+/* A criterion takes at most this many arguments. */
+#define CLEAVE_MAX_ARGS 16
 
 /* The name of the one symbol a plugin exports. */
 #define CLEAVE_PLUGIN_ENTRY "cleave_plugin_entry"
@@ -129,11 +142,9 @@ typedef struct cleave_config {
 typedef struct cleave_host {
   uint32_t abi_major, abi_minor, struct_size;
   /* Logging (level: 0 error, 1 warning, 2 info, 3 debug). */
-  void (*log)(void *host_ctx, int level, const char *fmt, ...)
-      __attribute__((format(printf, 3, 4)));
+  void (*log)(void *host_ctx, int level, const char *fmt, ...) CLEAVE_PRINTF(3, 4);
   /* Format into err->msg; returns CLEAVE_ERR so it can be returned. */
-  int (*errorf)(cleave_err *err, const char *fmt, ...)
-      __attribute__((format(printf, 2, 3)));
+  int (*errorf)(cleave_err *err, const char *fmt, ...) CLEAVE_PRINTF(2, 3);
   /* Value of key in cfg, or NULL. */
   const char *(*config_get)(const cleave_config *cfg, const char *key);
   /* Parse YYYY-MM-DD into days since 1970-01-01; 0 on success. */
@@ -185,7 +196,9 @@ typedef struct cleave_plugin {
   /* All hooks may be NULL. init returns CLEAVE_OK or CLEAVE_ERR. */
   int (*init)(const cleave_host *host, const cleave_config *cfg,
               void **plugin_state, cleave_err *err);
-  void *(*thread_init)(void *plugin_state);
+  /* Make one worker's state (*thread_state may stay NULL). The engine may
+  ** call it on any thread, before that worker starts. */
+  int (*thread_init)(void *plugin_state, void **thread_state, cleave_err *err);
   void (*thread_fini)(void *plugin_state, void *thread_state);
   void (*fini)(void *plugin_state);
   const cleave_criterion *criteria;

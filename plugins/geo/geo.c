@@ -20,6 +20,7 @@
 */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "cleave/plugin.h"
@@ -52,12 +53,17 @@ static int geo_init(const cleave_host *host, const cleave_config *cfg, void **st
 
 static void geo_fini(void *state) { free(state); }
 
-static void *geo_thread_init(void *state) {
+static int geo_thread_init(void *state, void **thread_state, cleave_err *err) {
   const geo_state *st = state;
   uint32_t nslots = st->nsites + 1;
   geo_thread *t = malloc(sizeof *t + (size_t)nslots * GEO_BUF);
-  if (t) t->nslots = nslots;
-  return t;
+  if (!t) {
+    snprintf(err->msg, sizeof err->msg, "out of memory for a worker's buffers");
+    return CLEAVE_ERR;
+  }
+  t->nslots = nslots;
+  *thread_state = t;
+  return CLEAVE_OK;
 }
 
 static void geo_thread_fini(void *state, void *ts) {

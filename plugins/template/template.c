@@ -102,11 +102,14 @@ typedef struct tpl_thread {
   unsigned long calls;
 } tpl_thread;
 
-/* May run on several threads at once: touch only what it allocates. It cannot
-** report an error, so eval copes with a NULL thread state. */
-static void *tpl_thread_init(void *plugin_state) {
-  (void)plugin_state;
-  return calloc(1, sizeof(tpl_thread));
+/* Runs once per worker, before the worker starts: touch only what it
+** allocates. A failure stops the run with the message. */
+static int tpl_thread_init(void *plugin_state, void **thread_state, cleave_err *err) {
+  const tpl_state *st = plugin_state;
+  tpl_thread *t = calloc(1, sizeof *t);
+  if (!t) return st->host->errorf(err, "template: out of memory for a worker");
+  *thread_state = t;
+  return CLEAVE_OK;
 }
 
 static void tpl_thread_fini(void *plugin_state, void *thread_state) {

@@ -3,6 +3,7 @@
 ** with one config key (factor) and per-thread state.
 */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "cleave/plugin.h"
@@ -36,9 +37,12 @@ static int tp_init(const cleave_host *host, const cleave_config *cfg, void **sta
 
 static void tp_fini(void *state) { free(state); }
 
-static void *tp_thread_init(void *state) {
+static int tp_thread_init(void *state, void **thread_state, cleave_err *err) {
   (void)state;
-  return calloc(1, sizeof(tp_thread));
+  *thread_state = calloc(1, sizeof(tp_thread));
+  if (*thread_state) return CLEAVE_OK;
+  snprintf(err->msg, sizeof err->msg, "out of memory");
+  return CLEAVE_ERR;
 }
 
 static void tp_thread_fini(void *state, void *ts) {
