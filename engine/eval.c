@@ -243,33 +243,165 @@ static int cmp_values(int op, const cleave_value *a, const cleave_value *b) {
   }
 }
 
-static double as_number(const cleave_value *v) {
-  return v->type == VT_NUMBER ? v->u.number : (double)v->u.date;
+static inline int cmp_num(int op, double x, double y) {
+  switch (op) {
+  case OP_LT: return x < y;
+  case OP_LE: return x <= y;
+  case OP_GT: return x > y;
+  case OP_GE: return x >= y;
+  case OP_EQ: return x == y;
+  default: return x != y;
+  }
 }
 
-static int in_set(const node *n, const cleave_value *v);
+/* --- typed access: the hot path avoids copying whole values ---------------- */
+
+static inline uint32_t id_of(const eval_ctx *c, const node *n) {
+  return (uint32_t)(n - c->g->nodes);
+}
+
+/* 1 = present, with the number in *x. */
+static int num_of(eval_ctx *c, const node *n, double *x) {
+  if (n->kind == N_FIELD) {
+    const cleave_value *v = slot_value(c, n->u.slot);
+    *x = v->u.number;
+    return !v->missing;
+  }
+  if (n->kind == N_CONST) {
+    *x = n->u.cval.u.number;
+    return 1;
+  }
+  if (n->kind == N_ARITH && !n->shared) {
+    double a, b;
+    if (!num_of(c, &c->g->nodes[n->kids[0]], &a) || !num_of(c, &c->g->nodes[n->kids[1]], &b))
+      return 0;
+    switch (n->op) {
+    case AR_ADD: *x = a + b; break;
+    case AR_SUB: *x = a - b; break;
+    case AR_MUL: *x = a * b; break;
+    default:
+      if (b == 0) return 0;
+      *x = a / b;
+      break;
+    }
+    return isfinite(*x);
+  }
+  cleave_value v;
+  eval_value(c, id_of(c, n), &v);
+  *x = v.u.number;
+  return !v.missing;
+}
+
+static int date_of(eval_ctx *c, const node *n, int32_t *d) {
+  if (n->kind == N_FIELD) {
+    const cleave_value *v = slot_value(c, n->u.slot);
+    *d = v->u.date;
+    return !v->missing;
+  }
+  if (n->kind == N_CONST) {
+    *d = n->u.cval.u.date;
+    return 1;
+  }
+  cleave_value v;
+  eval_value(c, id_of(c, n), &v);
+  *d = v.u.date;
+  return !v.missing;
+}
+
+static int text_of(eval_ctx *c, const node *n, cleave_str *s) {
+  if (n->kind == N_FIELD) {
+    const cleave_value *v = slot_value(c, n->u.slot);
+    *s = v->u.str;
+    return !v->missing;
+  }
+  if (n->kind == N_CONST) {
+    *s = n->u.cval.u.str;
+    return 1;
+  }
+  cleave_value v;
+  eval_value(c, id_of(c, n), &v);
+  *s = v.u.str;
+  return !v.missing;
+}
+
+static int present(eval_ctx *c, const node *n) {
+  if (n->kind == N_FIELD) return !slot_value(c, n->u.slot)->missing;
+  double x;
+  if (n->type == VT_NUMBER) return num_of(c, n, &x);
+  cleave_value v;
+  eval_value(c, id_of(c, n), &v);
+  return !v.missing;
+}
+
+static int eval_cmp(eval_ctx *c, const node *n) {
+  const node *a = &c->g->nodes[n->kids[0]], *b = &c->g->nodes[n->kids[1]];
+  switch (a->type) {
+  case VT_NUMBER: {
+    double x, y;
+    return num_of(c, a, &x) && num_of(c, b, &y) && cmp_num(n->op, x, y);
+  }
+  case VT_DATE: {
+    int32_t x, y;
+    return date_of(c, a, &x) && date_of(c, b, &y) && cmp_num(n->op, x, y);
+  }
+  case VT_TEXT: {
+    cleave_str x, y;
+    if (!text_of(c, a, &x) || !text_of(c, b, &y)) return 0;
+    if (n->op == OP_EQ) return x.len == y.len && memcmp(x.ptr, y.ptr, x.len) == 0;
+    if (n->op == OP_NE) return x.len != y.len || memcmp(x.ptr, y.ptr, x.len) != 0;
+    break;
+  }
+  default: break;
+  }
+  cleave_value va, vb;
+  eval_value(c, n->kids[0], &va);
+  if (va.missing) return 0;
+  eval_value(c, n->kids[1], &vb);
+  return !vb.missing && cmp_values(n->op, &va, &vb);
+}
+
+/* Small sets are scanned (no hashing); large ones hashed. */
+static int text_in(const strset *set, cleave_str s) {
+  if (set->n > 8) return strset_find(set, s.ptr, s.len) >= 0;
+  for (uint32_t i = 0; i < set->n; i++)
+    if (set->lens[i] == s.len && memcmp(set->items[i], s.ptr, s.len) == 0) return 1;
+  return 0;
+}
 
 /* a in set; op 1 = not in set. Either way a missing value gives false. */
 static int eval_in(eval_ctx *c, const node *n) {
-  cleave_value a;
-  eval_value(c, n->kids[0], &a);
-  if (a.missing) return 0;
-  return in_set(n, &a) != n->op;
-}
-
-static int in_set(const node *n, const cleave_value *v) {
-  const cleave_value a = *v;
-  switch (a.type) {
-  case VT_ENUM: return (int)((n->u.in.bits >> a.u.boolean) & 1);
+  const node *a = &c->g->nodes[n->kids[0]];
+  int found;
+  switch (a->type) {
+  case VT_ENUM: {
+    uint32_t v = a->kind == N_MACRO ? eval_macro(c, a->u.macro) : 0;
+    if (a->kind != N_MACRO) {
+      cleave_value ev;
+      eval_value(c, n->kids[0], &ev);
+      v = (uint32_t)ev.u.boolean;
+    }
+    found = (int)((n->u.in.bits >> v) & 1);
+    break;
+  }
+  case VT_TEXT: {
+    cleave_str s;
+    if (!text_of(c, a, &s)) return 0;
+    found = text_in(&n->u.in.set, s);
+    break;
+  }
   case VT_NUMBER:
   case VT_DATE: {
-    double x = as_number(&a);
-    for (size_t i = 0; i < n->u.in.nnums; i++)
-      if (n->u.in.nums[i] == x) return 1;
-    return 0;
+    double x;
+    int32_t d;
+    if (a->type == VT_DATE ? !date_of(c, a, &d) : !num_of(c, a, &x)) return 0;
+    if (a->type == VT_DATE) x = d;
+    found = 0;
+    for (size_t i = 0; i < n->u.in.nnums && !found; i++) found = n->u.in.nums[i] == x;
+    break;
   }
-  default: return strset_find(&n->u.in.set, a.u.str.ptr, a.u.str.len) >= 0;
+  default: return 0;
   }
+  return found != n->op;
 }
 
 static int eval_has(eval_ctx *c, const node *n) {
@@ -290,56 +422,85 @@ static int eval_has(eval_ctx *c, const node *n) {
   return n->op ? 1 : 0;
 }
 
+static int pred(eval_ctx *c, const node *n);
+
 static int eval_pred_uncached(eval_ctx *c, const node *n) {
-  cleave_value a, b;
-  switch (n->kind) {
+  const node *nodes = c->g->nodes;
+  switch (n->exec) {
+  case X_SLOT_NUM_CMPK: {
+    const cleave_value *v = slot_value(c, n->fslot);
+    return !v->missing && cmp_num(n->op, v->u.number, n->fk);
+  }
+  case X_NUM_CMPK: {
+    double x;
+    return num_of(c, &nodes[n->kids[0]], &x) && cmp_num(n->op, x, n->fk);
+  }
+  case X_SLOT_TEXT_EQ: {
+    const cleave_value *v = slot_value(c, n->fslot);
+    const cleave_str k = nodes[n->kids[1]].u.cval.u.str;
+    if (v->missing) return 0;
+    int eq = v->u.str.len == k.len && memcmp(v->u.str.ptr, k.ptr, k.len) == 0;
+    return n->op == OP_EQ ? eq : !eq;
+  }
+  case X_ENUM_IN: return (int)((n->u.in.bits >> eval_macro(c, n->fslot)) & 1) != n->op;
+  case X_SLOT_BETWEEN: {
+    const cleave_value *v = slot_value(c, n->fslot);
+    return !v->missing && v->u.number >= n->u.range.lo && v->u.number <= n->u.range.hi;
+  }
+  case X_SLOT_MISSING: return slot_value(c, n->fslot)->missing;
+  case X_SLOT_TEXT_IN: {
+    const cleave_value *v = slot_value(c, n->fslot);
+    return !v->missing && text_in(&n->u.in.set, v->u.str);
+  }
   case N_TRUE: return 1;
   case N_AND:
     for (uint32_t i = 0; i < n->nkids; i++)
-      if (!eval_pred(c, n->kids[n->order[i]])) return 0;
+      if (!pred(c, &nodes[n->order[i]])) return 0;
     return 1;
   case N_OR:
     for (uint32_t i = 0; i < n->nkids; i++)
-      if (eval_pred(c, n->kids[n->order[i]])) return 1;
+      if (pred(c, &nodes[n->order[i]])) return 1;
     return 0;
-  case N_NOT: return !eval_pred(c, n->kids[0]);
+  case N_NOT: return !pred(c, &nodes[n->kids[0]]);
   case N_ATLEAST: {
     uint32_t k = n->u.count.k, held = 0;
     for (uint32_t i = 0; i < n->nkids; i++) {
-      if (eval_pred(c, n->kids[n->order[i]]) && ++held >= k) return 1;
+      if (pred(c, &nodes[n->order[i]]) && ++held >= k) return 1;
       if (held + (n->nkids - i - 1) < k) return 0; /* cannot reach k */
     }
     return held >= k;
   }
-  case N_CMP:
-    eval_value(c, n->kids[0], &a);
-    if (a.missing) return 0;
-    eval_value(c, n->kids[1], &b);
-    if (b.missing) return 0;
-    return cmp_values(n->op, &a, &b);
+  case N_CMP: return eval_cmp(c, n);
   case N_BETWEEN: {
-    eval_value(c, n->kids[0], &a);
-    if (a.missing) return 0;
-    double x = as_number(&a);
+    const node *a = &c->g->nodes[n->kids[0]];
+    double x;
+    int32_t d;
+    if (a->type == VT_DATE) {
+      if (!date_of(c, a, &d)) return 0;
+      x = d;
+    } else if (!num_of(c, a, &x)) {
+      return 0;
+    }
     return x >= n->u.range.lo && x <= n->u.range.hi;
   }
   case N_IN: return eval_in(c, n);
-  case N_PREFIX:
-    eval_value(c, n->kids[0], &a);
-    return !a.missing && strset_has_prefix_of(&n->u.in.set, a.u.str.ptr, a.u.str.len);
+  case N_PREFIX: {
+    cleave_str s;
+    return text_of(c, &c->g->nodes[n->kids[0]], &s) &&
+           strset_has_prefix_of(&n->u.in.set, s.ptr, s.len);
+  }
   case N_HAS: return eval_has(c, n);
-  case N_MISSING:
-    eval_value(c, n->kids[0], &a);
-    return a.missing;
-  default: /* a value node used as a condition: a BOOL criterion */
+  case N_MISSING: return !present(c, &c->g->nodes[n->kids[0]]);
+  default: { /* a value node used as a condition: a BOOL criterion */
+    cleave_value a;
     eval_value_uncached(c, n, &a);
     return !a.missing && a.u.boolean != 0;
   }
+  }
 }
 
-int eval_pred(eval_ctx *c, uint32_t id) {
-  const node *n = &c->g->nodes[id];
-  if (!n->shared) return eval_pred_uncached(c, n);
+static int pred(eval_ctx *c, const node *n) {
+  if (__builtin_expect(!n->shared, 1)) return eval_pred_uncached(c, n);
   node_cache *nc = &c->cache[n->cache_ix];
   if (nc->gen != c->gen) {
     nc->v.u.boolean = eval_pred_uncached(c, n);
@@ -347,6 +508,8 @@ int eval_pred(eval_ctx *c, uint32_t id) {
   }
   return nc->v.u.boolean;
 }
+
+int eval_pred(eval_ctx *c, uint32_t id) { return pred(c, &c->g->nodes[id]); }
 
 int eval_macro_case(eval_ctx *c, uint32_t m) {
   const macro *mc = &c->g->macros[m];

@@ -33,7 +33,7 @@ uint32_t graph_add(graph *g, node_kind kind, int type, uint32_t line) {
   }
   node *n = &g->nodes[g->nnodes];
   memset(n, 0, sizeof *n);
-  n->kind = (uint8_t)kind;
+  n->kind = n->exec = (uint8_t)kind;
   n->type = (uint8_t)type;
   n->line = line;
   return g->nnodes++;
@@ -46,7 +46,7 @@ void graph_set_kids(graph *g, uint32_t id, const uint32_t *kids, uint32_t n) {
   nd->kids = cl_malloc((n ? n : 1) * sizeof *nd->kids);
   nd->order = cl_malloc((n ? n : 1) * sizeof *nd->order);
   if (n) memcpy(nd->kids, kids, n * sizeof *kids);
-  for (uint32_t i = 0; i < n; i++) nd->order[i] = i;
+  for (uint32_t i = 0; i < n; i++) nd->order[i] = nd->kids[i];
   nd->nkids = n;
 }
 
@@ -84,13 +84,57 @@ static double leaf_cost(const graph *g, const node *n) {
 /* Order children by cost, cheapest first (insertion sort: lists are short,
 ** and equal costs keep the order the marketer wrote). */
 static void order_kids(node *n, const node *nodes) {
+  for (uint32_t i = 0; i < n->nkids; i++) n->order[i] = n->kids[i];
   for (uint32_t i = 1; i < n->nkids; i++) {
     uint32_t v = n->order[i], j = i;
-    while (j > 0 && nodes[n->kids[n->order[j - 1]]].cost > nodes[n->kids[v]].cost) {
+    while (j > 0 && nodes[n->order[j - 1]].cost > nodes[v].cost) {
       n->order[j] = n->order[j - 1];
       j--;
     }
     n->order[j] = v;
+  }
+}
+
+/* Pick a shortcut for a leaf whose operands are a field or a constant. */
+static void choose_exec(const graph *g, node *n) {
+  if (n->shared) return; /* shared nodes go through the cache */
+  const node *a = n->nkids ? &g->nodes[n->kids[0]] : NULL;
+  const node *b = n->nkids > 1 ? &g->nodes[n->kids[1]] : NULL;
+  int field = a && a->kind == N_FIELD;
+  switch (n->kind) {
+  case N_CMP:
+    if (a->type == VT_NUMBER && b->kind == N_CONST) {
+      n->exec = field ? X_SLOT_NUM_CMPK : X_NUM_CMPK;
+      n->fslot = field ? a->u.slot : 0;
+      n->fk = b->u.cval.u.number;
+    } else if (field && a->type == VT_TEXT && b->kind == N_CONST &&
+               (n->op == OP_EQ || n->op == OP_NE)) {
+      n->exec = X_SLOT_TEXT_EQ;
+      n->fslot = a->u.slot;
+    }
+    break;
+  case N_IN:
+    if (a->kind == N_MACRO) {
+      n->exec = X_ENUM_IN;
+      n->fslot = a->u.macro;
+    } else if (field && a->type == VT_TEXT && !n->op) {
+      n->exec = X_SLOT_TEXT_IN;
+      n->fslot = a->u.slot;
+    }
+    break;
+  case N_BETWEEN:
+    if (field && a->type == VT_NUMBER) {
+      n->exec = X_SLOT_BETWEEN;
+      n->fslot = a->u.slot;
+    }
+    break;
+  case N_MISSING:
+    if (field) {
+      n->exec = X_SLOT_MISSING;
+      n->fslot = a->u.slot;
+    }
+    break;
+  default: break;
   }
 }
 
@@ -117,6 +161,8 @@ void graph_optimize(graph *g) {
     }
     n->cost = c;
     if (n->kind == N_AND || n->kind == N_OR || n->kind == N_ATLEAST) order_kids(n, g->nodes);
+    n->exec = n->kind;
+    choose_exec(g, n);
   }
   free(parents);
 }

@@ -42,7 +42,16 @@ typedef enum node_kind {
   N_MISSING,  /* a is missing */
   N_AND, N_OR, N_NOT,
   N_ATLEAST,  /* at least k of the children hold */
-  N_TRUE      /* constant true (an empty all{}) */
+  N_TRUE,     /* constant true (an empty all{}) */
+  /* How graph_optimize may tell the evaluator to run a predicate: a leaf
+  ** with its constant inline (node.exec; node.kind stays as written). */
+  X_NUM_CMPK,     /* number value <op> constant fk */
+  X_SLOT_NUM_CMPK,/* number field (fslot) <op> constant fk */
+  X_SLOT_TEXT_EQ, /* text field (fslot) = / != constant (kids[1]) */
+  X_ENUM_IN,      /* macro fslot's value in u.in.bits (op 1: not in) */
+  X_SLOT_BETWEEN, /* number field (fslot) between u.range.lo and hi */
+  X_SLOT_MISSING, /* field fslot is missing */
+  X_SLOT_TEXT_IN  /* text field (fslot) in u.in.set */
 } node_kind;
 
 typedef enum cmp_op { OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE } cmp_op;
@@ -53,10 +62,13 @@ typedef struct node {
   uint8_t type;    /* result type: VT_BOOL for predicates */
   uint8_t op;      /* cmp_op / arith_op; N_HAS: 0 any, 1 all */
   uint8_t shared;  /* more than one parent: cache per record */
+  uint8_t exec;    /* how to evaluate it: kind, or an X_* shortcut */
+  uint32_t fslot;  /* X_*: the slot or macro the shortcut reads */
+  double fk;       /* X_*_CMPK: the constant */
   uint32_t line;   /* rule file line that built it */
   uint32_t nkids;
   uint32_t *kids;  /* child node ids, as written */
-  uint32_t *order; /* evaluation order of kids (AND/OR/ATLEAST), cheap first */
+  uint32_t *order; /* AND/OR/ATLEAST: kid ids in evaluation order, cheap first */
   double cost;     /* estimated cost of evaluating it once */
   union {
     uint32_t slot;                 /* N_FIELD */
