@@ -31,6 +31,7 @@ static const char usage_text[] =
     "      --plugins DIR       plugin directory      (overrides [engine] plugins)\n"
     "      --threads N         worker threads, 0 = one per core (overrides [engine] threads)\n"
     "      --chunk-size BYTES  input is read in chunks of this size (default 1048576)\n"
+    "      --evaluator batch|row  batch (default) or one row at a time (for comparison)\n"
     "  -q, --quiet             print only warnings and errors\n"
     "  -h, --help              this text\n"
     "  -V, --version           version, plugin ABI and Lua versions\n"
@@ -41,7 +42,7 @@ static const char usage_text[] =
 static const char *const commands[] = {"run", NULL};
 
 enum { O_RULES = 256, O_INPUT, O_OUTPUT, O_REJECTS, O_SUMMARY, O_ASOF, O_PLUGINS,
-       O_THREADS, O_CHUNK };
+       O_THREADS, O_CHUNK, O_EVAL };
 
 static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "cleave: ");
@@ -58,6 +59,42 @@ static int parse_long(const char *s, long lo, long hi, long *out) {
   return 0;
 }
 
+/* One option; -1 = go on, else the exit code. */
+static int take_option(int c, const char *arg, const char *word, cli_opts *o) {
+  long v;
+  switch (c) {
+  case 'c': o->config = arg; return -1;
+  case O_RULES: o->rules = arg; return -1;
+  case O_INPUT: o->input = arg; return -1;
+  case O_OUTPUT: o->output = arg; return -1;
+  case O_REJECTS: o->rejects = arg; return -1;
+  case O_SUMMARY: o->summary = arg; return -1;
+  case O_ASOF: o->as_of = arg; return -1;
+  case O_PLUGINS: o->plugins = arg; return -1;
+  case O_THREADS:
+    if (parse_long(arg, 0, 1024, &v))
+      return usage_error("--threads %s: give a whole number from 0 to 1024", arg);
+    o->threads = (int)v;
+    return -1;
+  case O_CHUNK:
+    if (parse_long(arg, 1, 1L << 30, &v)) return usage_error("--chunk-size %s: give a number of bytes", arg);
+    o->chunk_size = v;
+    return -1;
+  case O_EVAL:
+    if (strcmp(arg, "batch") != 0 && strcmp(arg, "row") != 0)
+      return usage_error("--evaluator %s: batch or row", arg);
+    o->row_at_a_time = strcmp(arg, "row") == 0;
+    return -1;
+  case 'q': o->quiet = 1; return -1;
+  case 'h': fputs(usage_text, stdout); return 0;
+  case 'V':
+    printf("cleave %s (plugin ABI %d.%d, %s)\n", CLEAVE_VERSION, CLEAVE_ABI_MAJOR,
+           CLEAVE_ABI_MINOR, LUA_RELEASE);
+    return 0;
+  default: return usage_error("unknown option or missing value: %s", word);
+  }
+}
+
 int cli_parse(int argc, char **argv, cli_opts *o) {
   static const struct option longopts[] = {
       {"config", required_argument, NULL, 'c'},   {"rules", required_argument, NULL, O_RULES},
@@ -67,6 +104,7 @@ int cli_parse(int argc, char **argv, cli_opts *o) {
       {"as-of", required_argument, NULL, O_ASOF},  {"plugins", required_argument, NULL, O_PLUGINS},
       {"threads", required_argument, NULL, O_THREADS},
       {"chunk-size", required_argument, NULL, O_CHUNK},
+      {"evaluator", required_argument, NULL, O_EVAL},
       {"quiet", no_argument, NULL, 'q'},           {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
@@ -75,81 +113,21 @@ int cli_parse(int argc, char **argv, cli_opts *o) {
   o->sample = -1;
   o->row = -1;
   opterr = 0;
+  /* options may come before and after the command: "+" stops at the command */
   optind = 1;
-  int c;
-  long v;
-  while ((c = getopt_long(argc, argv, "+c:qhV", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'c': o->config = optarg; break;
-    case O_RULES: o->rules = optarg; break;
-    case O_INPUT: o->input = optarg; break;
-    case O_OUTPUT: o->output = optarg; break;
-    case O_REJECTS: o->rejects = optarg; break;
-    case O_SUMMARY: o->summary = optarg; break;
-    case O_ASOF: o->as_of = optarg; break;
-    case O_PLUGINS: o->plugins = optarg; break;
-    case O_THREADS:
-      if (parse_long(optarg, 0, 1024, &v)) return usage_error("--threads %s: give a whole number from 0 to 1024", optarg);
-      o->threads = (int)v;
-      break;
-    case O_CHUNK:
-      if (parse_long(optarg, 1, 1L << 30, &v)) return usage_error("--chunk-size %s: give a number of bytes", optarg);
-      o->chunk_size = v;
-      break;
-    case 'q': o->quiet = 1; break;
-    case 'h': fputs(usage_text, stdout); return 0;
-    case 'V':
-      printf("cleave %s (plugin ABI %d.%d, %s)\n", CLEAVE_VERSION, CLEAVE_ABI_MAJOR,
-             CLEAVE_ABI_MINOR, LUA_RELEASE);
-      return 0;
-    default:
-      if (optopt) {
-        char s[2] = {(char)optopt, 0};
-        return usage_error("option -%s needs a value or is unknown", s);
-      }
-      return usage_error("unknown option %s", argv[optind - 1]);
-    }
-    if (!o->command && optind < argc && argv[optind][0] != '-') {
-      /* options before the command: keep going */
-    }
-  }
+  int c, rc;
+  while ((c = getopt_long(argc, argv, "+c:qhV", longopts, NULL)) != -1)
+    if ((rc = take_option(c, optarg, argv[optind - 1], o)) >= 0) return rc;
   if (optind >= argc) return usage_error("%s", "no command given: try cleave run");
   o->command = argv[optind++];
   int known = 0;
   for (const char *const *k = commands; *k; k++) known |= strcmp(*k, o->command) == 0;
   if (!known) return usage_error("unknown command '%s'", o->command);
-  /* options after the command */
   int rest_argc = argc - optind + 1;
   char **rest = argv + optind - 1;
   optind = 1;
-  while ((c = getopt_long(rest_argc, rest, "c:qhV", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'c': o->config = optarg; break;
-    case O_RULES: o->rules = optarg; break;
-    case O_INPUT: o->input = optarg; break;
-    case O_OUTPUT: o->output = optarg; break;
-    case O_REJECTS: o->rejects = optarg; break;
-    case O_SUMMARY: o->summary = optarg; break;
-    case O_ASOF: o->as_of = optarg; break;
-    case O_PLUGINS: o->plugins = optarg; break;
-    case O_THREADS:
-      if (parse_long(optarg, 0, 1024, &v)) return usage_error("--threads %s: give a whole number from 0 to 1024", optarg);
-      o->threads = (int)v;
-      break;
-    case O_CHUNK:
-      if (parse_long(optarg, 1, 1L << 30, &v)) return usage_error("--chunk-size %s: give a number of bytes", optarg);
-      o->chunk_size = v;
-      break;
-    case 'q': o->quiet = 1; break;
-    case 'h': fputs(usage_text, stdout); return 0;
-    case 'V':
-      printf("cleave %s (plugin ABI %d.%d, %s)\n", CLEAVE_VERSION, CLEAVE_ABI_MAJOR,
-             CLEAVE_ABI_MINOR, LUA_RELEASE);
-      return 0;
-    default:
-      return usage_error("bad option %s", rest[optind - 1]);
-    }
-  }
+  while ((c = getopt_long(rest_argc, rest, "c:qhV", longopts, NULL)) != -1)
+    if ((rc = take_option(c, optarg, rest[optind - 1], o)) >= 0) return rc;
   o->args = rest + optind;
   o->nargs = rest_argc - optind;
   if (o->nargs > 0 && strcmp(o->command, "run") == 0)

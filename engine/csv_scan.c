@@ -35,9 +35,11 @@ void csv_scan_reset(csv_scan *s) {
   csv_free(&s->p);
   parser_init(s);
   s->nfields = 0;
-  s->arena.len = 0;
+  if (!s->keep_arena) s->arena.len = 0;
   s->row_start = NULL;
 }
+
+void csv_scan_clear_arena(csv_scan *s) { s->arena.len = 0; }
 
 void csv_scan_free(csv_scan *s) {
   csv_free(&s->p);
@@ -74,6 +76,7 @@ static void fill_row(csv_scan *s, csv_row *r) {
   r->last_line = s->line;
   r->raw = s->row_start;
   r->raw_len = (size_t)(end - s->row_start);
+  r->base = s->arena.p;
 }
 
 static void on_row_end(int term, void *ud) {
@@ -88,7 +91,7 @@ static void on_row_end(int term, void *ud) {
   fill_row(s, &r);
   s->on_row(s->ud, &r);
   s->nfields = 0;
-  s->arena.len = 0;
+  if (!s->keep_arena) s->arena.len = 0;
   for (size_t i = 0; i < n; i++) s->cols[i].len = 0;
   s->row_start = NULL;
 }

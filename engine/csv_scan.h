@@ -28,6 +28,7 @@ typedef struct csv_row {
   uint64_t last_line;
   const char *raw;        /* the row's bytes, without its line ending */
   size_t raw_len;
+  const char *base;       /* the field arena: cols point into it */
 } csv_row;
 
 typedef void (*csv_row_fn)(void *ud, const csv_row *row);
@@ -48,6 +49,8 @@ typedef struct csv_scan {
   uint64_t row_line;
   const char *line_end;  /* end of the line being parsed (after its LF) */
   int stop;              /* on_row asked to stop (header reading) */
+  int keep_arena;        /* fields stay in the arena after on_row, until
+                         ** csv_scan_clear_arena (batches of rows) */
   csv_row_fn on_row;
   csv_bad_fn on_bad;
   void *ud;
@@ -64,6 +67,8 @@ size_t csv_scan_feed(csv_scan *s, const char *data, size_t len, int final, int *
 
 /* Forget any partly read row (after an unclean end, before re-feeding). */
 void csv_scan_reset(csv_scan *s);
+/* Drop the fields of rows already delivered (keep_arena mode). */
+void csv_scan_clear_arena(csv_scan *s);
 
 void csv_scan_free(csv_scan *s);
 

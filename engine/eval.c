@@ -38,7 +38,7 @@ void eval_texts_reset(eval_ctx *c) {
 
 /* A copy of a plugin's text result that lives until the next record (the
 ** plugin may reuse its buffer on its next call; the value may be cached). */
-static const char *keep_text(eval_ctx *c, const char *p, size_t n) {
+const char *eval_keep_text(eval_ctx *c, const char *p, size_t n) {
   text_block *b = c->texts;
   if (b->cap - b->used < n) {
     size_t cap = n > 4096 ? n : 4096;
@@ -124,10 +124,10 @@ static void eval_call(eval_ctx *c, const node *n, cleave_value *out) {
   cr->eval(n->u.call.inst, c->tstate[n->u.call.plugin], args, out);
   out->type = cr->result;
   if (!out->missing && (out->type == VT_TEXT || out->type == VT_TAGS))
-    out->u.str.ptr = keep_text(c, out->u.str.ptr, out->u.str.len);
+    out->u.str.ptr = eval_keep_text(c, out->u.str.ptr, out->u.str.len);
 }
 
-static uint32_t bucket_of(const char *salt, const char *p, size_t len) {
+uint32_t eval_bucket(const char *salt, const char *p, size_t len) {
   uint64_t h = strset_hash(salt, strlen(salt));
   for (size_t i = 0; i < len; i++) {
     h ^= (unsigned char)p[i];
@@ -187,7 +187,7 @@ static void eval_value_uncached(eval_ctx *c, const node *n, cleave_value *out) {
     eval_value(c, n->kids[0], &a);
     out->type = VT_NUMBER;
     out->missing = a.missing;
-    if (!a.missing) out->u.number = bucket_of(n->u.range.salt, a.u.str.ptr, a.u.str.len);
+    if (!a.missing) out->u.number = eval_bucket(n->u.range.salt, a.u.str.ptr, a.u.str.len);
     return;
   default: /* not a value node: the DSL never builds this */
     set_missing(out, n->type);
@@ -361,12 +361,7 @@ static int eval_cmp(eval_ctx *c, const node *n) {
 }
 
 /* Small sets are scanned (no hashing); large ones hashed. */
-static int text_in(const strset *set, cleave_str s) {
-  if (set->n > 8) return strset_find(set, s.ptr, s.len) >= 0;
-  for (uint32_t i = 0; i < set->n; i++)
-    if (set->lens[i] == s.len && memcmp(set->items[i], s.ptr, s.len) == 0) return 1;
-  return 0;
-}
+static int text_in(const strset *set, cleave_str s) { return strset_contains(set, s.ptr, s.len); }
 
 /* a in set; op 1 = not in set. Either way a missing value gives false. */
 static int eval_in(eval_ctx *c, const node *n) {

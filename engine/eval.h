@@ -46,6 +46,10 @@ typedef struct eval_ctx {
 } eval_ctx;
 
 void eval_texts_reset(eval_ctx *c);
+/* Copy a plugin's text result so it lives until the next reset. */
+const char *eval_keep_text(eval_ctx *c, const char *p, size_t n);
+/* The holdout bucket (0..9999) of a text value: a stable hash with a salt. */
+uint32_t eval_bucket(const char *salt, const char *p, size_t len);
 
 /* tstate: array owned by the caller (one entry per loaded plugin). */
 void eval_ctx_init(eval_ctx *c, const graph *g, void **tstate);

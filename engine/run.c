@@ -72,6 +72,13 @@ int bind_input(session *s, bound_input *b, cl_error *err) {
     sh->value_base[m] = sh->nvalues;
     sh->nvalues += s->g.macros[m].nvalues;
   }
+  sh->value_len = cl_calloc(sh->nvalues ? sh->nvalues : 1, sizeof *sh->value_len);
+  for (uint32_t m = 0; m < s->g.nmacros; m++)
+    for (uint32_t v = 0; v < s->g.macros[m].nvalues; v++)
+      sh->value_len[sh->value_base[m] + v] = (uint32_t)strlen(s->g.macros[m].values[v]);
+  sh->micro_len = cl_calloc(s->g.nmicros ? s->g.nmicros : 1, sizeof *sh->micro_len);
+  for (uint32_t k = 0; k < s->g.nmicros; k++)
+    sh->micro_len[k] = (uint32_t)strlen(s->g.micros[k].name);
   return 0;
 }
 
@@ -80,6 +87,8 @@ void bound_input_free(bound_input *b) {
   free(b->header);
   free(b->keep);
   free(b->shape.value_base);
+  free(b->shape.value_len);
+  free(b->shape.micro_len);
   input_close(&b->in);
 }
 
@@ -216,6 +225,7 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
     po.chunk_size = o->chunk_size > 0 ? (size_t)o->chunk_size : DEFAULT_CHUNK;
     po.first_line = b.header_lines + 1;
     po.sink = (pipeline_sink){sink_out, sink_reject, &k};
+    b.shape.row_at_a_time = o->row_at_a_time;
     rc = pipeline_run(&po, &st, err);
     ran = !rc;
   }

@@ -70,6 +70,69 @@ static void on_bad(void *ud, const csv_row *row, const char *reason) {
   add_reject(ud, row, reason);
 }
 
+/* Format one output line from macro value indices and micro membership. */
+static inline void put_line(segmenter *s, cleave_str id, const uint32_t *vals,
+                            const uint64_t *const *members, uint32_t i) {
+  const seg_shape *sh = s->sh;
+  const graph *g = sh->g;
+  seg_result *r = s->res;
+  buf *out = &r->out;
+  buf_csv_field(out, id.ptr, id.len, ',');
+  for (uint32_t m = 0; m < g->nmacros; m++) {
+    uint32_t v = sh->value_base[m] + vals[m];
+    buf_putc(out, ',');
+    buf_put(out, g->macros[m].values[vals[m]], sh->value_len[v]);
+    r->value_counts[v]++;
+  }
+  buf_putc(out, ',');
+  int first = 1;
+  for (uint32_t k = 0; k < g->nmicros; k++) {
+    if (!((members[k][i >> 6] >> (i & 63)) & 1)) continue;
+    if (!first) buf_putc(out, ';');
+    buf_put(out, g->micros[k].name, sh->micro_len[k]);
+    first = 0;
+    r->micro_counts[k]++;
+  }
+  buf_putc(out, '\n');
+  r->rows++;
+}
+
+/* Evaluate and write the gathered batch. */
+static void flush_batch(segmenter *s) {
+  const seg_shape *sh = s->sh;
+  const graph *g = sh->g;
+  if (!s->n) return;
+  const char *base = s->scan.arena.p;
+  for (uint32_t k = 0; k < s->nkept; k++) {
+    cleave_str *col = s->colv[s->kept[k]];
+    for (uint32_t i = 0; i < s->n; i++) {
+      col[i].ptr = base + s->offs[i * s->nkept + k];
+      col[i].len = s->lens[i * s->nkept + k];
+    }
+  }
+  batch_begin(&s->bc, (const cleave_str **)s->colv, s->n);
+  const uint32_t *mv[64];
+  const uint64_t *members[256];
+  uint32_t vals[64];
+  const uint64_t **mic = g->nmicros <= 256 ? members : cl_malloc(g->nmicros * sizeof *mic);
+  const uint32_t **mvals = g->nmacros <= 64 ? mv : cl_malloc(g->nmacros * sizeof *mvals);
+  uint32_t *vv = g->nmacros <= 64 ? vals : cl_malloc(g->nmacros * sizeof *vv);
+  for (uint32_t m = 0; m < g->nmacros; m++) mvals[m] = batch_macro(&s->bc, m);
+  for (uint32_t k = 0; k < g->nmicros; k++) mic[k] = batch_micro(&s->bc, k);
+  const cleave_str *ids = s->colv[sh->id_col];
+  for (uint32_t i = 0; i < s->n; i++) {
+    for (uint32_t m = 0; m < g->nmacros; m++) vv[m] = mvals[m][i];
+    put_line(s, ids[i], vv, mic, i);
+  }
+  if (mic != members) free(mic);
+  if (mvals != mv) free(mvals);
+  if (vv != vals) free(vv);
+  s->res->invalid += s->bc.invalid;
+  s->bc.invalid = 0;
+  s->n = 0;
+  csv_scan_clear_arena(&s->scan);
+}
+
 static void on_row(void *ud, const csv_row *row) {
   segmenter *s = ud;
   const seg_shape *sh = s->sh;
@@ -88,28 +151,21 @@ static void on_row(void *ud, const csv_row *row) {
     add_reject(s, row, reason);
     return;
   }
-  seg_result *r = s->res;
-  buf *out = &r->out;
+  if (!sh->row_at_a_time) { /* gather; evaluate BATCH_MAX rows at once */
+    for (uint32_t k = 0; k < s->nkept; k++) {
+      const cleave_str *c = &row->cols[s->kept[k]];
+      s->offs[s->n * s->nkept + k] = c->len ? (size_t)(c->ptr - row->base) : 0;
+      s->lens[s->n * s->nkept + k] = (uint32_t)c->len;
+    }
+    if (++s->n == BATCH_MAX) flush_batch(s);
+    return;
+  }
+  /* one row: a "batch" of one, membership in bit 0 of one word per micro */
+  uint32_t *vals = s->row_vals;
   eval_begin(&s->ec, row->cols);
-  buf_csv_field(out, id.ptr, id.len, ',');
-  for (uint32_t m = 0; m < g->nmacros; m++) {
-    uint32_t v = eval_macro(&s->ec, m);
-    const char *name = g->macros[m].values[v];
-    buf_putc(out, ',');
-    buf_puts(out, name);
-    r->value_counts[sh->value_base[m] + v]++;
-  }
-  buf_putc(out, ',');
-  int first = 1;
-  for (uint32_t i = 0; i < g->nmicros; i++) {
-    if (!eval_pred(&s->ec, g->micros[i].pred)) continue;
-    if (!first) buf_putc(out, ';');
-    buf_puts(out, g->micros[i].name);
-    first = 0;
-    r->micro_counts[i]++;
-  }
-  buf_putc(out, '\n');
-  r->rows++;
+  for (uint32_t m = 0; m < g->nmacros; m++) vals[m] = eval_macro(&s->ec, m);
+  for (uint32_t k = 0; k < g->nmicros; k++) s->row_bits[k] = (uint64_t)eval_pred(&s->ec, g->micros[k].pred);
+  put_line(s, id, vals, (const uint64_t *const *)s->row_members, 0);
 }
 
 void segmenter_init(segmenter *s, const seg_shape *sh, void **tstate) {
@@ -117,20 +173,52 @@ void segmenter_init(segmenter *s, const seg_shape *sh, void **tstate) {
   s->sh = sh;
   csv_scan_init(&s->scan, sh->delim, sh->ncols, sh->keep, on_row, on_bad, s);
   eval_ctx_init(&s->ec, sh->g, tstate);
+  if (sh->row_at_a_time) {
+    const graph *g = sh->g;
+    s->row_vals = cl_calloc(g->nmacros ? g->nmacros : 1, sizeof *s->row_vals);
+    s->row_bits = cl_calloc(g->nmicros ? g->nmicros : 1, sizeof *s->row_bits);
+    s->row_members = cl_calloc(g->nmicros ? g->nmicros : 1, sizeof *s->row_members);
+    for (uint32_t k = 0; k < g->nmicros; k++) s->row_members[k] = &s->row_bits[k];
+    return;
+  }
+  s->scan.keep_arena = 1;
+  batch_init(&s->bc, sh->g, tstate);
+  s->kept = cl_calloc(sh->ncols ? sh->ncols : 1, sizeof *s->kept);
+  s->colv = cl_calloc(sh->ncols ? sh->ncols : 1, sizeof *s->colv);
+  for (uint32_t c = 0; c < sh->ncols; c++)
+    if (sh->keep[c]) {
+      s->kept[s->nkept++] = c;
+      s->colv[c] = cl_calloc(BATCH_MAX, sizeof **s->colv);
+    }
+  s->offs = cl_calloc((size_t)BATCH_MAX * (s->nkept ? s->nkept : 1), sizeof *s->offs);
+  s->lens = cl_calloc((size_t)BATCH_MAX * (s->nkept ? s->nkept : 1), sizeof *s->lens);
 }
 
 void segmenter_run(segmenter *s, const chunk *c, seg_result *r) {
   seg_result_reset(r, s->sh);
   s->res = r;
   s->ec.invalid = 0;
+  s->n = 0;
   csv_scan_reset(&s->scan);
+  csv_scan_clear_arena(&s->scan);
   csv_scan_feed(&s->scan, c->data, c->len, c->final, &r->clean);
+  if (!s->sh->row_at_a_time) flush_batch(s);
   r->lines = s->scan.line;
-  r->invalid = s->ec.invalid;
+  r->invalid += s->ec.invalid;
   s->res = NULL;
 }
 
 void segmenter_free(segmenter *s) {
   csv_scan_free(&s->scan);
   eval_ctx_free(&s->ec);
+  free(s->row_vals);
+  free(s->row_bits);
+  free(s->row_members);
+  if (s->sh->row_at_a_time) return;
+  batch_free(&s->bc);
+  for (uint32_t c = 0; c < s->sh->ncols; c++) free(s->colv[c]);
+  free(s->colv);
+  free(s->kept);
+  free(s->offs);
+  free(s->lens);
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "batch.h"
 #include "buf.h"
 #include "csv_scan.h"
 #include "eval.h"
@@ -24,6 +25,9 @@ typedef struct seg_shape {
   unsigned char delim;
   uint32_t *value_base; /* macro m's values start at value_base[m] in counts */
   uint32_t nvalues;     /* all macros' values */
+  uint32_t *value_len;  /* strlen of each value name (by value_base + v) */
+  uint32_t *micro_len;  /* strlen of each micro name */
+  int row_at_a_time;    /* evaluate with eval.h instead of batch.h (tests) */
   /* output lines: "<id>,<macro values...>,<segments>" */
 } seg_shape;
 
@@ -40,8 +44,20 @@ typedef struct seg_result {
 typedef struct segmenter {
   const seg_shape *sh;
   csv_scan scan;
-  eval_ctx ec;
+  eval_ctx ec;          /* row at a time */
+  batch_ctx bc;         /* batches */
   seg_result *res;
+  /* the batch being gathered: arena offsets of the kept columns per row */
+  uint32_t n;
+  uint32_t nkept;
+  uint32_t *kept;       /* kept column indices */
+  size_t *offs;         /* [row * nkept + k] */
+  uint32_t *lens;
+  cleave_str **colv;    /* per input column: BATCH_MAX views (kept only) */
+  /* row at a time: this row's macro values and micro bits */
+  uint32_t *row_vals;
+  uint64_t *row_bits;
+  uint64_t **row_members;
 } segmenter;
 
 void seg_result_init(seg_result *r, const seg_shape *sh);

@@ -21,6 +21,7 @@ typedef struct cli_opts {
   int threads;          /* -1 = not given */
   long chunk_size;      /* bytes; -1 = default */
   int quiet;
+  int row_at_a_time;     /* --evaluator row */
   int strict;           /* check --strict */
   long sample;          /* check --sample N; -1 = not given */
   long row;             /* explain --row N; -1 = not given */

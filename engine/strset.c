@@ -7,6 +7,13 @@
 #include "error.h"
 #include "strset.h"
 
+/* Up to 7 bytes and the length, as one number. */
+static inline uint64_t pack7(const char *p, size_t len) {
+  uint64_t k = (uint64_t)len << 56;
+  for (size_t i = 0; i < len; i++) k |= (uint64_t)(unsigned char)p[i] << (8 * i);
+  return k;
+}
+
 uint64_t strset_hash(const char *p, size_t len) {
   uint64_t h = 1469598103934665603ULL;
   for (size_t i = 0; i < len; i++) {
@@ -49,12 +56,37 @@ uint32_t strset_add(strset *s, const char *p, size_t len) {
   }
   s->items[s->n] = cl_strndup(p, len);
   s->lens[s->n] = (uint32_t)len;
+  if (s->n == 0 || s->packed) { /* keep the packed form while items are short */
+    if (len <= 7) {
+      s->packed = cl_realloc(s->packed, (s->n + 1) * sizeof *s->packed);
+      s->packed[s->n] = pack7(p, len);
+    } else {
+      free(s->packed);
+      s->packed = NULL;
+    }
+  }
   if (!s->n || len < s->minlen) s->minlen = (uint32_t)len;
   if (len > s->maxlen) s->maxlen = (uint32_t)len;
   uint32_t h = (uint32_t)strset_hash(p, len) & s->mask;
   while (s->table[h]) h = (h + 1) & s->mask;
   s->table[h] = ++s->n;
   return s->n - 1;
+}
+
+int strset_contains(const strset *s, const char *p, size_t len) {
+  if (len < s->minlen || len > s->maxlen) return 0;
+  if (s->packed && s->n <= 32) {
+    uint64_t k = pack7(p, len);
+    for (uint32_t i = 0; i < s->n; i++)
+      if (s->packed[i] == k) return 1;
+    return 0;
+  }
+  if (s->n <= 8) {
+    for (uint32_t i = 0; i < s->n; i++)
+      if (s->lens[i] == len && memcmp(s->items[i], p, len) == 0) return 1;
+    return 0;
+  }
+  return strset_find(s, p, len) >= 0;
 }
 
 int strset_has_prefix_of(const strset *s, const char *p, size_t len) {
@@ -70,5 +102,6 @@ void strset_free(strset *s) {
   free(s->items);
   free(s->lens);
   free(s->table);
+  free(s->packed);
   memset(s, 0, sizeof *s);
 }

@@ -1,0 +1,592 @@
+/*
+** batch.c -- column-at-a-time evaluation of the predicate graph (batch.h).
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "datecalc.h"
+#include "error.h"
+#include "values.h"
+
+static inline int bit_at(const uint64_t *bm, uint32_t i) { return (int)(bm[i >> 6] >> (i & 63)) & 1; }
+static inline void set_bit(uint64_t *bm, uint32_t i) { bm[i >> 6] |= 1ULL << (i & 63); }
+static inline uint32_t words(const batch_ctx *b) { return (b->n + 63) / 64; }
+
+static int none_set(const batch_ctx *b, const uint64_t *bm) {
+  for (uint32_t w = 0; w < words(b); w++)
+    if (bm[w]) return 0;
+  return 1;
+}
+
+/* Every row of the batch. */
+static void all_rows(const batch_ctx *b, uint64_t *out) {
+  uint32_t nw = words(b);
+  for (uint32_t w = 0; w < nw; w++) out[w] = ~0ULL;
+  if (b->n & 63) out[nw - 1] = (1ULL << (b->n & 63)) - 1;
+}
+
+#define FOR_EACH_ROW(b, bm, i)                                                  \
+  for (uint32_t w_ = 0; w_ < words(b); w_++)                                    \
+    for (uint64_t m_ = (bm)[w_], i = 0; m_ && (i = w_ * 64 + (uint32_t)__builtin_ctzll(m_), 1); \
+         m_ &= m_ - 1)
+
+/* TEXT and TAGS slots point at the input column itself: nothing to allocate
+** but the tag bits. */
+static void alloc_slot(bcol *c, int type) {
+  if (type == VT_NUMBER) c->v.num = cl_calloc(BATCH_MAX, sizeof *c->v.num);
+  if (type == VT_DATE) c->v.date = cl_calloc(BATCH_MAX, sizeof *c->v.date);
+  if (type == VT_TAGS) c->tags = cl_calloc(BATCH_MAX, sizeof *c->tags);
+}
+
+static void free_slot(bcol *c, int type) {
+  if (type == VT_NUMBER) free(c->v.num);
+  if (type == VT_DATE) free(c->v.date);
+  free(c->tags);
+}
+
+static void alloc_col(bcol *c, int type, int tags) {
+  switch (type) {
+  case VT_NUMBER: c->v.num = cl_calloc(BATCH_MAX, sizeof *c->v.num); break;
+  case VT_DATE: c->v.date = cl_calloc(BATCH_MAX, sizeof *c->v.date); break;
+  case VT_ENUM: case VT_BOOL: c->v.ix = cl_calloc(BATCH_MAX, sizeof *c->v.ix); break;
+  default: c->v.str = cl_calloc(BATCH_MAX, sizeof *c->v.str); break;
+  }
+  if (tags) c->tags = cl_calloc(BATCH_MAX, sizeof *c->tags);
+}
+
+static void free_col(bcol *c, int type) {
+  switch (type) {
+  case VT_NUMBER: free(c->v.num); break;
+  case VT_DATE: free(c->v.date); break;
+  case VT_ENUM: case VT_BOOL: free(c->v.ix); break;
+  default: free(c->v.str); break;
+  }
+  free(c->tags);
+}
+
+void batch_init(batch_ctx *b, const graph *g, void **tstate) {
+  memset(b, 0, sizeof *b);
+  b->g = g;
+  b->slots = cl_calloc(g->nslots ? g->nslots : 1, sizeof *b->slots);
+  for (uint32_t s = 0; s < g->nslots; s++) alloc_slot(&b->slots[s], g->slots[s].type);
+  b->vals = cl_calloc(g->nnodes ? g->nnodes : 1, sizeof *b->vals);
+  for (uint32_t i = 0; i < g->nnodes; i++) {
+    const node *n = &g->nodes[i];
+    if (n->type != VT_BOOL && n->kind != N_FIELD && n->kind != N_CONST)
+      alloc_col(&b->vals[i], n->type, 0);
+  }
+  b->pred = cl_calloc(g->nnodes ? g->nnodes : 1, sizeof *b->pred);
+  b->masked = cl_calloc(g->nnodes ? g->nnodes : 1, sizeof *b->masked);
+  b->micro_bits = cl_calloc(g->nmicros ? g->nmicros : 1, sizeof *b->micro_bits);
+  b->macro_node = cl_calloc(g->nmacros ? g->nmacros : 1, sizeof *b->macro_node);
+  for (uint32_t i = 0; i < g->nnodes; i++)
+    if (g->nodes[i].kind == N_MACRO) b->macro_node[g->nodes[i].u.macro] = i;
+  b->pred_gen = cl_calloc(g->nnodes ? g->nnodes : 1, sizeof *b->pred_gen);
+  b->counts = cl_calloc(BATCH_MAX, 1);
+  eval_ctx_init(&b->rowc, g, tstate);
+}
+
+void batch_free(batch_ctx *b) {
+  const graph *g = b->g;
+  for (uint32_t s = 0; s < g->nslots; s++) free_slot(&b->slots[s], g->slots[s].type);
+  for (uint32_t i = 0; i < g->nnodes; i++) {
+    const node *n = &g->nodes[i];
+    if (n->type != VT_BOOL && n->kind != N_FIELD && n->kind != N_CONST)
+      free_col(&b->vals[i], n->type);
+  }
+  free(b->slots);
+  free(b->vals);
+  free(b->pred);
+  free(b->masked);
+  free(b->micro_bits);
+  free(b->macro_node);
+  free(b->pred_gen);
+  free(b->counts);
+  eval_ctx_free(&b->rowc);
+  memset(b, 0, sizeof *b);
+}
+
+void batch_begin(batch_ctx *b, const cleave_str **cols, uint32_t n) {
+  b->cols = cols;
+  b->n = n;
+  if (++b->gen == 0) {
+    b->gen = 1;
+    for (uint32_t s = 0; s < b->g->nslots; s++) b->slots[s].gen = b->slots[s].tags_gen = 0;
+    for (uint32_t i = 0; i < b->g->nnodes; i++) b->vals[i].gen = b->pred_gen[i] = 0;
+  }
+  eval_texts_reset(&b->rowc);
+}
+
+/* --- value columns ----------------------------------------------------------- */
+
+static const bcol *slot_col(batch_ctx *b, uint32_t s) {
+  bcol *c = &b->slots[s];
+  if (c->gen == b->gen) return c;
+  c->gen = b->gen;
+  const slot *sl = &b->g->slots[s];
+  const cleave_str *raw = b->cols[sl->col];
+  memset(c->present, 0, sizeof c->present);
+  for (uint32_t i = 0; i < b->n; i++) {
+    if (!raw[i].len) continue;
+    int ok = 1;
+    if (sl->type == VT_NUMBER) ok = num_parse(raw[i].ptr, raw[i].len, &c->v.num[i]) == 0;
+    else if (sl->type == VT_DATE) ok = date_parse_iso(raw[i].ptr, raw[i].len, &c->v.date[i]) == 0;
+    if (ok) set_bit(c->present, i);
+    else b->invalid++;
+  }
+  if (sl->type == VT_TEXT || sl->type == VT_TAGS) c->v.str = (cleave_str *)raw;
+  return c;
+}
+
+static const uint64_t *slot_tags(batch_ctx *b, uint32_t s) {
+  bcol *c = (bcol *)slot_col(b, s);
+  if (c->tags_gen != b->gen) {
+    c->tags_gen = b->gen;
+    const slot *sl = &b->g->slots[s];
+    for (uint32_t i = 0; i < b->n; i++)
+      c->tags[i] = bit_at(c->present, i) ? tags_bits(c->v.str[i].ptr, c->v.str[i].len, sl->sep, &sl->tags) : 0;
+  }
+  return c->tags;
+}
+
+static const bcol *val(batch_ctx *b, uint32_t id);
+static const bcol *val_for(batch_ctx *b, uint32_t id, const uint64_t *rows);
+static const uint64_t *pred(batch_ctx *b, uint32_t id, const uint64_t *sel);
+
+/* One row's value of node id, as the ABI's cleave_value. */
+static void value_at(batch_ctx *b, uint32_t id, uint32_t i, cleave_value *out) {
+  const node *n = &b->g->nodes[id];
+  memset(out, 0, sizeof *out);
+  out->type = n->type;
+  if (n->kind == N_CONST) {
+    *out = n->u.cval;
+    return;
+  }
+  if (n->type == VT_BOOL) {
+    bitmap all;
+    all_rows(b, all);
+    out->u.boolean = bit_at(pred(b, id, all), i);
+    return;
+  }
+  bitmap one = {0};
+  set_bit(one, i);
+  const bcol *c = val_for(b, id, one);
+  out->missing = !bit_at(c->present, i);
+  if (out->missing) return;
+  switch (n->type) {
+  case VT_NUMBER: out->u.number = c->v.num[i]; break;
+  case VT_DATE: out->u.date = c->v.date[i]; break;
+  case VT_ENUM: out->u.boolean = (int32_t)c->v.ix[i]; break;
+  case VT_TAGS:
+    out->u.str = c->v.str[i];
+    out->sep = n->kind == N_FIELD ? b->g->slots[n->u.slot].sep : ';';
+    break;
+  default: out->u.str = c->v.str[i]; break;
+  }
+}
+
+static void compute_arith(batch_ctx *b, const node *n, bcol *c) {
+  const node *ka = &b->g->nodes[n->kids[0]], *kb = &b->g->nodes[n->kids[1]];
+  const bcol *A = ka->kind == N_CONST ? NULL : val(b, n->kids[0]);
+  const bcol *B = kb->kind == N_CONST ? NULL : val(b, n->kids[1]);
+  double ca = ka->kind == N_CONST ? ka->u.cval.u.number : 0;
+  double cb = kb->kind == N_CONST ? kb->u.cval.u.number : 0;
+  memset(c->present, 0, sizeof c->present);
+  for (uint32_t i = 0; i < b->n; i++) {
+    if ((A && !bit_at(A->present, i)) || (B && !bit_at(B->present, i))) continue;
+    double x = A ? A->v.num[i] : ca, y = B ? B->v.num[i] : cb, r;
+    switch (n->op) {
+    case AR_ADD: r = x + y; break;
+    case AR_SUB: r = x - y; break;
+    case AR_MUL: r = x * y; break;
+    default:
+      if (y == 0) continue;
+      r = x / y;
+      break;
+    }
+    if (!isfinite(r)) continue;
+    c->v.num[i] = r;
+    set_bit(c->present, i);
+  }
+}
+
+/* Plugin results for the rows in want that are not computed yet: a plugin
+** call is the dearest thing here, so rows already decided are skipped. */
+static void compute_call(batch_ctx *b, uint32_t id, const uint64_t *want) {
+  const node *n = &b->g->nodes[id];
+  bcol *c = &b->vals[id];
+  const cleave_criterion *cr = n->u.call.crit;
+  void *ts = b->rowc.tstate[n->u.call.plugin];
+  bitmap todo;
+  int any = 0;
+  for (uint32_t w = 0; w < words(b); w++) any |= (todo[w] = want[w] & ~c->done[w]) != 0;
+  if (!any) return;
+  cleave_value args[CLEAVE_MAX_ARGS], out;
+  const bcol *argc_[CLEAVE_MAX_ARGS];
+  uint32_t nargs = cr->nargs < CLEAVE_MAX_ARGS ? cr->nargs : CLEAVE_MAX_ARGS;
+  for (uint32_t a = 0; a < nargs; a++) {
+    memset(&args[a], 0, sizeof args[a]);
+    args[a].type = cr->args[a].type;
+    args[a].missing = 1;
+    argc_[a] = NULL;
+    int32_t k = n->u.call.argkid[a];
+    if (k < 0) continue;
+    const node *kn = &b->g->nodes[n->kids[k]];
+    if (kn->kind == N_CONST) args[a] = kn->u.cval;
+    else if (kn->type != VT_BOOL) argc_[a] = val_for(b, n->kids[k], todo);
+    else argc_[a] = NULL, args[a].type = VT_BOOL; /* filled per row below */
+  }
+  FOR_EACH_ROW(b, todo, i) {
+    for (uint32_t a = 0; a < nargs; a++) {
+      const bcol *ac = argc_[a];
+      int32_t k = n->u.call.argkid[a];
+      if (k < 0 || b->g->nodes[n->kids[k]].kind == N_CONST) continue;
+      if (!ac) { /* a condition passed as a yes/no value */
+        value_at(b, n->kids[k], (uint32_t)i, &args[a]);
+        continue;
+      }
+      args[a].missing = !bit_at(ac->present, (uint32_t)i);
+      switch (args[a].type) {
+      case VT_NUMBER: args[a].u.number = ac->v.num[i]; break;
+      case VT_DATE: args[a].u.date = ac->v.date[i]; break;
+      default:
+        args[a].u.str = ac->v.str[i];
+        if (args[a].type == VT_TAGS) {
+          const node *kn = &b->g->nodes[n->kids[k]];
+          args[a].sep = kn->kind == N_FIELD ? b->g->slots[kn->u.slot].sep : ';';
+        }
+        break;
+      }
+    }
+    memset(&out, 0, sizeof out);
+    out.type = cr->result;
+    cr->eval(n->u.call.inst, ts, args, &out);
+    if (out.missing) continue;
+    set_bit(c->present, (uint32_t)i);
+    switch (cr->result) {
+    case VT_NUMBER: c->v.num[i] = out.u.number; break;
+    case VT_DATE: c->v.date[i] = out.u.date; break;
+    case VT_BOOL: c->v.ix[i] = out.u.boolean != 0; break;
+    default:
+      c->v.str[i].ptr = eval_keep_text(&b->rowc, out.u.str.ptr, out.u.str.len);
+      c->v.str[i].len = out.u.str.len;
+      break;
+    }
+  }
+  for (uint32_t w = 0; w < words(b); w++) c->done[w] |= todo[w];
+}
+
+/* The column of node id, computed at least for rows (plugin calls are
+** computed row by row on demand; everything else for the whole batch). */
+static const bcol *val_for(batch_ctx *b, uint32_t id, const uint64_t *rows) {
+  const node *n = &b->g->nodes[id];
+  if (n->kind != N_CALL) return val(b, id);
+  bcol *c = &b->vals[id];
+  if (c->gen != b->gen) {
+    c->gen = b->gen;
+    memset(c->present, 0, sizeof c->present);
+    memset(c->done, 0, sizeof c->done);
+  }
+  compute_call(b, id, rows);
+  return c;
+}
+
+static uint32_t *macro_values(batch_ctx *b, uint32_t m, uint32_t *out);
+
+static const bcol *val(batch_ctx *b, uint32_t id) {
+  const node *n = &b->g->nodes[id];
+  if (n->kind == N_FIELD) return slot_col(b, n->u.slot);
+  if (n->kind == N_CALL) { /* every row */
+    bitmap all;
+    all_rows(b, all);
+    return val_for(b, id, all);
+  }
+  bcol *c = &b->vals[id];
+  if (c->gen == b->gen) return c;
+  c->gen = b->gen;
+  switch (n->kind) {
+  case N_ARITH: compute_arith(b, n, c); break;
+  case N_NEG: {
+    const bcol *a = val(b, n->kids[0]);
+    memcpy(c->present, a->present, sizeof c->present);
+    for (uint32_t i = 0; i < b->n; i++) c->v.num[i] = -a->v.num[i];
+    break;
+  }
+  case N_MACRO:
+    all_rows(b, c->present);
+    macro_values(b, n->u.macro, c->v.ix);
+    break;
+  case N_SCORE: {
+    bitmap all;
+    all_rows(b, all);
+    memcpy(c->present, all, sizeof all);
+    memset(c->v.num, 0, b->n * sizeof *c->v.num);
+    for (uint32_t k = 0; k < n->nkids; k++) {
+      const uint64_t *r = pred(b, n->kids[k], all);
+      FOR_EACH_ROW(b, r, i) c->v.num[i] += n->u.count.weights[k];
+    }
+    break;
+  }
+  case N_BUCKET: {
+    const bcol *a = val(b, n->kids[0]);
+    memcpy(c->present, a->present, sizeof c->present);
+    FOR_EACH_ROW(b, a->present, i)
+      c->v.num[i] = eval_bucket(n->u.range.salt, a->v.str[i].ptr, a->v.str[i].len);
+    break;
+  }
+  default: memset(c->present, 0, sizeof c->present); break;
+  }
+  return c;
+}
+
+/* --- conditions -------------------------------------------------------------- */
+
+/* out = rows of sel where column A (number) <op> k. */
+#define CMP_LOOP(OPEXPR)                                                        \
+  for (uint32_t w = 0; w < nw; w++) {                                           \
+    uint64_t word = 0;                                                          \
+    const double *x = A + w * 64;                                               \
+    for (uint32_t j = 0; j < 64; j++) word |= (uint64_t)(OPEXPR) << j;          \
+    out[w] = word & present[w] & sel[w];                                        \
+  }
+
+static void cmp_num_k(const batch_ctx *b, int op, const double *A, const uint64_t *present,
+                      double k, const uint64_t *sel, uint64_t *out) {
+  uint32_t nw = words(b);
+  switch (op) {
+  case OP_LT: CMP_LOOP(x[j] < k) break;
+  case OP_LE: CMP_LOOP(x[j] <= k) break;
+  case OP_GT: CMP_LOOP(x[j] > k) break;
+  case OP_GE: CMP_LOOP(x[j] >= k) break;
+  case OP_EQ: CMP_LOOP(x[j] == k) break;
+  default: CMP_LOOP(x[j] != k) break;
+  }
+}
+
+static int cmp_holds(int op, double x, double y) {
+  switch (op) {
+  case OP_LT: return x < y;
+  case OP_LE: return x <= y;
+  case OP_GT: return x > y;
+  case OP_GE: return x >= y;
+  case OP_EQ: return x == y;
+  default: return x != y;
+  }
+}
+
+static int text_cmp(int op, cleave_str x, cleave_str y) {
+  size_t l = x.len < y.len ? x.len : y.len;
+  int r = memcmp(x.ptr, y.ptr, l);
+  if (r == 0) r = (x.len > y.len) - (x.len < y.len);
+  return cmp_holds(op, r, 0);
+}
+
+static void eval_cmp(batch_ctx *b, const node *n, const uint64_t *sel, uint64_t *out) {
+  const node *ka = &b->g->nodes[n->kids[0]], *kb = &b->g->nodes[n->kids[1]];
+  const bcol *A = val_for(b, n->kids[0], sel);
+  if (ka->type == VT_NUMBER && kb->kind == N_CONST) {
+    cmp_num_k(b, n->op, A->v.num, A->present, kb->u.cval.u.number, sel, out);
+    return;
+  }
+  memset(out, 0, sizeof(bitmap));
+  const bcol *B = kb->kind == N_CONST ? NULL : val_for(b, n->kids[1], sel);
+  FOR_EACH_ROW(b, sel, i) {
+    if (!bit_at(A->present, i) || (B && !bit_at(B->present, i))) continue;
+    int r;
+    switch (ka->type) {
+    case VT_NUMBER: r = cmp_holds(n->op, A->v.num[i], B ? B->v.num[i] : kb->u.cval.u.number); break;
+    case VT_DATE: r = cmp_holds(n->op, A->v.date[i], B ? B->v.date[i] : kb->u.cval.u.date); break;
+    case VT_ENUM: r = cmp_holds(n->op, A->v.ix[i], B ? B->v.ix[i] : (uint32_t)kb->u.cval.u.boolean); break;
+    default: r = text_cmp(n->op, A->v.str[i], B ? B->v.str[i] : kb->u.cval.u.str); break;
+    }
+    if (r) set_bit(out, i);
+  }
+}
+
+static int text_in(const strset *set, cleave_str s) { return strset_contains(set, s.ptr, s.len); }
+
+static void eval_in(batch_ctx *b, const node *n, const uint64_t *sel, uint64_t *out) {
+  const node *ka = &b->g->nodes[n->kids[0]];
+  const bcol *A = val_for(b, n->kids[0], sel);
+  memset(out, 0, sizeof(bitmap));
+  if (ka->type == VT_ENUM) {
+    uint64_t bits = n->u.in.bits;
+    for (uint32_t w = 0; w < words(b); w++) {
+      uint64_t word = 0;
+      for (uint32_t j = 0; j < 64; j++) word |= ((bits >> (A->v.ix[w * 64 + j] & 63)) & 1) << j;
+      out[w] = (n->op ? ~word : word) & A->present[w] & sel[w];
+    }
+    return;
+  }
+  FOR_EACH_ROW(b, sel, i) {
+    if (!bit_at(A->present, i)) continue;
+    int found = 0;
+    if (ka->type == VT_TEXT) {
+      found = text_in(&n->u.in.set, A->v.str[i]);
+    } else {
+      double x = ka->type == VT_DATE ? A->v.date[i] : A->v.num[i];
+      for (size_t k = 0; k < n->u.in.nnums && !found; k++) found = n->u.in.nums[k] == x;
+    }
+    if (found != n->op) set_bit(out, i);
+  }
+}
+
+static void eval_has(batch_ctx *b, const node *n, const uint64_t *sel, uint64_t *out) {
+  const node *ka = &b->g->nodes[n->kids[0]];
+  memset(out, 0, sizeof(bitmap));
+  if (ka->kind == N_FIELD && n->u.in.bits) {
+    const uint64_t *t = slot_tags(b, ka->u.slot), want = n->u.in.bits;
+    for (uint32_t w = 0; w < words(b); w++) {
+      uint64_t word = 0;
+      for (uint32_t j = 0; j < 64; j++) {
+        uint64_t have = t[w * 64 + j] & want;
+        word |= (uint64_t)(n->op ? have == want : have != 0) << j;
+      }
+      out[w] = word & sel[w];
+    }
+    return;
+  }
+  const bcol *A = val_for(b, n->kids[0], sel);
+  char sep = ka->kind == N_FIELD ? b->g->slots[ka->u.slot].sep : ';';
+  FOR_EACH_ROW(b, sel, i) {
+    if (!bit_at(A->present, i)) continue;
+    int all = 1, any = 0;
+    for (uint32_t k = 0; k < n->u.in.set.n; k++) {
+      int h = tags_has(A->v.str[i].ptr, A->v.str[i].len, sep, n->u.in.set.items[k], n->u.in.set.lens[k]);
+      all &= h;
+      any |= h;
+    }
+    if (n->op ? all : any) set_bit(out, i);
+  }
+}
+
+static void compute_pred(batch_ctx *b, uint32_t id, const uint64_t *sel, uint64_t *out) {
+  const node *n = &b->g->nodes[id];
+  const node *nodes = b->g->nodes;
+  uint32_t nw = words(b);
+  switch (n->kind) {
+  case N_TRUE: memcpy(out, sel, sizeof(bitmap)); return;
+  case N_AND: {
+    bitmap cur;
+    memcpy(cur, sel, sizeof cur);
+    for (uint32_t k = 0; k < n->nkids && !none_set(b, cur); k++)
+      memcpy(cur, pred(b, n->order[k], cur), sizeof cur);
+    memcpy(out, cur, sizeof cur);
+    return;
+  }
+  case N_OR: {
+    bitmap rem, acc = {0};
+    memcpy(rem, sel, sizeof rem);
+    for (uint32_t k = 0; k < n->nkids && !none_set(b, rem); k++) {
+      const uint64_t *r = pred(b, n->order[k], rem);
+      for (uint32_t w = 0; w < nw; w++) {
+        acc[w] |= r[w];
+        rem[w] &= ~r[w];
+      }
+    }
+    memcpy(out, acc, sizeof acc);
+    return;
+  }
+  case N_NOT: {
+    const uint64_t *r = pred(b, n->kids[0], sel);
+    for (uint32_t w = 0; w < nw; w++) out[w] = sel[w] & ~r[w];
+    return;
+  }
+  case N_ATLEAST: {
+    memset(b->counts, 0, b->n);
+    for (uint32_t k = 0; k < n->nkids; k++) {
+      const uint64_t *r = pred(b, n->order[k], sel);
+      FOR_EACH_ROW(b, r, i) b->counts[i]++;
+    }
+    memset(out, 0, sizeof(bitmap));
+    FOR_EACH_ROW(b, sel, i) if (b->counts[i] >= n->u.count.k) set_bit(out, i);
+    return;
+  }
+  case N_CMP: eval_cmp(b, n, sel, out); return;
+  case N_BETWEEN: {
+    const bcol *A = val_for(b, n->kids[0], sel);
+    double lo = n->u.range.lo, hi = n->u.range.hi;
+    memset(out, 0, sizeof(bitmap));
+    int date = nodes[n->kids[0]].type == VT_DATE;
+    FOR_EACH_ROW(b, sel, i) {
+      if (!bit_at(A->present, i)) continue;
+      double x = date ? A->v.date[i] : A->v.num[i];
+      if (x >= lo && x <= hi) set_bit(out, i);
+    }
+    return;
+  }
+  case N_IN: eval_in(b, n, sel, out); return;
+  case N_PREFIX: {
+    const bcol *A = val_for(b, n->kids[0], sel);
+    memset(out, 0, sizeof(bitmap));
+    FOR_EACH_ROW(b, sel, i)
+      if (bit_at(A->present, i) && strset_has_prefix_of(&n->u.in.set, A->v.str[i].ptr, A->v.str[i].len))
+        set_bit(out, i);
+    return;
+  }
+  case N_HAS: eval_has(b, n, sel, out); return;
+  case N_MISSING: {
+    const node *ka = &nodes[n->kids[0]];
+    if (ka->kind == N_CONST) {
+      memset(out, 0, sizeof(bitmap));
+      return;
+    }
+    const bcol *A = val_for(b, n->kids[0], sel);
+    for (uint32_t w = 0; w < nw; w++) out[w] = sel[w] & ~A->present[w];
+    return;
+  }
+  case N_CALL: { /* a yes/no criterion */
+    const bcol *A = val_for(b, id, sel);
+    memset(out, 0, sizeof(bitmap));
+    FOR_EACH_ROW(b, sel, i) if (bit_at(A->present, i) && A->v.ix[i]) set_bit(out, i);
+    return;
+  }
+  default: memset(out, 0, sizeof(bitmap)); return;
+  }
+}
+
+static const uint64_t *pred(batch_ctx *b, uint32_t id, const uint64_t *sel) {
+  const node *n = &b->g->nodes[id];
+  uint64_t *out = b->pred[id];
+  if (!n->shared) {
+    compute_pred(b, id, sel, out);
+    return out;
+  }
+  /* shared: computed once for every row, then narrowed to sel */
+  if (b->pred_gen[id] != b->gen) {
+    bitmap all;
+    all_rows(b, all);
+    compute_pred(b, id, all, out);
+    b->pred_gen[id] = b->gen;
+  }
+  uint64_t *masked = b->masked[id];
+  for (uint32_t w = 0; w < words(b); w++) masked[w] = out[w] & sel[w];
+  return masked;
+}
+
+static uint32_t *macro_values(batch_ctx *b, uint32_t m, uint32_t *ix) {
+  const macro *mc = &b->g->macros[m];
+  bitmap rem;
+  all_rows(b, rem);
+  for (uint32_t k = 0; k < mc->ncases && !none_set(b, rem); k++) {
+    const uint64_t *r = pred(b, mc->cases[k].pred, rem);
+    uint32_t v = mc->cases[k].value;
+    FOR_EACH_ROW(b, r, i) ix[i] = v;
+    for (uint32_t w = 0; w < words(b); w++) rem[w] &= ~r[w];
+  }
+  FOR_EACH_ROW(b, rem, i) ix[i] = mc->otherwise;
+  return ix;
+}
+
+const uint32_t *batch_macro(batch_ctx *b, uint32_t m) {
+  return val(b, b->macro_node[m])->v.ix; /* the N_MACRO node holds the column */
+}
+
+const uint64_t *batch_micro(batch_ctx *b, uint32_t i) {
+  bitmap all;
+  all_rows(b, all);
+  memcpy(b->micro_bits[i], pred(b, b->g->micros[i].pred, all), sizeof(bitmap));
+  return b->micro_bits[i];
+}

@@ -1,0 +1,69 @@
+/*
+** batch.h -- the column-at-a-time evaluator used by `cleave run`.
+**
+** Rows are gathered into batches of up to BATCH_MAX. Each leaf condition is
+** a tight loop over one column producing a bitmap; all/any pass selection
+** bitmaps down, so a later child only matters for rows still undecided;
+** typed columns (numbers, dates, tag bits, plugin results, macro values) are
+** computed once per batch and only when a rule needs them. The results are
+** exactly those of the row-at-a-time evaluator (eval.h), which stays the
+** reference and serves `explain`.
+*/
+#ifndef CLEAVE_BATCH_H
+#define CLEAVE_BATCH_H
+
+#include <stdint.h>
+
+#include "cleave/plugin.h"
+#include "eval.h"
+#include "graph.h"
+
+#define BATCH_MAX 1024
+#define BATCH_WORDS (BATCH_MAX / 64)
+
+typedef uint64_t bitmap[BATCH_WORDS];
+
+/* A value column for one batch. */
+typedef struct bcol {
+  uint32_t gen;
+  bitmap present;
+  union {
+    double *num;      /* NUMBER */
+    int32_t *date;    /* DATE */
+    cleave_str *str;  /* TEXT, TAGS (raw) */
+    uint32_t *ix;     /* ENUM: value index */
+  } v;
+  uint64_t *tags;     /* TAGS read from a field: bits of the known tags */
+  uint32_t tags_gen;
+  bitmap done;        /* plugin results: rows computed so far this batch */
+} bcol;
+
+typedef struct batch_ctx {
+  const graph *g;
+  uint32_t n;              /* rows in this batch */
+  uint32_t gen;            /* bumped per batch */
+  const cleave_str **cols; /* cols[c][i]: column c of row i (kept columns) */
+  bcol *slots;             /* per slot */
+  bcol *vals;              /* per value node */
+  bitmap *pred;            /* per node: last result */
+  bitmap *masked;          /* per shared node: its result narrowed to a caller's rows */
+  bitmap *micro_bits;      /* per micro segment: this batch's members */
+  uint32_t *macro_node;    /* per macro: its N_MACRO node */
+  uint32_t *pred_gen;      /* shared predicates: batch they were computed in */
+  eval_ctx rowc;           /* plugin thread states and text copies */
+  uint64_t invalid;        /* present values that did not parse */
+  uint8_t *counts;         /* at_least scratch */
+} batch_ctx;
+
+void batch_init(batch_ctx *b, const graph *g, void **tstate);
+void batch_free(batch_ctx *b);
+
+/* Start a batch of n rows; cols[c] is column c for rows 0..n-1. */
+void batch_begin(batch_ctx *b, const cleave_str **cols, uint32_t n);
+
+/* Macro m's value index per row (valid until the next batch). */
+const uint32_t *batch_macro(batch_ctx *b, uint32_t m);
+/* Rows for which micro segment i holds. */
+const uint64_t *batch_micro(batch_ctx *b, uint32_t i);
+
+#endif
