@@ -66,17 +66,20 @@ static void free_col(bcol *c, int type) {
   free(c->tags);
 }
 
+/* Nodes whose values the batch keeps as a column (fields use their slot,
+** constants are read in place; yes/no plugin results have a column too). */
+static int has_col(const node *n) {
+  return (n->type != VT_BOOL || n->kind == N_CALL) && n->kind != N_FIELD && n->kind != N_CONST;
+}
+
 void batch_init(batch_ctx *b, const graph *g, void **tstate) {
   memset(b, 0, sizeof *b);
   b->g = g;
   b->slots = cl_calloc(g->nslots ? g->nslots : 1, sizeof *b->slots);
   for (uint32_t s = 0; s < g->nslots; s++) alloc_slot(&b->slots[s], g->slots[s].type);
   b->vals = cl_calloc(g->nnodes ? g->nnodes : 1, sizeof *b->vals);
-  for (uint32_t i = 0; i < g->nnodes; i++) {
-    const node *n = &g->nodes[i];
-    if (n->type != VT_BOOL && n->kind != N_FIELD && n->kind != N_CONST)
-      alloc_col(&b->vals[i], n->type, 0);
-  }
+  for (uint32_t i = 0; i < g->nnodes; i++)
+    if (has_col(&g->nodes[i])) alloc_col(&b->vals[i], g->nodes[i].type, 0);
   b->pred = cl_calloc(g->nnodes ? g->nnodes : 1, sizeof *b->pred);
   b->masked = cl_calloc(g->nnodes ? g->nnodes : 1, sizeof *b->masked);
   b->micro_bits = cl_calloc(g->nmicros ? g->nmicros : 1, sizeof *b->micro_bits);
@@ -91,11 +94,8 @@ void batch_init(batch_ctx *b, const graph *g, void **tstate) {
 void batch_free(batch_ctx *b) {
   const graph *g = b->g;
   for (uint32_t s = 0; s < g->nslots; s++) free_slot(&b->slots[s], g->slots[s].type);
-  for (uint32_t i = 0; i < g->nnodes; i++) {
-    const node *n = &g->nodes[i];
-    if (n->type != VT_BOOL && n->kind != N_FIELD && n->kind != N_CONST)
-      free_col(&b->vals[i], n->type);
-  }
+  for (uint32_t i = 0; i < g->nnodes; i++)
+    if (has_col(&g->nodes[i])) free_col(&b->vals[i], g->nodes[i].type);
   free(b->slots);
   free(b->vals);
   free(b->pred);

@@ -113,13 +113,30 @@ static const char *quote_error(const char *bad, const char *line_start, char del
   return "malformed quoting";
 }
 
+/* The end of the line starting at p: after its LF, or after a CR that no
+** LF follows (old Mac files; libcsv ends rows there too). */
+static const char *line_end(const char *p, const char *end, int has_cr, int *counts) {
+  const char *nl = memchr(p, '\n', (size_t)(end - p));
+  const char *le = nl ? nl + 1 : end;
+  *counts = nl != NULL;
+  if (!has_cr) return le;
+  for (const char *cr = memchr(p, '\r', (size_t)(le - p)); cr;
+       cr = memchr(cr + 1, '\r', (size_t)(le - cr - 1))) {
+    if (cr + 1 < end && cr[1] == '\n') continue; /* CRLF */
+    *counts = 1;
+    return cr + 1;
+  }
+  return le;
+}
+
 size_t csv_scan_feed(csv_scan *s, const char *data, size_t len, int final, int *clean) {
   const char *p = data, *end = data + len;
+  int has_cr = memchr(data, '\r', len) != NULL;
   s->line = 0;
   s->stop = 0;
   while (p < end && !s->stop) {
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    const char *le = nl ? nl + 1 : end;
+    int counts;
+    const char *le = line_end(p, end, has_cr, &counts);
     if (s->p.pstate == ROW_NOT_BEGUN && s->nfields == 0) {
       s->row_start = p;
       s->row_line = s->line;
@@ -137,7 +154,7 @@ size_t csv_scan_feed(csv_scan *s, const char *data, size_t len, int final, int *
       }
     }
     p = le;
-    if (nl) s->line++;
+    if (counts) s->line++;
   }
   if (s->stop) {
     *clean = 1;
@@ -146,7 +163,7 @@ size_t csv_scan_feed(csv_scan *s, const char *data, size_t len, int final, int *
   if (final) {
     s->line_end = end;
     if (csv_fini(&s->p, on_field, on_row_end, s) != 0) {
-      if (s->line > 0 && end > data && end[-1] == '\n') s->line--;
+      if (s->line > 0 && end > data && (end[-1] == '\n' || end[-1] == '\r')) s->line--;
       reject_open_row(s, "a quoted field is never closed before the end of the input");
     }
   }

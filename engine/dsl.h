@@ -11,6 +11,7 @@
 #define CLEAVE_DSL_H
 
 #include "cleave/plugin.h"
+#include "error.h"
 #include "graph.h"
 #include "log.h"
 #include "plugin_loader.h"
@@ -25,6 +26,7 @@ typedef struct dsl {
   char *rules_dir;           /* lists are read relative to it */
   char *scope;               /* "micro segment 'x'" while its table is built */
   uint32_t scope_line;
+  int pending;               /* micro "x" / macro "x" was called, its table not yet */
 } dsl;
 
 /* Install the DSL's globals (and one table per plugin) into the environment
@@ -35,6 +37,9 @@ void dsl_install(dsl *d, sandbox *sb);
 ** instead of all{}/any{}): calls warn(line) for each, returns the count. */
 size_t dsl_unused_conditions(const graph *g, void (*warn)(void *ud, uint32_t line),
                              void *ud);
+
+/* After the rule file ran: an unfinished `micro "x"` (no table) is an error. */
+int dsl_finish(dsl *d, cl_error *err);
 
 void dsl_free(dsl *d);
 

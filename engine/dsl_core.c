@@ -11,6 +11,7 @@
 #include "dsl_internal.h"
 #include "error.h"
 #include "render.h"
+#include "suggest.h"
 
 dsl *dsl_of(lua_State *L) { return sandbox_of(L)->user; }
 
@@ -232,6 +233,32 @@ static int mt_index(lua_State *L) {
   return dsl_error(L, "%s has no method '%s'", dsl_describe(L, 1), luaL_tolstring(L, 2, NULL));
 }
 
+/* Reading a name nobody defined: in Lua that is a silent nil, which would
+** drop a condition from a list; here it is an error with a suggestion taken
+** from the caller's locals and the rule language's names. */
+static int env_index(lua_State *L) {
+  const char *name = lua_tostring(L, 2);
+  if (!name) return 0;
+  const char *cands[256];
+  size_t n = 0;
+  lua_Debug ar;
+  if (lua_getstack(L, 1, &ar)) {
+    const char *ln;
+    for (int i = 1; n < 200 && (ln = lua_getlocal(L, &ar, i)) != NULL; i++) {
+      lua_pop(L, 1);
+      if (ln[0] != '(') cands[n++] = ln;
+    }
+  }
+  lua_pushnil(L);
+  while (n < 256 && lua_next(L, 1)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) == LUA_TSTRING) cands[n++] = lua_tostring(L, -1);
+  }
+  const char *hint = suggest_closest(name, cands, n);
+  return dsl_error(L, "'%s' is not defined%s%s%s", name, hint ? " (did you mean '" : "",
+                   hint ? hint : "", hint ? "'?)" : " (declare fields with number/text/date/tags)");
+}
+
 void dsl_install(dsl *d, sandbox *sb) {
   lua_State *L = sb->L;
   sb->user = d;
@@ -253,6 +280,10 @@ void dsl_install(dsl *d, sandbox *sb) {
   dsl_open_logic(L);
   dsl_open_segments(L);
   dsl_open_extras(L);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, env_index);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
 }
 
 size_t dsl_unused_conditions(const graph *g, void (*warn)(void *ud, uint32_t line),

@@ -50,6 +50,15 @@ static void check_unique(lua_State *L, const char *name) {
 
 static void set_scope(lua_State *L, const char *kind, const char *name) {
   dsl *d = dsl_of(L);
+  if (d->pending) { /* the previous micro/macro never got its table */
+    lua_pushfstring(L, "%s:%d: %s has no { ... } with its conditions", d->display,
+                    (int)d->scope_line, d->scope);
+    free(d->scope);
+    d->scope = NULL;
+    d->pending = 0;
+    lua_error(L);
+  }
+  d->pending = 1;
   free(d->scope);
   size_t n = strlen(kind) + strlen(name) + 4;
   d->scope = cl_malloc(n);
@@ -61,6 +70,13 @@ static void clear_scope(lua_State *L) {
   dsl *d = dsl_of(L);
   free(d->scope);
   d->scope = NULL;
+  d->pending = 0;
+}
+
+int dsl_finish(dsl *d, cl_error *err) {
+  if (!d->pending) return 0;
+  return cl_fail(err, CL_EXIT_RULES, "%s:%u: %s has no { ... } with its conditions",
+                 d->display, d->scope_line, d->scope);
 }
 
 /* Reject keys other than the list part and the allowed names. */
@@ -75,7 +91,16 @@ static void check_keys(lua_State *L, int t, const char *const *allowed, const ch
     size_t na = 0;
     for (; allowed[na]; na++) ok |= k && strcmp(k, allowed[na]) == 0;
     if (ok) continue;
+    static const char *const synonyms[][2] = {
+        {"default", "otherwise"}, {"else", "otherwise"},  {"fallback", "otherwise"},
+        {"other", "otherwise"},   {"rest", "otherwise"},  {"scope", "within"},
+        {"inside", "within"},     {"where", "within"},    {"only", "within"},
+        {"macro", "within"},      {NULL, NULL}};
     const char *hint = k ? suggest_closest(k, allowed, na) : NULL;
+    for (int j = 0; k && !hint && synonyms[j][0]; j++)
+      for (size_t a = 0; a < na; a++)
+        if (strcmp(k, synonyms[j][0]) == 0 && strcmp(allowed[a], synonyms[j][1]) == 0)
+          hint = allowed[a];
     dsl_error(L, "unknown entry '%s' in %s%s%s%s", luaL_tolstring(L, -1, NULL), what,
               hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
   }

@@ -12,6 +12,7 @@
 #include "dsl_internal.h"
 #include "error.h"
 #include "suggest.h"
+#include "values.h"
 
 /* --- declarations ---------------------------------------------------------- */
 
@@ -200,21 +201,31 @@ static int set_test(lua_State *L, int negate, const char *method) {
   uint32_t id = dsl_node(L, N_IN, VT_BOOL, &a, 1);
   node *n = &dsl_of(L)->g->nodes[id];
   n->op = (uint8_t)negate;
-  dsl_strings(L, 2, &n->u.in.set, method);
-  if (t != VT_TEXT) { /* numbers/dates: convert the set's texts */
-    n = &dsl_of(L)->g->nodes[id];
-    n->u.in.nums = cl_calloc(n->u.in.set.n, sizeof *n->u.in.nums);
-    for (uint32_t i = 0; i < n->u.in.set.n; i++) {
-      const char *s = n->u.in.set.items[i];
+  if (t == VT_TEXT) {
+    dsl_strings(L, 2, &n->u.in.set, method);
+  } else { /* numbers and dates: read the list's values directly */
+    int single = lua_type(L, 2) == LUA_TNUMBER || lua_type(L, 2) == LUA_TSTRING;
+    if (!single && lua_type(L, 2) != LUA_TTABLE)
+      dsl_error(L, "%s needs a list like {1, 2}, not %s", method, dsl_describe(L, 2));
+    lua_Integer cnt = single ? 1 : luaL_len(L, 2);
+    if (cnt == 0) dsl_error(L, "%s(): the list is empty", method);
+    n->u.in.nums = cl_calloc((size_t)cnt, sizeof *n->u.in.nums);
+    for (lua_Integer i = 1; i <= cnt; i++) {
+      if (single) lua_pushvalue(L, 2);
+      else lua_geti(L, 2, i);
+      size_t len;
+      const char *str = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+      double x = 0;
       int32_t dd;
-      char *end;
-      if (t == VT_DATE && date_parse_iso(s, strlen(s), &dd) == 0) {
-        n->u.in.nums[n->u.in.nnums++] = dd;
-      } else if (t == VT_NUMBER && (n->u.in.nums[n->u.in.nnums] = strtod(s, &end), *s && !*end)) {
-        n->u.in.nnums++;
-      } else {
-        dsl_error(L, "%s(): \"%s\" is not a %s", method, s, vt_name(t));
-      }
+      int ok = t == VT_NUMBER ? (lua_type(L, -1) == LUA_TNUMBER ? (x = lua_tonumber(L, -1), 1)
+                                 : str && num_parse(str, len, &x) == 0)
+                              : str && date_parse_iso(str, len, &dd) == 0 && ((x = dd), 1);
+      if (!ok)
+        dsl_error(L, "%s(): item %d (%s) is not a %s%s", method, (int)i, dsl_describe(L, -1),
+                  vt_name(t), t == VT_DATE ? " like \"2026-01-31\"" : "");
+      n = &dsl_of(L)->g->nodes[id];
+      n->u.in.nums[n->u.in.nnums++] = x;
+      lua_pop(L, 1);
     }
   }
   dsl_push(L, id);

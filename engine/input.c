@@ -46,10 +46,12 @@ typedef struct header_ctx {
   char **names;
   size_t n;
   char bad[256]; /* why the header row could not be read */
+  csv_scan *scan;
 } header_ctx;
 
 static void header_row(void *ud, const csv_row *r) {
   header_ctx *h = ud;
+  h->scan->stop = 1; /* the first row is the header: stop right after it */
   h->n = r->nfields;
   h->names = cl_calloc(h->n, sizeof *h->names);
   for (size_t i = 0; i < h->n; i++) h->names[i] = cl_strndup(r->cols[i].ptr ? r->cols[i].ptr : "", r->cols[i].len);
@@ -74,7 +76,7 @@ int input_header(input *in, unsigned char delim, char ***names, size_t *ncols,
       }
     }
     csv_scan s;
-    header_ctx h = {NULL, 0, ""};
+    header_ctx h = {NULL, 0, "", &s};
     csv_scan_init(&s, delim, 0, NULL, header_row, header_bad, &h);
     const char *p = in->pend, *end = in->pend + in->plen;
     *lines = 0;
@@ -82,8 +84,12 @@ int input_header(input *in, unsigned char delim, char ***names, size_t *ncols,
       const char *nl = memchr(p, '\n', (size_t)(end - p));
       const char *le = nl ? nl + 1 : end;
       int clean;
-      csv_scan_feed(&s, p, (size_t)(le - p), !nl && in->eof, &clean);
-      if (nl) (*lines)++;
+      size_t used = csv_scan_feed(&s, p, (size_t)(le - p), in->eof && le == end, &clean);
+      *lines += s.line;
+      if (s.stop) { /* the row may end at a bare CR inside this piece */
+        p += used;
+        break;
+      }
       p = le;
       if (!nl) break;
     }

@@ -18,7 +18,8 @@
 typedef struct chunk {
   char *data; /* malloc'd; owned by whoever holds the chunk */
   size_t len;
-  int final;  /* the input ends with this chunk */
+  int final;  /* the input is known to end with this chunk (the last chunk
+              ** may also come with final = 0; the next call then says end) */
 } chunk;
 
 typedef struct input {

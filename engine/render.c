@@ -78,7 +78,21 @@ static void render_set(const graph *g, const node *n, uint32_t kid, buf *out) {
 
 static void render_kid(const graph *g, uint32_t kid, buf *out) {
   const node *k = &g->nodes[kid];
-  int paren = k->kind == N_ARITH || k->kind == N_AND || k->kind == N_OR;
+  int paren = k->kind == N_AND || k->kind == N_OR;
+  if (paren) buf_putc(out, '(');
+  render_node(g, kid, out);
+  if (paren) buf_putc(out, ')');
+}
+
+/* An operand of arithmetic: brackets only where precedence needs them
+** (a + b under * or /, and the right side of - and /). */
+static void render_operand(const graph *g, const node *parent, uint32_t kid, int right, buf *out) {
+  const node *k = &g->nodes[kid];
+  int low = k->kind == N_ARITH && (k->op == AR_ADD || k->op == AR_SUB);
+  int high_parent = parent->op == AR_MUL || parent->op == AR_DIV;
+  int paren = k->kind == N_ARITH &&
+              ((low && high_parent) || (right && (parent->op == AR_SUB || parent->op == AR_DIV) &&
+                                        (low || parent->op == AR_DIV)));
   if (paren) buf_putc(out, '(');
   render_node(g, kid, out);
   if (paren) buf_putc(out, ')');
@@ -104,9 +118,9 @@ void render_node(const graph *g, uint32_t id, buf *out) {
   case N_FIELD: buf_puts(out, g->slots[n->u.slot].column); break;
   case N_CONST: render_value(g, &n->u.cval, -1, out); break;
   case N_ARITH:
-    render_kid(g, n->kids[0], out);
+    render_operand(g, n, n->kids[0], 0, out);
     buf_printf(out, " %s ", arith_sym[n->op]);
-    render_kid(g, n->kids[1], out);
+    render_operand(g, n, n->kids[1], 1, out);
     break;
   case N_NEG: buf_putc(out, '-'); render_kid(g, n->kids[0], out); break;
   case N_CALL:

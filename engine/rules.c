@@ -50,6 +50,7 @@ int rules_load(graph *g, const rules_opts *o, cl_error *err) {
   dsl_install(&d, &sb);
   int rc = o->source ? sandbox_run_string(&sb, o->source, o->source_len, display, err)
                      : sandbox_run_file(&sb, o->path, display, err);
+  if (!rc) rc = dsl_finish(&d, err);
   sandbox_close(&sb);
   dsl_free(&d);
   if (rc) return rc;

@@ -25,10 +25,7 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     sb->mem_used -= osize;
     return NULL;
   }
-  if (nsize > osize && sb->mem_used - osize + nsize > sb->mem_limit) {
-    sb->over_memory = 1;
-    return NULL;
-  }
+  if (nsize > osize && sb->mem_used - osize + nsize > sb->mem_limit) return NULL;
   void *p = realloc(ptr, nsize);
   if (p) sb->mem_used = sb->mem_used - osize + nsize;
   return p;
@@ -38,18 +35,23 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
   sandbox *sb = sandbox_of(L);
   sb->instr_used += HOOK_EVERY;
-  if (sb->instr_used > sb->instr_limit)
-    luaL_error(L, "stopped after %ld Lua instructions: does the rule file loop "
-                  "forever? (limit: lua_instructions in engine.ini)",
-               sb->instr_limit);
+  if (sb->instr_used <= sb->instr_limit) return;
+  /* From now on every instruction fails, so a pcall around the loop cannot
+  ** catch the error and carry on. */
+  lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+  luaL_where(L, 0);
+  lua_pushfstring(L, "%sstopped after %I Lua instructions: does the rule file loop "
+                     "forever? (limit: lua_instructions in engine.ini)",
+                  lua_tostring(L, -1), (LUAI_UACINT)sb->instr_limit);
+  lua_error(L);
 }
 
 static int safe_print(lua_State *L) {
   sandbox *sb = sandbox_of(L);
   luaL_Buffer b;
   int n = lua_gettop(L);
-  luaL_where(L, 1);
   luaL_buffinit(L, &b);
+  luaL_where(L, 1);
   luaL_addvalue(&b);
   for (int i = 1; i <= n; i++) {
     luaL_tolstring(L, i, NULL);
@@ -158,9 +160,11 @@ int sandbox_open(sandbox *sb, size_t mem_limit, long instr_limit, logger *log,
 }
 
 void sandbox_push_env(sandbox *sb) {
+  /* no xpcall: Lua runs its message handler with hooks off, out of reach
+  ** of the instruction cap */
   static const char *const base[] = {"assert", "error", "ipairs", "next", "pairs",
                                      "pcall", "select", "tonumber", "tostring",
-                                     "type", "xpcall", "rawequal", "rawlen", NULL};
+                                     "type", "rawequal", "rawlen", NULL};
   lua_State *L = sb->L;
   lua_newtable(L);
   for (const char *const *f = base; *f; f++) {
@@ -208,7 +212,7 @@ static int run_loaded(sandbox *sb, int status, const char *display, cl_error *er
     lua_pushcfunction(L, msgh);
     lua_insert(L, -2);
     sb->instr_used = 0;
-    sb->over_memory = 0;
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
     status = lua_pcall(L, 0, 0, -2);
     lua_remove(L, status == LUA_OK ? -1 : -2);
   } else {
@@ -216,7 +220,7 @@ static int run_loaded(sandbox *sb, int status, const char *display, cl_error *er
   }
   if (status == LUA_OK) return 0;
   const char *msg = lua_tostring(L, -1);
-  if (status == LUA_ERRMEM || sb->over_memory)
+  if (status == LUA_ERRMEM)
     cl_fail(err, CL_EXIT_RULES, "%s: rule file used more than %zu MB of memory "
             "(limit: lua_memory_mb in engine.ini)", display, sb->mem_limit >> 20);
   else

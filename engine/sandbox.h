@@ -19,7 +19,6 @@ typedef struct sandbox {
   lua_State *L;
   size_t mem_used, mem_limit;
   long instr_used, instr_limit;
-  int over_memory;    /* an allocation was refused */
   logger *log;        /* print() goes here */
   void *user;         /* the caller's context (the DSL builder) */
 } sandbox;
