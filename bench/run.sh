@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# run.sh -- cleave's throughput against a libcsv parse-only baseline, and the
+# cost of evaluation alone. Normally run by `make -C bench` (or `make bench`
+# at the top); README.md explains every number.
+#
+# Environment:
+#   BENCH_ROUNDS=5          interleaved rounds (each: parse-only, 1 thread, N threads)
+#   BENCH_THREADS=$(nproc)  N
+#   BENCH_10M=1             also run the table on 10M rows (generated once, ~1.2 GB)
+#   BENCH_EVAL_RECORDS=200000  records held in memory by eval_bench
+#   BENCH_EVAL_PASSES=5     timed passes of eval_bench
+#   BENCH_BIN, CLEAVE_BUILD where the bench tools and cleave's build are
+#                           (set by bench/Makefile; default ../build/bench, ../build)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+BUILD=${CLEAVE_BUILD:-../build}
+BIN=${BENCH_BIN:-$BUILD/bench}
+ROUNDS=${BENCH_ROUNDS:-5}
+THREADS=${BENCH_THREADS:-$(nproc)}
+EVAL_RECORDS=${BENCH_EVAL_RECORDS:-200000}
+EVAL_PASSES=${BENCH_EVAL_PASSES:-5}
+RULES=../scripts/retail_v1.lua
+INI=../engine.ini
+AS_OF=2026-11-01
+DATA=data
+
+# targets (issue): wall ratios to parse-only, peak RSS
+T1_MAX=2.10
+TN_MAX=1.15
+RSS_MAX_MB=64
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+for f in "$BUILD/cleave" "$BUILD/tools/gen_retail" "$BUILD/plugins" "$BIN/parse_only" \
+         "$BIN/timeit" "$BIN/eval_bench"; do
+  [ -e "$f" ] || die "$f is missing: run 'make all' at the top, then 'make -C bench'"
+done
+case $ROUNDS in ''|*[!0-9]*|0) die "BENCH_ROUNDS must be a positive number" ;; esac
+case $THREADS in ''|*[!0-9]*|0) die "BENCH_THREADS must be a positive number" ;; esac
+mkdir -p "$DATA"
+
+# generate ROWS FILE: the project's generator, seed 1; kept between runs
+generate() {
+  local rows=$1 file=$2
+  if [ ! -s "$file" ]; then
+    echo "bench: generating $file ($rows rows, seed 1; cached for later runs)" >&2
+    "$BUILD/tools/gen_retail" --rows "$rows" --seed 1 > "$file.tmp"
+    mv "$file.tmp" "$file"
+  fi
+}
+
+dashes() { local n=$1 d=""; while [ "$n" -gt 0 ]; do d="$d-"; n=$((n - 1)); done; printf '%s' "$d"; }
+
+# a progress line on a terminal; nothing in a log
+progress() { [ -t 2 ] && printf '\r%-60s\r' "$1" >&2; return 0; }
+
+# CPU seconds all processes used so far (user+nice+system+irq+softirq+steal)
+busy_s() {
+  awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" { print ($2 + $3 + $4 + $7 + $8 + $9) / hz; exit }' /proc/stat
+}
+
+# median min max of the numbers on stdin
+mmm() {
+  sort -g | awk '{ a[NR] = $1 }
+    END { if (NR == 0) exit 1
+          m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+          print m, a[1], a[NR] }'
+}
+
+# One timed run: RESULT_FILE command... (cleave's outputs are removed first,
+# so no run pays for deleting the previous run's file)
+timed() { "$BIN/timeit" "$@"; }
+
+cleave_run() { # THREADS FILE RESULT_FILE
+  local t=$1 file=$2 res=$3
+  rm -f "$DATA/out_$t.csv" "$DATA/rej_$t.csv" "$DATA/summary_$t.json"
+  timed "$res" "$BUILD/cleave" run -q -c "$INI" --threads "$t" --input "$file" \
+    --output "$DATA/out_$t.csv" --rejects "$DATA/rej_$t.csv" \
+    --summary "$DATA/summary_$t.json" --plugins "$BUILD/plugins" --rules "$RULES" \
+    --as-of "$AS_OF" || die "cleave --threads $t failed on $file"
+}
+
+RSS_SEEN=()   # "label rss_mb" of every table, for the targets line
+RATIO_T1=""
+RATIO_TN=""
+
+# bench_file FILE ROWS LABEL: the interleaved rounds and the table
+bench_file() {
+  local file=$1 rows=$2 label=$3
+  local res; res=$(mktemp -d "$DATA/res.XXXXXX")
+  local bytes; bytes=$(stat -c %s "$file")
+  local configs=(1)
+  [ "$THREADS" -gt 1 ] && configs+=("$THREADS")
+
+  # warm the page cache and check the file (header + rows records)
+  local recs; recs=$("$BIN/parse_only" "$file" | awk '{ print $1 }')
+  [ "$recs" -eq $((rows + 1)) ] ||
+    die "$file has $((recs - 1)) rows, expected $rows: delete it and run again"
+
+  local r t b0 b1 w0 w1
+  b0=$(busy_s)
+  w0=$(date +%s.%N)
+  for ((r = 1; r <= ROUNDS; r++)); do
+    progress "bench: $label round $r/$ROUNDS"
+    timed "$res/parse" "$BIN/parse_only" "$file" > /dev/null || die "parse_only failed"
+    for t in "${configs[@]}"; do cleave_run "$t" "$file" "$res/t$t"; done
+    if [ "$r" -eq 1 ] && [ "$THREADS" -gt 1 ]; then
+      cmp -s "$DATA/out_1.csv" "$DATA/out_$THREADS.csv" ||
+        die "$DATA/out_1.csv and $DATA/out_$THREADS.csv differ: output depends on the thread count"
+      cmp -s "$DATA/rej_1.csv" "$DATA/rej_$THREADS.csv" ||
+        die "$DATA/rej_1.csv and $DATA/rej_$THREADS.csv differ"
+    fi
+  done
+  progress ""
+  b1=$(busy_s)
+  w1=$(date +%s.%N)
+  # CPU that other processes used meanwhile: a busy machine makes the
+  # numbers noisy, and the ratios less trustworthy
+  local others
+  others=$(cat "$res"/* | awk -v b0="$b0" -v b1="$b1" -v w="$(awk -v a="$w0" -v b="$w1" 'BEGIN { print b - a }')" \
+    -v cores="$(nproc)" '{ ours += $2 + $3 }
+      END { o = b1 - b0 - ours; if (o < 0) o = 0
+            printf "%.1f CPU s in %.1f s (%.0f%% of the machine)", o, w, 100 * o / (w * cores) }')
+  local same="one thread count only, nothing to compare"
+  [ "$THREADS" -gt 1 ] && same="output of 1 and $THREADS threads byte-identical (checked in round 1)"
+
+  echo
+  echo "### $label: $rows rows, $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB ($file)"
+  echo
+  echo "$ROUNDS interleaved rounds; wall is the median (min..max); $same;"
+  echo "other processes used $others while they ran."
+  echo
+  printf '| %-17s | %-26s | %6s | %11s | %10s | %6s | %12s |\n' \
+    what "wall s, median (min..max)" "CPU s" "peak RSS MB" "rows/s" "MB/s" "/ parse-only"
+  printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(dashes 19)" "$(dashes 28)" "$(dashes 7):" \
+    "$(dashes 12):" "$(dashes 11):" "$(dashes 7):" "$(dashes 13):"
+  local base_med=""
+  local name f w cpu rss
+  for name in parse "${configs[@]/#/t}"; do
+    f=$res/$name
+    read -r w wmin wmax < <(cut -d' ' -f1 "$f" | mmm)
+    read -r cpu _ _ < <(awk '{ print $2 + $3 }' "$f" | mmm)
+    rss=$(awk '$4 > m { m = $4 } END { printf "%.1f", m * 1024 / 1e6 }' "$f")
+    [ -z "$base_med" ] && base_med=$w
+    local what ratio
+    case $name in
+      parse) what="libcsv parse-only" ;;
+      t1) what="cleave 1 thread" ;;
+      *) what="cleave ${name#t} threads" ;;
+    esac
+    ratio=$(awk -v a="$w" -v b="$base_med" 'BEGIN { printf "%.2f", a / b }')
+    printf '| %-17s | %-26s | %6.2f | %11s | %10s | %6.1f | %11sx |\n' "$what" \
+      "$(printf '%.3f (%.3f..%.3f)' "$w" "$wmin" "$wmax")" "$cpu" "$rss" \
+      "$(awk -v n="$rows" -v s="$w" 'BEGIN { printf "%.0f", n / s }')" \
+      "$(awk -v b="$bytes" -v s="$w" 'BEGIN { print b / 1e6 / s }')" "$ratio"
+    if [ "$name" != parse ]; then
+      RSS_SEEN+=("$label $what $rss")
+      if [ "$label" = 1M ]; then
+        [ "$name" = t1 ] && RATIO_T1=$ratio
+        [ "$name" != t1 ] && RATIO_TN=$ratio
+      fi
+    fi
+  done
+  rm -rf "$res"
+}
+
+verdict() { awk -v v="$1" -v lim="$2" 'BEGIN { print (v <= lim) ? "met" : "MISSED" }'; }
+
+generate 1000000 "$DATA/retail_1m.csv"
+[ "${BENCH_10M:-0}" = 1 ] && generate 10000000 "$DATA/retail_10m.csv"
+
+echo "## cleave bench"
+echo
+echo "$(git -C .. describe --always --dirty 2>/dev/null || echo 'no git'), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo))"
+
+bench_file "$DATA/retail_1m.csv" 1000000 1M
+[ "${BENCH_10M:-0}" = 1 ] && bench_file "$DATA/retail_10m.csv" 10000000 10M
+rm -f "$DATA"/out_*.csv "$DATA"/rej_*.csv "$DATA"/summary_*.json "$DATA"/out_*.csv.lock
+
+echo
+echo "### evaluation alone"
+echo
+digests=()
+for ev in batch row; do
+  line=$("$BIN/eval_bench" --evaluator "$ev" --records "$EVAL_RECORDS" --passes "$EVAL_PASSES" \
+    --rules "$RULES" --plugins "$BUILD/plugins" --config "$INI" --as-of "$AS_OF" \
+    "$DATA/retail_1m.csv" 2>/dev/null) || die "eval_bench --evaluator $ev failed (run it by hand to see why)"
+  echo "- $line"
+  digests+=("${line##* }")
+done
+echo
+if [ "${digests[0]}" = "${digests[1]}" ]; then
+  echo "The digests agree: both evaluators give the same per-value and per-segment counts."
+else
+  echo "WARNING: the digests differ: the batch and row evaluators disagree on these records."
+fi
+
+echo
+echo "### targets (1M rows; ratios are median / median of the runs above)"
+echo
+echo "- 1 thread <= ${T1_MAX}x parse-only: ${RATIO_T1}x, $(verdict "$RATIO_T1" "$T1_MAX")"
+if [ -n "$RATIO_TN" ]; then
+  echo "- $THREADS threads <= ${TN_MAX}x parse-only: ${RATIO_TN}x, $(verdict "$RATIO_TN" "$TN_MAX")"
+else
+  echo "- N threads <= ${TN_MAX}x parse-only: not measured (BENCH_THREADS=1)"
+fi
+have10=""
+for s in "${RSS_SEEN[@]}"; do
+  read -r lab rest <<< "$s"
+  rss=${rest##* }
+  what=${rest% *}
+  [ "$lab" = 10M ] && have10=1
+  echo "- peak RSS < ${RSS_MAX_MB} MB at $lab rows, $what: $rss MB, $(awk -v v="$rss" -v l="$RSS_MAX_MB" 'BEGIN { print (v < l) ? "met" : "MISSED" }')"
+done
+[ -z "$have10" ] && echo "- peak RSS < ${RSS_MAX_MB} MB at 10M rows: not measured (run with BENCH_10M=1)"
+exit 0
