@@ -35,6 +35,7 @@ void csv_scan_reset(csv_scan *s) {
   csv_free(&s->p);
   parser_init(s);
   s->nfields = 0;
+  s->fast_failed = 0;
   if (!s->keep_arena) s->arena.len = 0;
   s->row_start = NULL;
 }
@@ -68,6 +69,13 @@ static void on_field(void *field, size_t len, void *ud) {
 
 /* The row ends inside the current line; its raw bytes stop before CR/LF. */
 static void fill_row(csv_scan *s, csv_row *r) {
+  if (s->fast) {
+    memset(r, 0, sizeof *r);
+    r->cols = s->cols;
+    r->nfields = s->nfields;
+    r->base = s->arena.p;
+    return;
+  }
   const char *end = s->line_end;
   while (end > s->row_start && (end[-1] == '\n' || end[-1] == '\r')) end--;
   r->cols = s->cols;
@@ -83,6 +91,10 @@ static void on_row_end(int term, void *ud) {
   csv_scan *s = ud;
   (void)term;
   if (s->nfields == 0) return; /* blank line, or the LF of a CRLF */
+  if (s->fast_failed) { /* the exact path will redo this buffer */
+    s->nfields = 0;
+    return;
+  }
   size_t n = s->nfields < s->ncols ? s->nfields : s->ncols;
   for (size_t i = 0; i < n; i++)
     if (!s->keep || s->keep[i]) s->cols[i].ptr = s->arena.p + s->off[i];
@@ -127,6 +139,24 @@ static const char *line_end(const char *p, const char *end, int has_cr, int *cou
     return cr + 1;
   }
   return le;
+}
+
+uint64_t csv_count_lines(const char *data, size_t len) {
+  uint64_t n = 0;
+  for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) n++;
+  return n;
+}
+
+int csv_scan_feed_fast(csv_scan *s, const char *data, size_t len, int final, int *clean) {
+  s->fast = 1;
+  s->fast_failed = 0;
+  s->line = 0;
+  size_t n = csv_parse(&s->p, data, len, on_field, on_row_end, s);
+  if (n < len) s->fast_failed = 1;
+  if (!s->fast_failed && final && csv_fini(&s->p, on_field, on_row_end, s) != 0) s->fast_failed = 1;
+  s->fast = 0;
+  *clean = s->p.pstate == ROW_NOT_BEGUN && s->nfields == 0;
+  return !s->fast_failed;
 }
 
 size_t csv_scan_feed(csv_scan *s, const char *data, size_t len, int final, int *clean) {

@@ -51,6 +51,8 @@ typedef struct csv_scan {
   int stop;              /* on_row asked to stop (header reading) */
   int keep_arena;        /* fields stay in the arena after on_row, until
                          ** csv_scan_clear_arena (batches of rows) */
+  int fast;              /* inside csv_scan_feed_fast: rows carry no position */
+  int fast_failed;       /* set (by the scanner or on_row) to ask for the exact path */
   csv_row_fn on_row;
   csv_bad_fn on_bad;
   void *ud;
@@ -64,6 +66,15 @@ int csv_scan_init(csv_scan *s, unsigned char delim, size_t ncols, const uint8_t 
 ** Returns the number of bytes consumed (len, unless on_row set s->stop).
 ** *clean is set to 1 when the buffer ended at a row boundary. */
 size_t csv_scan_feed(csv_scan *s, const char *data, size_t len, int final, int *clean);
+
+/* The fast path: the whole buffer in one libcsv call, rows without line
+** numbers or raw bytes (row->line = 0, raw = NULL). Returns 1, or 0 when
+** a row could not be read or on_row set s->fast_failed: the caller then
+** forgets what it did with this buffer and feeds it to csv_scan_feed. */
+int csv_scan_feed_fast(csv_scan *s, const char *data, size_t len, int final, int *clean);
+
+/* Count LF bytes. */
+uint64_t csv_count_lines(const char *data, size_t len);
 
 /* Forget any partly read row (after an unclean end, before re-feeding). */
 void csv_scan_reset(csv_scan *s);

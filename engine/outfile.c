@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "outfile.h"
@@ -14,6 +15,15 @@ int outfile_open(outfile *f, const char *path, cl_error *err) {
   memset(f, 0, sizeof *f);
   if (strcmp(path, "-") == 0) {
     f->fd = 1;
+    return 0;
+  }
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    /* a device or a pipe (/dev/null, a FIFO): write to it, never rename over it */
+    if (S_ISDIR(st.st_mode)) return cl_fail(err, CL_EXIT_OUTPUT, "cannot write %s: it is a directory", path);
+    f->fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (f->fd < 0) return cl_fail(err, CL_EXIT_OUTPUT, "cannot write %s: %s", path, strerror(errno));
+    f->device = 1;
     return 0;
   }
   size_t n = strlen(path) + 32;
@@ -48,6 +58,11 @@ int outfile_write(outfile *f, const void *p, size_t n, cl_error *err) {
 }
 
 int outfile_commit(outfile *f, cl_error *err) {
+  if (f->device) {
+    f->device = 0;
+    if (close(f->fd) != 0) return cl_fail(err, CL_EXIT_OUTPUT, "cannot write output: %s", strerror(errno));
+    return 0;
+  }
   if (!f->path) return 0; /* stdout */
   int rc = 0;
   if (fsync(f->fd) != 0 && errno != EINVAL)
@@ -65,6 +80,11 @@ int outfile_commit(outfile *f, cl_error *err) {
 }
 
 void outfile_abort(outfile *f) {
+  if (f->device) {
+    close(f->fd);
+    f->device = 0;
+    return;
+  }
   if (!f->path) return;
   if (f->fd >= 0) close(f->fd);
   unlink(f->tmp);

@@ -1,7 +1,8 @@
 /*
 ** outfile.h -- output files that appear whole or not at all: bytes go to a
 ** temporary file beside the target, which is renamed over it on commit and
-** removed on abort. "-" writes to standard output directly.
+** removed on abort. "-" writes to standard output directly, and so does a
+** path naming a device or a FIFO (/dev/null is never renamed over).
 */
 #ifndef CLEAVE_OUTFILE_H
 #define CLEAVE_OUTFILE_H
@@ -15,6 +16,7 @@ typedef struct outfile {
   char *path;  /* target, or NULL for stdout */
   char *tmp;   /* temporary name while writing */
   int failed;
+  int device;  /* writing straight to a device or FIFO (no rename) */
 } outfile;
 
 int outfile_open(outfile *f, const char *path, cl_error *err);

@@ -70,6 +70,17 @@ static void on_bad(void *ud, const csv_row *row, const char *reason) {
   add_reject(ud, row, reason);
 }
 
+/* A row to reject: in the fast path, ask for the exact one (which knows
+** the row's lines and bytes); else record it. */
+static int rejecting(segmenter *s, const csv_row *row, const char *reason) {
+  if (s->scan.fast) {
+    s->scan.fast_failed = 1;
+    return 1;
+  }
+  add_reject(s, row, reason);
+  return 1;
+}
+
 /* Format one output line from macro value indices and micro membership. */
 static inline void put_line(segmenter *s, cleave_str id, const uint32_t *vals,
                             const uint64_t *const *members, uint32_t i) {
@@ -141,14 +152,14 @@ static void on_row(void *ud, const csv_row *row) {
     char reason[128];
     snprintf(reason, sizeof reason, "has %zu field%s, the header has %zu", row->nfields,
              row->nfields == 1 ? "" : "s", sh->ncols);
-    add_reject(s, row, reason);
+    rejecting(s, row, reason);
     return;
   }
   const cleave_str id = row->cols[sh->id_col];
   if (id.len == 0) {
     char reason[160];
     snprintf(reason, sizeof reason, "the customer id (column %s) is empty", sh->id_name);
-    add_reject(s, row, reason);
+    rejecting(s, row, reason);
     return;
   }
   if (!sh->row_at_a_time) { /* gather; evaluate BATCH_MAX rows at once */
@@ -194,16 +205,29 @@ void segmenter_init(segmenter *s, const seg_shape *sh, void **tstate) {
   s->lens = cl_calloc((size_t)BATCH_MAX * (s->nkept ? s->nkept : 1), sizeof *s->lens);
 }
 
-void segmenter_run(segmenter *s, const chunk *c, seg_result *r) {
+static void start(segmenter *s, seg_result *r) {
   seg_result_reset(r, s->sh);
   s->res = r;
   s->ec.invalid = 0;
+  s->bc.invalid = 0;
   s->n = 0;
   csv_scan_reset(&s->scan);
   csv_scan_clear_arena(&s->scan);
-  csv_scan_feed(&s->scan, c->data, c->len, c->final, &r->clean);
-  if (!s->sh->row_at_a_time) flush_batch(s);
-  r->lines = s->scan.line;
+}
+
+void segmenter_run(segmenter *s, const chunk *c, seg_result *r) {
+  /* Most chunks hold no bad row: one libcsv call for all of it. A chunk
+  ** with a reject is done again line by line, for exact lines and bytes. */
+  start(s, r);
+  if (csv_scan_feed_fast(&s->scan, c->data, c->len, c->final, &r->clean)) {
+    if (!s->sh->row_at_a_time) flush_batch(s);
+    r->lines = csv_count_lines(c->data, c->len);
+  } else {
+    start(s, r);
+    csv_scan_feed(&s->scan, c->data, c->len, c->final, &r->clean);
+    if (!s->sh->row_at_a_time) flush_batch(s);
+    r->lines = s->scan.line;
+  }
   r->invalid += s->ec.invalid;
   s->res = NULL;
 }
