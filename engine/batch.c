@@ -38,12 +38,14 @@ static void alloc_slot(bcol *c, int type) {
   if (type == VT_NUMBER) c->v.num = cl_calloc(BATCH_MAX, sizeof *c->v.num);
   if (type == VT_DATE) c->v.date = cl_calloc(BATCH_MAX, sizeof *c->v.date);
   if (type == VT_TAGS) c->tags = cl_calloc(BATCH_MAX, sizeof *c->tags);
+  if (type == VT_TEXT) c->packed = cl_calloc(BATCH_MAX, sizeof *c->packed);
 }
 
 static void free_slot(bcol *c, int type) {
   if (type == VT_NUMBER) free(c->v.num);
   if (type == VT_DATE) free(c->v.date);
   free(c->tags);
+  free(c->packed);
 }
 
 static void alloc_col(bcol *c, int type, int tags) {
@@ -149,6 +151,17 @@ static const uint64_t *slot_tags(batch_ctx *b, uint32_t s) {
       c->tags[i] = bit_at(c->present, i) ? tags_bits(c->v.str[i].ptr, c->v.str[i].len, sl->sep, &sl->tags) : 0;
   }
   return c->tags;
+}
+
+/* Short texts of a TEXT field as numbers, for comparing many rows at once.
+** Missing rows pack as the empty text; callers mask with present. */
+static const uint64_t *slot_packed(batch_ctx *b, uint32_t s) {
+  bcol *c = (bcol *)slot_col(b, s);
+  if (c->packed_gen != b->gen) {
+    c->packed_gen = b->gen;
+    for (uint32_t i = 0; i < b->n; i++) c->packed[i] = strset_pack7(c->v.str[i].ptr, c->v.str[i].len);
+  }
+  return c->packed;
 }
 
 static const bcol *val(batch_ctx *b, uint32_t id);
@@ -390,6 +403,17 @@ static void eval_cmp(batch_ctx *b, const node *n, const uint64_t *sel, uint64_t 
     cmp_num_k(b, n->op, A->v.num, A->present, kb->u.cval.u.number, sel, out);
     return;
   }
+  if (ka->type == VT_TEXT && ka->kind == N_FIELD && kb->kind == N_CONST &&
+      (n->op == OP_EQ || n->op == OP_NE) && kb->u.cval.u.str.len <= 7) {
+    const uint64_t *pk = slot_packed(b, ka->u.slot);
+    uint64_t k = strset_pack7(kb->u.cval.u.str.ptr, kb->u.cval.u.str.len);
+    for (uint32_t w = 0; w < words(b); w++) {
+      uint64_t word = 0;
+      for (uint32_t j = 0; j < 64; j++) word |= (uint64_t)(pk[w * 64 + j] == k) << j;
+      out[w] = (n->op == OP_EQ ? word : ~word) & A->present[w] & sel[w];
+    }
+    return;
+  }
   memset(out, 0, sizeof(bitmap));
   const bcol *B = kb->kind == N_CONST ? NULL : val_for(b, n->kids[1], sel);
   FOR_EACH_ROW(b, sel, i) {
@@ -416,6 +440,21 @@ static void eval_in(batch_ctx *b, const node *n, const uint64_t *sel, uint64_t *
     for (uint32_t w = 0; w < words(b); w++) {
       uint64_t word = 0;
       for (uint32_t j = 0; j < 64; j++) word |= ((bits >> (A->v.ix[w * 64 + j] & 63)) & 1) << j;
+      out[w] = (n->op ? ~word : word) & A->present[w] & sel[w];
+    }
+    return;
+  }
+  if (ka->type == VT_TEXT && ka->kind == N_FIELD && n->u.in.set.packed) {
+    const uint64_t *pk = slot_packed(b, ka->u.slot), *items = n->u.in.set.packed;
+    uint32_t ni = n->u.in.set.n;
+    for (uint32_t w = 0; w < words(b); w++) {
+      uint64_t word = 0;
+      if (sel[w])
+        for (uint32_t j = 0; j < 64; j++) {
+          uint64_t v = pk[w * 64 + j], f = 0;
+          for (uint32_t k = 0; k < ni; k++) f |= items[k] == v;
+          word |= f << j;
+        }
       out[w] = (n->op ? ~word : word) & A->present[w] & sel[w];
     }
     return;

@@ -36,6 +36,8 @@ typedef struct bcol {
   uint64_t *tags;     /* TAGS read from a field: bits of the known tags */
   uint32_t tags_gen;
   bitmap done;        /* plugin results: rows computed so far this batch */
+  uint64_t *packed;   /* TEXT fields: strset_pack7 of each row (lazily) */
+  uint32_t packed_gen;
 } bcol;
 
 typedef struct batch_ctx {

@@ -73,6 +73,10 @@ size_t csv_scan_feed(csv_scan *s, const char *data, size_t len, int final, int *
 ** forgets what it did with this buffer and feeds it to csv_scan_feed. */
 int csv_scan_feed_fast(csv_scan *s, const char *data, size_t len, int final, int *clean);
 
+/* The space function the scanner gives libcsv: nothing is trimmed (RFC 4180;
+** the benchmark's parse-only baseline uses it too). */
+int csv_no_space(unsigned char c);
+
 /* Count LF bytes. */
 uint64_t csv_count_lines(const char *data, size_t len);
 

@@ -3,6 +3,7 @@
 */
 #include <string.h>
 
+#include "cleanup.h"
 #include "cli.h"
 #include "run.h"
 
@@ -10,6 +11,7 @@ int main(int argc, char **argv) {
   cli_opts o;
   int rc = cli_parse(argc, argv, &o);
   if (rc >= 0) return rc;
+  cleanup_install();
   if (strcmp(o.command, "run") == 0) return cmd_run(&o);
   return 2;
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "outfile.h"
 
 int outfile_open(outfile *f, const char *path, cl_error *err) {
@@ -31,6 +32,7 @@ int outfile_open(outfile *f, const char *path, cl_error *err) {
   f->tmp = cl_malloc(n);
   snprintf(f->tmp, n, "%s.tmp.%ld", path, (long)getpid());
   f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (f->fd >= 0) cleanup_add(f->tmp);
   if (f->fd < 0) {
     int e = errno;
     free(f->path);
@@ -73,6 +75,7 @@ int outfile_commit(outfile *f, cl_error *err) {
   if (!rc && rename(f->tmp, f->path) != 0)
     rc = cl_fail(err, CL_EXIT_OUTPUT, "cannot move %s into place: %s", f->path, strerror(errno));
   if (rc) unlink(f->tmp);
+  cleanup_forget(f->tmp);
   free(f->path);
   free(f->tmp);
   f->path = f->tmp = NULL;
@@ -88,6 +91,7 @@ void outfile_abort(outfile *f) {
   if (!f->path) return;
   if (f->fd >= 0) close(f->fd);
   unlink(f->tmp);
+  cleanup_forget(f->tmp);
   free(f->path);
   free(f->tmp);
   f->path = f->tmp = NULL;

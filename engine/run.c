@@ -191,6 +191,8 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   bound_input b;
   sinks k;
   memset(&k, 0, sizeof k);
+  outfile sum;
+  int sum_open = 0;
   char *rej_path = default_rejects(cfg);
   pipeline_stats st;
   memset(&st, 0, sizeof st);
@@ -198,6 +200,10 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   int out_open = 0, ran = 0;
   if (!rc) rc = outfile_open(&k.out, cfg->output ? cfg->output : "-", err);
   out_open = !rc;
+  if (!rc && cfg->summary) { /* opened now: a bad path fails before any output */
+    rc = outfile_open(&sum, cfg->summary, err);
+    sum_open = !rc;
+  }
   if (!rc && rej_path) {
     rc = outfile_open(&k.rej, rej_path, err);
     k.have_rej = !rc;
@@ -248,9 +254,11 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   } else if (k.have_rej) {
     outfile_abort(&k.rej);
   }
+  if (!rc && sum_open) rc = outfile_write(&sum, js.p, js.len, err);
   if (!rc) rc = outfile_commit(&k.out, err);
   else if (out_open) outfile_abort(&k.out);
-  if (!rc && cfg->summary) rc = outfile_put(cfg->summary, js.p, js.len, err);
+  if (!rc && sum_open) rc = outfile_commit(&sum, err);
+  else if (sum_open) outfile_abort(&sum);
   if (!rc && !o->quiet) summary_print(&si, stderr);
   buf_free(&js);
   pipeline_stats_free(&st);

@@ -7,13 +7,6 @@
 #include "error.h"
 #include "strset.h"
 
-/* Up to 7 bytes and the length, as one number. */
-static inline uint64_t pack7(const char *p, size_t len) {
-  uint64_t k = (uint64_t)len << 56;
-  for (size_t i = 0; i < len; i++) k |= (uint64_t)(unsigned char)p[i] << (8 * i);
-  return k;
-}
-
 uint64_t strset_hash(const char *p, size_t len) {
   uint64_t h = 1469598103934665603ULL;
   for (size_t i = 0; i < len; i++) {
@@ -56,10 +49,12 @@ uint32_t strset_add(strset *s, const char *p, size_t len) {
   }
   s->items[s->n] = cl_strndup(p, len);
   s->lens[s->n] = (uint32_t)len;
+  s->head = cl_realloc(s->head, (s->n + 1) * sizeof *s->head);
+  s->head[s->n] = strset_head8(p, len);
   if (s->n == 0 || s->packed) { /* keep the packed form while items are short */
     if (len <= 7) {
       s->packed = cl_realloc(s->packed, (s->n + 1) * sizeof *s->packed);
-      s->packed[s->n] = pack7(p, len);
+      s->packed[s->n] = strset_pack7(p, len);
     } else {
       free(s->packed);
       s->packed = NULL;
@@ -73,20 +68,25 @@ uint32_t strset_add(strset *s, const char *p, size_t len) {
   return s->n - 1;
 }
 
+int64_t strset_index(const strset *s, const char *p, size_t len) {
+  if (s->n > 16) return strset_find(s, p, len);
+  if (len < s->minlen || len > s->maxlen) return -1;
+  uint64_t h = strset_head8(p, len);
+  for (uint32_t i = 0; i < s->n; i++)
+    if (s->head[i] == h && s->lens[i] == len && (len <= 8 || memcmp(s->items[i] + 8, p + 8, len - 8) == 0))
+      return i;
+  return -1;
+}
+
 int strset_contains(const strset *s, const char *p, size_t len) {
   if (len < s->minlen || len > s->maxlen) return 0;
   if (s->packed && s->n <= 32) {
-    uint64_t k = pack7(p, len);
+    uint64_t k = strset_pack7(p, len);
     for (uint32_t i = 0; i < s->n; i++)
       if (s->packed[i] == k) return 1;
     return 0;
   }
-  if (s->n <= 8) {
-    for (uint32_t i = 0; i < s->n; i++)
-      if (s->lens[i] == len && memcmp(s->items[i], p, len) == 0) return 1;
-    return 0;
-  }
-  return strset_find(s, p, len) >= 0;
+  return strset_index(s, p, len) >= 0;
 }
 
 int strset_has_prefix_of(const strset *s, const char *p, size_t len) {
@@ -103,5 +103,6 @@ void strset_free(strset *s) {
   free(s->lens);
   free(s->table);
   free(s->packed);
+  free(s->head);
   memset(s, 0, sizeof *s);
 }

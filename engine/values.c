@@ -66,7 +66,7 @@ uint64_t tags_bits(const char *s, size_t len, char sep, const strset *known) {
   while (s < end) {
     const char *e = memchr(s, sep, (size_t)(end - s));
     if (!e) e = end;
-    int64_t ix = strset_find(known, s, (size_t)(e - s));
+    int64_t ix = strset_index(known, s, (size_t)(e - s));
     if (ix >= 0 && ix < 64) bits |= 1ULL << ix;
     s = e + 1;
   }
