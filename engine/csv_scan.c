@@ -33,9 +33,13 @@ int csv_scan_init(csv_scan *s, unsigned char delim, size_t ncols, const uint8_t 
   s->keep = keep;
   s->cols = cl_calloc(ncols ? ncols : 1, sizeof *s->cols);
   s->off = cl_calloc(ncols ? ncols : 1, sizeof *s->off);
+  s->lens = cl_calloc(ncols ? ncols : 1, sizeof *s->lens);
   s->on_row = on_row;
   s->on_bad = on_bad;
   s->ud = ud;
+  s->kept = cl_calloc(ncols ? ncols : 1, sizeof *s->kept);
+  for (size_t i = 0; keep && i < ncols; i++)
+    if (keep[i]) s->kept[s->nkept++] = i;
   return parser_init(s);
 }
 
@@ -54,6 +58,8 @@ void csv_scan_free(csv_scan *s) {
   csv_free(&s->p);
   free(s->cols);
   free(s->off);
+  free(s->lens);
+  free(s->kept);
   buf_free(&s->arena);
 }
 
@@ -65,6 +71,7 @@ static void on_field(void *field, size_t len, void *ud) {
       s->ncols = i + 1;
       s->cols = cl_realloc(s->cols, s->ncols * sizeof *s->cols);
       s->off = cl_realloc(s->off, s->ncols * sizeof *s->off);
+      s->lens = cl_realloc(s->lens, s->ncols * sizeof *s->lens);
     } else {
       return;
     }
@@ -73,8 +80,12 @@ static void on_field(void *field, size_t len, void *ud) {
   buf *a = &s->arena;
   s->off[i] = a->len;
   s->cols[i].len = len;
-  if (a->cap - a->len < len) buf_grow(a, len);
-  memcpy(a->p + a->len, field, len);
+  s->lens[i] = (uint32_t)len;
+  if (a->cap - a->len < len + 16) buf_grow(a, len + 16);
+  if (len <= 16 && s->p.entry_size >= 16)
+    memcpy(a->p + a->len, field, 16); /* libcsv's buffer holds 16 bytes: one fixed move */
+  else
+    memcpy(a->p + a->len, field, len);
   a->len += len;
 }
 
@@ -107,15 +118,19 @@ static void on_row_end(int term, void *ud) {
     return;
   }
   size_t n = s->nfields < s->ncols ? s->nfields : s->ncols;
-  for (size_t i = 0; i < n; i++)
-    if (!s->keep || s->keep[i]) s->cols[i].ptr = s->arena.p + s->off[i];
+  if (s->keep) {
+    for (size_t k = 0; k < s->nkept; k++)
+      if (s->kept[k] < n) s->cols[s->kept[k]].ptr = s->arena.p + s->off[s->kept[k]];
+  } else {
+    for (size_t i = 0; i < n; i++) s->cols[i].ptr = s->arena.p + s->off[i];
+  }
+  /* a short row: the columns it lacks are empty (a full row sets them all) */
   for (size_t i = n; i < s->ncols; i++) s->cols[i].len = 0;
   csv_row r;
   fill_row(s, &r);
   s->on_row(s->ud, &r);
   s->nfields = 0;
   if (!s->keep_arena) s->arena.len = 0;
-  for (size_t i = 0; i < n; i++) s->cols[i].len = 0;
   s->row_start = NULL;
 }
 
@@ -152,17 +167,23 @@ static const char *line_end(const char *p, const char *end, int has_cr, int *cou
   return le;
 }
 
+typedef unsigned char bytes16 __attribute__((vector_size(16)));
+
 uint64_t csv_count_lines(const char *data, size_t len) {
-  /* eight bytes at a time: mark bytes equal to LF, count the marks */
-  const uint64_t ones = 0x0101010101010101ULL, lf = ones * '\n';
+  /* 16 bytes at a time: per-byte counters of LF matches, summed every 255
+  ** rounds before they can overflow */
+  const bytes16 lf = {'\n', '\n', '\n', '\n', '\n', '\n', '\n', '\n',
+                      '\n', '\n', '\n', '\n', '\n', '\n', '\n', '\n'};
   uint64_t n = 0;
   size_t i = 0;
-  for (; i + 8 <= len; i += 8) {
-    uint64_t w;
-    memcpy(&w, data + i, 8);
-    uint64_t x = w ^ lf; /* zero bytes where LF */
-    uint64_t t = ((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | x;
-    n += ((~t & 0x8080808080808080ULL) >> 7) * ones >> 56; /* sum of the marks */
+  while (i + 16 <= len) {
+    bytes16 acc = {0};
+    for (int round = 0; round < 255 && i + 16 <= len; round++, i += 16) {
+      bytes16 x;
+      memcpy(&x, data + i, 16);
+      acc -= (bytes16)(x == lf); /* a match is -1: subtracting adds one */
+    }
+    for (int k = 0; k < 16; k++) n += acc[k];
   }
   for (; i < len; i++) n += data[i] == '\n';
   return n;

@@ -39,8 +39,11 @@ typedef struct csv_scan {
   unsigned char delim;
   size_t ncols;
   const uint8_t *keep;   /* keep[i]: copy column i; NULL = keep all */
+  size_t *kept;          /* the kept columns' indices */
+  size_t nkept;
   cleave_str *cols;      /* ncols */
   size_t *off;           /* arena offsets of kept columns */
+  uint32_t *lens;        /* their lengths (as cols[].len) */
   size_t nfields;
   buf arena;
   /* where we are */

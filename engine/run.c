@@ -79,6 +79,14 @@ int bind_input(session *s, bound_input *b, cl_error *err) {
   sh->micro_len = cl_calloc(s->g.nmicros ? s->g.nmicros : 1, sizeof *sh->micro_len);
   for (uint32_t k = 0; k < s->g.nmicros; k++)
     sh->micro_len[k] = (uint32_t)strlen(s->g.micros[k].name);
+  sh->line_max = 2; /* ",...,\n" around the values and segments */
+  for (uint32_t m = 0; m < s->g.nmacros; m++) {
+    uint32_t longest = 0;
+    for (uint32_t v = 0; v < s->g.macros[m].nvalues; v++)
+      if (sh->value_len[sh->value_base[m] + v] > longest) longest = sh->value_len[sh->value_base[m] + v];
+    sh->line_max += longest + 1;
+  }
+  for (uint32_t k = 0; k < s->g.nmicros; k++) sh->line_max += sh->micro_len[k] + 1;
   return 0;
 }
 

@@ -89,22 +89,28 @@ static inline void put_line(segmenter *s, cleave_str id, const uint32_t *vals,
   seg_result *r = s->res;
   buf *out = &r->out;
   buf_csv_field(out, id.ptr, id.len, ',');
+  /* one capacity check for the rest of the line, then plain stores */
+  if (out->cap - out->len < sh->line_max) buf_grow(out, sh->line_max);
+  char *p = out->p + out->len;
   for (uint32_t m = 0; m < g->nmacros; m++) {
     uint32_t v = sh->value_base[m] + vals[m];
-    buf_putc(out, ',');
-    buf_put(out, g->macros[m].values[vals[m]], sh->value_len[v]);
+    *p++ = ',';
+    memcpy(p, g->macros[m].values[vals[m]], sh->value_len[v]);
+    p += sh->value_len[v];
     r->value_counts[v]++;
   }
-  buf_putc(out, ',');
+  *p++ = ',';
   int first = 1;
   for (uint32_t k = 0; k < g->nmicros; k++) {
     if (!((members[k][i >> 6] >> (i & 63)) & 1)) continue;
-    if (!first) buf_putc(out, ';');
-    buf_put(out, g->micros[k].name, sh->micro_len[k]);
+    if (!first) *p++ = ';';
+    memcpy(p, g->micros[k].name, sh->micro_len[k]);
+    p += sh->micro_len[k];
     first = 0;
     r->micro_counts[k]++;
   }
-  buf_putc(out, '\n');
+  *p++ = '\n';
+  out->len = (size_t)(p - out->p);
   r->rows++;
 }
 
@@ -114,11 +120,13 @@ static void flush_batch(segmenter *s) {
   const graph *g = sh->g;
   if (!s->n) return;
   const char *base = s->scan.arena.p;
+  size_t nc = sh->ncols;
   for (uint32_t k = 0; k < s->nkept; k++) {
-    cleave_str *col = s->colv[s->kept[k]];
+    uint32_t c = s->kept[k];
+    cleave_str *col = s->colv[c];
     for (uint32_t i = 0; i < s->n; i++) {
-      col[i].ptr = base + s->offs[i * s->nkept + k];
-      col[i].len = s->lens[i * s->nkept + k];
+      col[i].ptr = base + s->offs[i * nc + c];
+      col[i].len = s->lens[i * nc + c];
     }
   }
   batch_begin(&s->bc, (const cleave_str **)s->colv, s->n);
@@ -163,11 +171,8 @@ static void on_row(void *ud, const csv_row *row) {
     return;
   }
   if (!sh->row_at_a_time) { /* gather; evaluate BATCH_MAX rows at once */
-    for (uint32_t k = 0; k < s->nkept; k++) {
-      const cleave_str *c = &row->cols[s->kept[k]];
-      s->offs[s->n * s->nkept + k] = c->len ? (size_t)(c->ptr - row->base) : 0;
-      s->lens[s->n * s->nkept + k] = (uint32_t)c->len;
-    }
+    memcpy(&s->offs[s->n * sh->ncols], s->scan.off, sh->ncols * sizeof *s->offs);
+    memcpy(&s->lens[s->n * sh->ncols], s->scan.lens, sh->ncols * sizeof *s->lens);
     if (++s->n == BATCH_MAX) flush_batch(s);
     return;
   }
@@ -201,8 +206,8 @@ void segmenter_init(segmenter *s, const seg_shape *sh, void **tstate) {
       s->kept[s->nkept++] = c;
       s->colv[c] = cl_calloc(BATCH_MAX, sizeof **s->colv);
     }
-  s->offs = cl_calloc((size_t)BATCH_MAX * (s->nkept ? s->nkept : 1), sizeof *s->offs);
-  s->lens = cl_calloc((size_t)BATCH_MAX * (s->nkept ? s->nkept : 1), sizeof *s->lens);
+  s->offs = cl_calloc((size_t)BATCH_MAX * (sh->ncols ? sh->ncols : 1), sizeof *s->offs);
+  s->lens = cl_calloc((size_t)BATCH_MAX * (sh->ncols ? sh->ncols : 1), sizeof *s->lens);
 }
 
 static void start(segmenter *s, seg_result *r) {

@@ -27,6 +27,7 @@ typedef struct seg_shape {
   uint32_t nvalues;     /* all macros' values */
   uint32_t *value_len;  /* strlen of each value name (by value_base + v) */
   uint32_t *micro_len;  /* strlen of each micro name */
+  size_t line_max;      /* longest output line, less the id */
   int row_at_a_time;    /* evaluate with eval.h instead of batch.h (tests) */
   /* output lines: "<id>,<macro values...>,<segments>" */
 } seg_shape;
@@ -51,8 +52,8 @@ typedef struct segmenter {
   uint32_t n;
   uint32_t nkept;
   uint32_t *kept;       /* kept column indices */
-  size_t *offs;         /* [row * nkept + k] */
-  uint32_t *lens;
+  size_t *offs;         /* [row * ncols + column]: arena offsets (kept columns) */
+  uint32_t *lens;       /* [row * ncols + column]: lengths */
   cleave_str **colv;    /* per input column: BATCH_MAX views (kept only) */
   /* row at a time: this row's macro values and micro bits */
   uint32_t *row_vals;
