@@ -268,9 +268,7 @@ says "nodir/rej.csv"
 no_output
 try 6 "summary into a directory that does not exist" run -c "$ini" --plugins "$plugins" --input "$edge" --output out.csv --summary nodir/sum.json
 says "nodir/sum.json"
-todo="the summary is written after the output is committed (run.c do_run): the run fails with exit 6 but out.csv is already in place"
 no_output
-todo=""
 
 # --- 7: plugins --------------------------------------------------------------
 plugin_case() { # SO DESC FRAGMENT...: the real plugins plus tests/plugins/SO
