@@ -19,6 +19,11 @@ static const char usage_text[] =
     "commands:\n"
     "  run        segment the input: one tagged line per customer, a reject file\n"
     "             for rows that cannot be read, and summary.json\n"
+    "  check      validate the rules against the input's header and a sample of\n"
+    "             rows without writing anything [--sample N] [--strict]\n"
+    "  explain    show how one customer got its segments:\n"
+    "             cleave explain CUSTOMER_ID, or cleave explain --row N\n"
+    "  test       run rule tests written in Lua: cleave test [FILE...]\n"
     "\n"
     "options:\n"
     "  -c, --config FILE       settings to read (default: ./engine.ini if present)\n"
@@ -32,6 +37,9 @@ static const char usage_text[] =
     "      --threads N         worker threads, 0 = one per core (overrides [engine] threads)\n"
     "      --chunk-size BYTES  input is read in chunks of this size (default 1048576)\n"
     "      --evaluator batch|row  batch (default) or one row at a time (for comparison)\n"
+    "      --sample N          check: also evaluate the first N rows, report sizes\n"
+    "      --strict            check: warnings fail the check too\n"
+    "      --row N             explain: the Nth row of the input (1 = first after the header)\n"
     "  -q, --quiet             print only warnings and errors\n"
     "  -h, --help              this text\n"
     "  -V, --version           version, plugin ABI and Lua versions\n"
@@ -39,10 +47,10 @@ static const char usage_text[] =
     "exit codes: 0 ok, 1 problems found, 2 usage, 3 config, 4 rules, 5 input,\n"
     "            6 output, 7 plugin, 8 another run holds the lock, 70 internal\n";
 
-static const char *const commands[] = {"run", NULL};
+static const char *const commands[] = {"run", "check", "explain", "test", NULL};
 
 enum { O_RULES = 256, O_INPUT, O_OUTPUT, O_REJECTS, O_SUMMARY, O_ASOF, O_PLUGINS,
-       O_THREADS, O_CHUNK, O_EVAL };
+       O_THREADS, O_CHUNK, O_EVAL, O_SAMPLE, O_STRICT, O_ROW };
 
 static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "cleave: ");
@@ -85,6 +93,15 @@ static int take_option(int c, const char *arg, const char *word, cli_opts *o) {
       return usage_error("--evaluator %s: batch or row", arg);
     o->row_at_a_time = strcmp(arg, "row") == 0;
     return -1;
+  case O_SAMPLE:
+    if (parse_long(arg, 1, 1L << 40, &v)) return usage_error("--sample %s: give a number of rows", arg);
+    o->sample = v;
+    return -1;
+  case O_STRICT: o->strict = 1; return -1;
+  case O_ROW:
+    if (parse_long(arg, 1, 1L << 40, &v)) return usage_error("--row %s: give a row number from 1", arg);
+    o->row = v;
+    return -1;
   case 'q': o->quiet = 1; return -1;
   case 'h': fputs(usage_text, stdout); return 0;
   case 'V':
@@ -105,6 +122,8 @@ int cli_parse(int argc, char **argv, cli_opts *o) {
       {"threads", required_argument, NULL, O_THREADS},
       {"chunk-size", required_argument, NULL, O_CHUNK},
       {"evaluator", required_argument, NULL, O_EVAL},
+      {"sample", required_argument, NULL, O_SAMPLE}, {"strict", no_argument, NULL, O_STRICT},
+      {"row", required_argument, NULL, O_ROW},
       {"quiet", no_argument, NULL, 'q'},           {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
@@ -130,7 +149,10 @@ int cli_parse(int argc, char **argv, cli_opts *o) {
     if ((rc = take_option(c, optarg, rest[optind - 1], o)) >= 0) return rc;
   o->args = rest + optind;
   o->nargs = rest_argc - optind;
-  if (o->nargs > 0 && strcmp(o->command, "run") == 0)
+  int is_explain = strcmp(o->command, "explain") == 0, is_test = strcmp(o->command, "test") == 0;
+  if (o->nargs > 0 && !is_explain && !is_test)
     return usage_error("unexpected argument '%s'", o->args[0]);
+  if (is_explain && (o->nargs > 1 || (o->nargs == 1) == (o->row > 0)))
+    return usage_error("%s", "explain needs one customer id, or --row N");
   return -1;
 }

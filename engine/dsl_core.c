@@ -168,7 +168,7 @@ uint32_t dsl_to_pred(lua_State *L, int idx, const char *what) {
   if (id >= 0) {
     if (dsl_of(L)->g->nodes[id].type != VT_BOOL)
       dsl_error(L, "%s must be a condition, but is %s (compare it: e.g. :is(), "
-                "  :at_least(), :has())", what, dsl_describe(L, idx));
+                ":at_least(), :has())", what, dsl_describe(L, idx));
     return (uint32_t)id;
   }
   if (lua_type(L, idx) == LUA_TTABLE) return dsl_combine(L, idx, N_AND, what);

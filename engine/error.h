@@ -9,11 +9,11 @@
 /* Exit codes (documented in README.md; keep them stable). */
 enum {
   CL_EXIT_OK = 0,
-  CL_EXIT_FAIL = 1,     /* check/test found problems; reject limit exceeded */
+  CL_EXIT_FAIL = 1,     /* check/test/explain found problems */
   CL_EXIT_USAGE = 2,    /* bad command line */
   CL_EXIT_CONFIG = 3,   /* engine.ini unreadable or invalid */
   CL_EXIT_RULES = 4,    /* rule file: Lua error, unknown field, sandbox cap */
-  CL_EXIT_INPUT = 5,    /* input unreadable, no header, unusable header */
+  CL_EXIT_INPUT = 5,    /* input unreadable, no header, unusable header; max_rejects */
   CL_EXIT_OUTPUT = 6,   /* output, rejects or summary could not be written */
   CL_EXIT_PLUGIN = 7,   /* plugin refused: missing entry, ABI mismatch, init */
   CL_EXIT_LOCKED = 8,   /* another run holds the lock */

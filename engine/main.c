@@ -5,6 +5,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "explain.h"
 #include "run.h"
 
 int main(int argc, char **argv) {
@@ -13,5 +14,6 @@ int main(int argc, char **argv) {
   if (rc >= 0) return rc;
   cleanup_install();
   if (strcmp(o.command, "run") == 0) return cmd_run(&o);
+  if (strcmp(o.command, "explain") == 0) return cmd_explain(&o);
   return 2;
 }

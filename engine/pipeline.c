@@ -41,39 +41,17 @@ typedef struct pipe {
   worker_env main_env;
 } pipe_t;
 
-static void plugin_threads_fini(const plugin_set *ps, void **ts, size_t n) {
-  for (size_t i = 0; ps && i < n; i++)
-    if (ps->v[i].desc->thread_fini) ps->v[i].desc->thread_fini(ps->v[i].state, ts[i]);
-  free(ts);
-}
-
-static int plugin_threads_init(const plugin_set *ps, void ***out, cl_error *err) {
-  size_t n = ps ? ps->n : 0;
-  void **ts = cl_calloc(n ? n : 1, sizeof *ts);
-  for (size_t i = 0; i < n; i++) {
-    cleave_err e = {""};
-    if (ps->v[i].desc->thread_init &&
-        ps->v[i].desc->thread_init(ps->v[i].state, &ts[i], &e) != CLEAVE_OK) {
-      plugin_threads_fini(ps, ts, i);
-      return cl_fail(err, CL_EXIT_PLUGIN, "%s: cannot start a worker: %s", ps->v[i].path,
-                     e.msg[0] ? e.msg : "thread_init failed");
-    }
-  }
-  *out = ts;
-  return 0;
-}
-
 /* Plugin thread states are made here, on the main thread, before the
 ** worker that uses them starts. */
 static int env_init(worker_env *e, const pipeline_opts *o, cl_error *err) {
-  if (plugin_threads_init(o->plugins, &e->tstate, err)) return err->code;
+  if (plugins_thread_init(o->plugins, &e->tstate, err)) return err->code;
   segmenter_init(&e->seg, o->shape, e->tstate);
   return 0;
 }
 
 static void env_free(worker_env *e, const pipeline_opts *o) {
   segmenter_free(&e->seg);
-  plugin_threads_fini(o->plugins, e->tstate, o->plugins ? o->plugins->n : 0);
+  plugins_thread_fini(o->plugins, e->tstate);
 }
 
 typedef struct worker_arg {

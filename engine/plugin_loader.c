@@ -503,3 +503,29 @@ void plugins_free(plugin_set *set) {
   set->v = NULL;
   set->n = 0;
 }
+
+static void threads_fini_n(const plugin_set *set, void **ts, size_t n) {
+  for (size_t i = 0; set && i < n; i++)
+    if (set->v[i].desc->thread_fini) set->v[i].desc->thread_fini(set->v[i].state, ts[i]);
+  free(ts);
+}
+
+int plugins_thread_init(const plugin_set *set, void ***out, cl_error *err) {
+  size_t n = set ? set->n : 0;
+  void **ts = cl_calloc(n ? n : 1, sizeof *ts);
+  for (size_t i = 0; i < n; i++) {
+    cleave_err e = {""};
+    if (set->v[i].desc->thread_init &&
+        set->v[i].desc->thread_init(set->v[i].state, &ts[i], &e) != CLEAVE_OK) {
+      threads_fini_n(set, ts, i);
+      return cl_fail(err, CL_EXIT_PLUGIN, "%s: cannot start a worker: %s", set->v[i].path,
+                     e.msg[0] ? e.msg : "thread_init failed");
+    }
+  }
+  *out = ts;
+  return 0;
+}
+
+void plugins_thread_fini(const plugin_set *set, void **ts) {
+  threads_fini_n(set, ts, set ? set->n : 0);
+}

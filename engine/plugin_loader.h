@@ -45,6 +45,11 @@ int plugins_init(plugin_set *set, const cleave_host *host, const config *cfg,
 /* The plugin called name, or NULL. */
 const loaded_plugin *plugins_find(const plugin_set *set, const char *name);
 
+/* One worker's plugin states (*ts: one per plugin, NULL where none).
+** Errors are CL_EXIT_PLUGIN naming the plugin. set may be NULL. */
+int plugins_thread_init(const plugin_set *set, void ***ts, cl_error *err);
+void plugins_thread_fini(const plugin_set *set, void **ts);
+
 /* fini every initialised plugin (reverse order) and free the set. */
 void plugins_free(plugin_set *set);
 

@@ -2,6 +2,8 @@
 ** render.c -- node and value rendering for people.
 */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "datecalc.h"
 #include "render.h"
@@ -9,11 +11,24 @@
 static const char *const cmp_sym[] = {"<", "<=", ">", ">=", "=", "!="};
 static const char *const arith_sym[] = {"+", "-", "*", "/"};
 
+/* The shortest text that reads back as x (0.2, not 0.20000000000000001). */
 static void render_number(double x, buf *out) {
-  if (x == (double)(long long)x && x > -1e15 && x < 1e15)
+  if (x == (double)(long long)x && x > -1e15 && x < 1e15) {
     buf_printf(out, "%lld", (long long)x);
-  else
-    buf_printf(out, "%.17g", x);
+    return;
+  }
+  char tmp[40];
+  for (int prec = 6; prec <= 17; prec++) {
+    snprintf(tmp, sizeof tmp, "%.*g", prec, x);
+    if (strtod(tmp, NULL) == x) break;
+  }
+  buf_puts(out, tmp);
+}
+
+/* How many values a set node holds (1 renders as = / !=). */
+static uint32_t set_size(const graph *g, const node *n) {
+  if (g->nodes[n->kids[0]].type == VT_ENUM) return (uint32_t)__builtin_popcountll(n->u.in.bits);
+  return n->u.in.nnums ? (uint32_t)n->u.in.nnums : n->u.in.set.n;
 }
 
 /* The macro a node of type ENUM belongs to, or -1. */
@@ -151,6 +166,14 @@ void render_node(const graph *g, uint32_t id, buf *out) {
   case N_BETWEEN: render_kid(g, n->kids[0], out); render_range(g, n, out); break;
   case N_IN:
     render_kid(g, n->kids[0], out);
+    if (set_size(g, n) == 1) { /* one value: say = */
+      buf t = {0};
+      render_set(g, n, n->kids[0], &t);
+      buf_puts(out, n->op ? " != " : " = ");
+      buf_put(out, t.p + 1, t.len - 2); /* without the braces */
+      buf_free(&t);
+      break;
+    }
     buf_puts(out, n->op ? " not in " : " in ");
     render_set(g, n, n->kids[0], out);
     break;
