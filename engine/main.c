@@ -3,9 +3,11 @@
 */
 #include <string.h>
 
+#include "check.h"
 #include "cleanup.h"
 #include "cli.h"
 #include "explain.h"
+#include "ruletest.h"
 #include "run.h"
 
 int main(int argc, char **argv) {
@@ -15,5 +17,7 @@ int main(int argc, char **argv) {
   cleanup_install();
   if (strcmp(o.command, "run") == 0) return cmd_run(&o);
   if (strcmp(o.command, "explain") == 0) return cmd_explain(&o);
+  if (strcmp(o.command, "check") == 0) return cmd_check(&o);
+  if (strcmp(o.command, "test") == 0) return cmd_test(&o);
   return 2;
 }
