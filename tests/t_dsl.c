@@ -1267,7 +1267,10 @@ static void test_render(suite *s) {
       "micro \"r28\" { (spend * orders + income * age):above(1) }\n"
       "micro \"r29\" { (spend / orders / income):above(1) }\n"
       "micro \"r30\" { (-(spend + orders)):above(1) }\n"
-      "micro \"r31\" { (income * -(spend - orders)):above(1) }\n";
+      "micro \"r31\" { (income * -(spend - orders)):above(1) }\n"
+      "micro \"r32\" { income:below(0.2) }\n"
+      "micro \"r33\" { age:one_of {30} }\n"
+      "micro \"r34\" { country:none_of {\"US\", \"CA\"} }\n";
   static const char *const want[] = {
       "income >= 150000",
       "country in {US, CA}",
@@ -1279,7 +1282,7 @@ static void test_render(suite *s) {
       "age is missing",
       "age is present",
       "market in {apac, emea}",
-      "country not in {US}",
+      "country != US",
       "country starts with one of {G, U}",
       "signup_date < 2026-02-01",
       "age = 2.5",
@@ -1300,6 +1303,9 @@ static void test_render(suite *s) {
       "spend_12m / orders_12m / income > 1",
       "-(spend_12m + orders_12m) > 1",
       "income * -(spend_12m - orders_12m) > 1",
+      "income < 0.2",
+      "age = 30",
+      "country not in {US, CA}",
   };
   loaded l;
   load(&l, &s->log, rules, NULL, "income,country,spend_12m,orders_12m,interests,signup_date,age");
