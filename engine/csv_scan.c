@@ -186,6 +186,9 @@ uint64_t csv_count_lines(const char *data, size_t len) {
     for (int k = 0; k < 16; k++) n += acc[k];
   }
   for (; i < len; i++) n += data[i] == '\n';
+  /* a CR that no LF follows ends a line too (as csv_scan_feed counts) */
+  for (const char *p = data, *end = data + len; (p = memchr(p, '\r', (size_t)(end - p))) != NULL; p++)
+    n += p + 1 == end || p[1] != '\n';
   return n;
 }
 

@@ -7,7 +7,7 @@
 ** rows that cannot be read (bad quoting, an unterminated quote at the end)
 ** go to on_bad with a reason. Checking the field count is the caller's job
 ** (on_row sees nfields). Line numbers are relative to the buffer (0 = its
-** first line) and count LF bytes. Fields are copied only for the columns
+** first line); a line ends at LF, or at a CR that no LF follows. Fields are copied only for the columns
 ** marked in keep; an empty field (quoted or not) has len 0.
 */
 #ifndef CLEAVE_CSV_SCAN_H
@@ -80,7 +80,7 @@ int csv_scan_feed_fast(csv_scan *s, const char *data, size_t len, int final, int
 ** the benchmark's parse-only baseline uses it too). */
 int csv_no_space(unsigned char c);
 
-/* Count LF bytes. */
+/* Count line ends: LF, and CR not followed by LF (what csv_scan_feed counts). */
 uint64_t csv_count_lines(const char *data, size_t len);
 
 /* Forget any partly read row (after an unclean end, before re-feeding). */

@@ -112,10 +112,18 @@ int input_header(input *in, unsigned char delim, char ***names, size_t *ncols,
 }
 
 /* Where to end a chunk within pend[0..plen): just after the last LF with an
-** even count of quotes before it; 0 if there is none. */
+** even count of quotes before it (after the last CR in a file of CR line
+** ends); 0 if there is none. */
 static size_t split_point(const char *p, size_t len) {
   const char *nl = memrchr(p, '\n', len);
-  if (!nl) return 0;
+  if (!nl) { /* CR-only line ends: split after a CR (never the CR of a CRLF) */
+    nl = memrchr(p, '\r', len);
+    if (nl && nl + 1 == p + len) nl = memrchr(p, '\r', (size_t)(nl - p));
+    if (!nl) return 0;
+    size_t quotes = 0;
+    for (const char *q = p; (q = memchr(q, '"', (size_t)(nl - q))) != NULL; q++) quotes++;
+    return quotes & 1 ? 0 : (size_t)(nl - p) + 1;
+  }
   size_t quotes = 0;
   for (const char *q = p; (q = memchr(q, '"', (size_t)(nl - q))) != NULL; q++) quotes++;
   while (quotes & 1) {

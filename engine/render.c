@@ -137,7 +137,14 @@ void render_node(const graph *g, uint32_t id, buf *out) {
     buf_printf(out, " %s ", arith_sym[n->op]);
     render_operand(g, n, n->kids[1], 1, out);
     break;
-  case N_NEG: buf_putc(out, '-'); render_kid(g, n->kids[0], out); break;
+  case N_NEG: { /* -(a + b), and never "--a" (a Lua comment) */
+    const node *k = &g->nodes[n->kids[0]];
+    int paren = k->kind == N_ARITH || k->kind == N_NEG;
+    buf_puts(out, paren ? "-(" : "-");
+    render_node(g, n->kids[0], out);
+    if (paren) buf_putc(out, ')');
+    break;
+  }
   case N_CALL:
     buf_printf(out, "%s(", n->u.call.label);
     for (uint32_t i = 0, shown = 0; i < n->u.call.crit->nargs; i++) {
@@ -166,11 +173,14 @@ void render_node(const graph *g, uint32_t id, buf *out) {
   case N_BETWEEN: render_kid(g, n->kids[0], out); render_range(g, n, out); break;
   case N_IN:
     render_kid(g, n->kids[0], out);
-    if (set_size(g, n) == 1) { /* one value: say = */
+    if (set_size(g, n) == 1) { /* one value: say =, and quote a text as :is does */
       buf t = {0};
       render_set(g, n, n->kids[0], &t);
+      int quote = g->nodes[n->kids[0]].type == VT_TEXT;
       buf_puts(out, n->op ? " != " : " = ");
+      if (quote) buf_putc(out, '"');
       buf_put(out, t.p + 1, t.len - 2); /* without the braces */
+      if (quote) buf_putc(out, '"');
       buf_free(&t);
       break;
     }
