@@ -18,12 +18,6 @@
 #include "error.h"
 #include "input.h"
 
-/* Failures between todo_begin() and todo_end() are TAP TODO items (their
-** descriptions end in "# TODO reason"): prove lists them, but they do not
-** count against the exit status. */
-static int todo_begin(void) { return tap_failed; }
-static void todo_end(int mark) { tap_failed = mark; }
-
 /* --- recording scanner callbacks ----------------------------------------- */
 
 typedef struct rec_row {
