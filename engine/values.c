@@ -24,7 +24,32 @@ static int num_parse_slow(const char *s, size_t len, double *out) {
   return 0;
 }
 
+/* Plain digits with at most one '.', no sign or spaces: most fields. */
+static inline int num_parse_plain(const char *s, size_t len, double *out) {
+  uint64_t mant = 0;
+  int frac = -1;
+  if (len > 19) return -1;
+  for (size_t i = 0; i < len; i++) {
+    unsigned d = (unsigned char)s[i] - '0';
+    if (d <= 9) {
+      mant = mant * 10 + d;
+    } else if (s[i] == '.' && frac < 0) {
+      frac = (int)(len - i - 1);
+    } else {
+      return -1;
+    }
+  }
+  if (frac == 0 && len == 1) return -1; /* "." alone */
+  if (frac > 0 && mant > (1ULL << 53)) return -1; /* not exact: the general path */
+  *out = frac > 0 ? (double)mant / pow10_exact[frac] : (double)mant;
+  return 0;
+}
+
 int num_parse(const char *s, size_t len, double *out) {
+  if (len && (unsigned)((unsigned char)s[0] - '0') <= 9u &&
+      (unsigned)((unsigned char)s[len - 1] - '0') <= 9u &&
+      num_parse_plain(s, len, out) == 0)
+    return 0;
   while (len && (*s == ' ' || *s == '\t')) s++, len--;
   while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
   if (!len) return -1;
