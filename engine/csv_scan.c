@@ -63,30 +63,40 @@ void csv_scan_free(csv_scan *s) {
   buf_free(&s->arena);
 }
 
+/* The rare paths of on_field, kept out of line so the common one stays
+** short (it runs for every field of the input). */
+static __attribute__((noinline, cold)) void grow_columns(csv_scan *s, size_t i) {
+  s->ncols = i + 1; /* header mode: as many columns as the row has */
+  s->cols = cl_realloc(s->cols, s->ncols * sizeof *s->cols);
+  s->off = cl_realloc(s->off, s->ncols * sizeof *s->off);
+  s->lens = cl_realloc(s->lens, s->ncols * sizeof *s->lens);
+}
+
+static __attribute__((noinline, cold)) void copy_long(csv_scan *s, const void *field, size_t len) {
+  buf *a = &s->arena;
+  if (a->cap - a->len < len + 16) buf_grow(a, len + 16);
+  memcpy(a->p + a->len, field, len);
+  a->len += len;
+}
+
 static void on_field(void *field, size_t len, void *ud) {
   csv_scan *s = ud;
   size_t i = s->nfields++;
-  if (i >= s->ncols) {
-    if (!s->keep) { /* header mode: grow */
-      s->ncols = i + 1;
-      s->cols = cl_realloc(s->cols, s->ncols * sizeof *s->cols);
-      s->off = cl_realloc(s->off, s->ncols * sizeof *s->off);
-      s->lens = cl_realloc(s->lens, s->ncols * sizeof *s->lens);
-    } else {
-      return;
-    }
+  if (__builtin_expect(i >= s->ncols, 0)) {
+    if (s->keep) return; /* a field past the header's width: counted only */
+    grow_columns(s, i);
   }
   if (s->keep && !s->keep[i]) return;
   buf *a = &s->arena;
   s->off[i] = a->len;
   s->cols[i].len = len;
   s->lens[i] = (uint32_t)len;
-  if (a->cap - a->len < len + 16) buf_grow(a, len + 16);
-  if (len <= 16 && s->p.entry_size >= 16)
+  if (len <= 16 && s->p.entry_size >= 16 && a->cap - a->len >= 16) {
     memcpy(a->p + a->len, field, 16); /* libcsv's buffer holds 16 bytes: one fixed move */
-  else
-    memcpy(a->p + a->len, field, len);
-  a->len += len;
+    a->len += len;
+  } else {
+    copy_long(s, field, len);
+  }
 }
 
 /* The row ends inside the current line; its raw bytes stop before CR/LF. */
