@@ -10,6 +10,7 @@
 #include "datecalc.h"
 #include "dsl_internal.h"
 #include "error.h"
+#include "messages.h"
 #include "render.h"
 #include "suggest.h"
 
@@ -33,9 +34,9 @@ int dsl_error(lua_State *L, const char *fmt, ...) {
   va_end(ap);
   uint32_t line = dsl_line(L);
   if (d->scope)
-    lua_pushfstring(L, "%s:%d: in %s: %s", d->display, (int)line, d->scope, msg);
+    lua_pushfstring(L, MSG_AT_IN, d->display, (int)line, d->scope, msg);
   else
-    lua_pushfstring(L, "%s:%d: %s", d->display, (int)line, msg);
+    lua_pushfstring(L, MSG_AT, d->display, (int)line, msg);
   return lua_error(L);
 }
 
@@ -60,26 +61,25 @@ const char *dsl_node_name(const graph *g, uint32_t id, char *out, size_t len) {
 }
 
 const char *dsl_describe(lua_State *L, int idx) {
-  static const char *const kinds[] = {"", "a condition", "a number", "a text",
-                                      "a date", "a tag list"};
+  static const char *const kinds[] = {"", MSG_DESC_CONDITION, MSG_DESC_NUMBER, MSG_DESC_TEXT,
+                                      MSG_DESC_DATE, MSG_DESC_TAGS};
   int64_t id = dsl_node_at(L, idx);
   if (id >= 0) {
     const graph *g = dsl_of(L)->g;
     int t = g->nodes[id].type;
     char name[200];
     dsl_node_name(g, (uint32_t)id, name, sizeof name);
-    if (t == VT_BOOL) return lua_pushfstring(L, "a condition (line %d)", (int)g->nodes[id].line);
-    if (t == VT_ENUM) return lua_pushfstring(L, "macro split '%s'", name);
-    return lua_pushfstring(L, "%s ('%s')", t <= VT_TAGS ? kinds[t] : "a value", name);
+    if (t == VT_BOOL) return lua_pushfstring(L, MSG_DESC_CONDITION_AT, (int)g->nodes[id].line);
+    if (t == VT_ENUM) return lua_pushfstring(L, MSG_DESC_MACRO, name);
+    return lua_pushfstring(L, MSG_DESC_NODE, t <= VT_TAGS ? kinds[t] : MSG_DESC_VALUE, name);
   }
   switch (lua_type(L, idx)) {
-  case LUA_TNUMBER: return lua_pushfstring(L, "the number %s", lua_tostring(L, idx));
-  case LUA_TSTRING: return lua_pushfstring(L, "the text \"%s\"", lua_tostring(L, idx));
-  case LUA_TBOOLEAN:
-    return lua_toboolean(L, idx)
-               ? "true (a Lua boolean)"
-               : "false (a Lua boolean: did you write == or `not`? use :is() or NOT())";
-  case LUA_TNIL: return "nothing (nil: a misspelt name, or a missing argument?)";
+  case LUA_TNUMBER: return lua_pushfstring(L, MSG_DESC_LUA_NUMBER, lua_tostring(L, idx));
+  case LUA_TSTRING: return lua_pushfstring(L, MSG_DESC_LUA_TEXT, lua_tostring(L, idx));
+  case LUA_TBOOLEAN: return lua_toboolean(L, idx) ? MSG_DESC_TRUE : MSG_DESC_FALSE;
+  case LUA_TNIL: return MSG_DESC_NIL;
+  case LUA_TTABLE: return MSG_DESC_TABLE;
+  case LUA_TFUNCTION: return MSG_DESC_FUNCTION;
   default: return lua_typename(L, lua_type(L, idx));
   }
 }
@@ -98,14 +98,28 @@ static uint32_t const_node(lua_State *L, const cleave_value *v) {
   return id;
 }
 
+/* What to write for a value of type t, after "must be a <t>, not ...". */
+static const char *write_hint(int type) {
+  switch (type) {
+  case VT_NUMBER: return MSG_WRITE_NUMBER;
+  case VT_TEXT: return MSG_WRITE_TEXT;
+  case VT_DATE: return MSG_WRITE_DATE;
+  case VT_TAGS: return MSG_WRITE_TAGS;
+  case VT_BOOL: return MSG_WRITE_CONDITION;
+  default: return "";
+  }
+}
+
+static int wrong_value(lua_State *L, int idx, int type, const char *what) {
+  return dsl_error(L, MSG_VALUE_WRONG_TYPE, what, vt_name(type), dsl_describe(L, idx),
+                   write_hint(type));
+}
+
 uint32_t dsl_to_value(lua_State *L, int idx, int type, const char *what) {
   dsl *d = dsl_of(L);
   int64_t id = dsl_node_at(L, idx);
   if (id >= 0) {
-    int t = d->g->nodes[id].type;
-    if (t != type)
-      dsl_error(L, "%s must be %s %s, not %s", what, type == VT_ENUM ? "a" : "a",
-                vt_name(type), dsl_describe(L, idx));
+    if (d->g->nodes[id].type != type) wrong_value(L, idx, type, what);
     return (uint32_t)id;
   }
   cleave_value v;
@@ -128,21 +142,21 @@ uint32_t dsl_to_value(lua_State *L, int idx, int type, const char *what) {
     size_t len;
     const char *s = lua_tolstring(L, idx, &len);
     if (date_parse_iso(s, len, &v.u.date) != 0)
-      dsl_error(L, "%s: \"%s\" is not a date; write dates as \"YYYY-MM-DD\"", what, s);
+      dsl_error(L, MSG_NOT_A_DATE, what, s);
     return const_node(L, &v);
   }
-  return dsl_error(L, "%s must be a %s, not %s", what, vt_name(type), dsl_describe(L, idx));
+  return wrong_value(L, idx, type, what);
 }
 
 uint32_t dsl_combine(lua_State *L, int idx, node_kind kind, const char *what) {
   idx = lua_absindex(L, idx);
   lua_Integer n = luaL_len(L, idx);
-  if (n > 100000) dsl_error(L, "%s: too many conditions (%d)", what, (int)n);
+  if (n > 100000) dsl_error(L, MSG_TOO_MANY_CONDITIONS, what, (int)n);
   uint32_t *kids = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *kids, 0);
   for (lua_Integer i = 1; i <= n; i++) {
     lua_geti(L, idx, i);
     char w[160];
-    snprintf(w, sizeof w, "%s, item %d,", what, (int)i);
+    snprintf(w, sizeof w, MSG_WHAT_ITEM, what, (int)i);
     kids[i - 1] = dsl_to_pred(L, -1, w);
     lua_pop(L, 1);
   }
@@ -151,13 +165,12 @@ uint32_t dsl_combine(lua_State *L, int idx, node_kind kind, const char *what) {
   while (lua_next(L, idx)) {
     lua_pop(L, 1);
     if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 || lua_tointeger(L, -1) > n)
-      dsl_error(L, "%s: unexpected entry '%s' (write conditions as a list: {a, b})",
-                what, luaL_tolstring(L, -1, NULL));
+      dsl_error(L, MSG_COMBINE_UNKNOWN_KEY, what, luaL_tolstring(L, -1, NULL));
   }
   uint32_t id;
   if (n == 1) id = kids[0];
   else if (n == 0 && kind == N_AND) id = dsl_node(L, N_TRUE, VT_BOOL, NULL, 0);
-  else if (n == 0) id = dsl_error(L, "%s: an empty any{} can never hold", what);
+  else if (n == 0) id = dsl_error(L, MSG_EMPTY_ANY);
   else id = dsl_node(L, kind, VT_BOOL, kids, (uint32_t)n);
   lua_pop(L, 1);
   return id;
@@ -167,12 +180,14 @@ uint32_t dsl_to_pred(lua_State *L, int idx, const char *what) {
   int64_t id = dsl_node_at(L, idx);
   if (id >= 0) {
     if (dsl_of(L)->g->nodes[id].type != VT_BOOL)
-      dsl_error(L, "%s must be a condition, but is %s (compare it: e.g. :is(), "
-                ":at_least(), :has())", what, dsl_describe(L, idx));
+      dsl_error(L, MSG_NODE_NOT_A_CONDITION, what, dsl_describe(L, idx));
     return (uint32_t)id;
   }
   if (lua_type(L, idx) == LUA_TTABLE) return dsl_combine(L, idx, N_AND, what);
-  return dsl_error(L, "%s must be a condition, not %s", what, dsl_describe(L, idx));
+  /* booleans and nil are described with their own hint */
+  int t = lua_type(L, idx);
+  return dsl_error(L, MSG_NOT_A_CONDITION, what, dsl_describe(L, idx),
+                   t == LUA_TBOOLEAN || t == LUA_TNIL ? "" : MSG_WRITE_CONDITION);
 }
 
 uint32_t dsl_strings(lua_State *L, int idx, strset *set, const char *what) {
@@ -184,14 +199,14 @@ uint32_t dsl_strings(lua_State *L, int idx, strset *set, const char *what) {
     return 1;
   }
   if (lua_type(L, idx) != LUA_TTABLE)
-    dsl_error(L, "%s must be a list like {\"a\", \"b\"}, not %s", what, dsl_describe(L, idx));
+    dsl_error(L, MSG_LIST_NOT_TEXTS, what, dsl_describe(L, idx));
   lua_Integer n = luaL_len(L, idx);
-  if (n == 0) dsl_error(L, "%s: the list is empty", what);
+  if (n == 0) dsl_error(L, MSG_LIST_EMPTY, what);
   for (lua_Integer i = 1; i <= n; i++) {
     lua_geti(L, idx, i);
     int t = lua_type(L, -1);
     if (t != LUA_TSTRING && t != LUA_TNUMBER)
-      dsl_error(L, "%s: item %d is %s, not a text", what, (int)i, dsl_describe(L, -1));
+      dsl_error(L, MSG_LIST_ITEM_NOT_TEXT, what, (int)i, dsl_describe(L, -1));
     size_t len;
     const char *s = lua_tolstring(L, -1, &len);
     strset_add(set, s, len);
@@ -203,22 +218,19 @@ uint32_t dsl_strings(lua_State *L, int idx, strset *set, const char *what) {
 /* --- metatable: mistakes Lua would otherwise turn into silent booleans ---- */
 
 static int mt_eq(lua_State *L) {
-  return dsl_error(L, "== cannot compare conditions or fields; use :is(value) "
-                      "(and NOT(...) for ~=)");
+  return dsl_error(L, MSG_LUA_EQ);
 }
 
 static int mt_lt(lua_State *L) {
-  return dsl_error(L, "< and <= cannot compare fields in rule files; use "
-                      ":below(x), :at_most(x), :above(x) or :at_least(x)");
+  return dsl_error(L, MSG_LUA_LT);
 }
 
 static int mt_newindex(lua_State *L) {
-  return dsl_error(L, "fields and conditions cannot be changed (tried to set '%s')",
-                   luaL_tolstring(L, 2, NULL));
+  return dsl_error(L, MSG_LUA_SET_FIELD, luaL_tolstring(L, 2, NULL));
 }
 
 static int mt_concat(lua_State *L) {
-  return dsl_error(L, "cannot join %s with .. ", dsl_describe(L, dsl_node_at(L, 1) >= 0 ? 1 : 2));
+  return dsl_error(L, MSG_LUA_CONCAT, dsl_describe(L, dsl_node_at(L, 1) >= 0 ? 1 : 2));
 }
 
 static int mt_tostring(lua_State *L) {
@@ -230,7 +242,22 @@ static int mt_index(lua_State *L) {
   /* upvalue 1: the methods table */
   lua_pushvalue(L, 2);
   if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
-  return dsl_error(L, "%s has no method '%s'", dsl_describe(L, 1), luaL_tolstring(L, 2, NULL));
+  /* a suggestion from the method names, or the methods this kind takes */
+  const char *hint = NULL;
+  if (lua_type(L, 2) == LUA_TSTRING) {
+    const char *cands[64];
+    size_t n = 0;
+    lua_pushnil(L);
+    while (n < 64 && lua_next(L, lua_upvalueindex(1))) {
+      lua_pop(L, 1);
+      if (lua_type(L, -1) == LUA_TSTRING) cands[n++] = lua_tostring(L, -1);
+    }
+    if (n == 64) lua_pop(L, 1); /* the key lua_next left when stopped early */
+    hint = suggest_closest(lua_tostring(L, 2), cands, n);
+  }
+  int t = dsl_of(L)->g->nodes[dsl_node_at(L, 1)].type;
+  return dsl_error(L, MSG_NO_METHOD, dsl_describe(L, 1), luaL_tolstring(L, 2, NULL),
+                   MSG_DID_YOU_MEAN_ARGS(hint), hint ? "" : "; ", hint ? "" : MSG_METHODS_FOR(t));
 }
 
 /* Reading a name nobody defined: in Lua that is a silent nil, which would
@@ -255,8 +282,8 @@ static int env_index(lua_State *L) {
     if (lua_type(L, -1) == LUA_TSTRING) cands[n++] = lua_tostring(L, -1);
   }
   const char *hint = suggest_closest(name, cands, n);
-  return dsl_error(L, "'%s' is not defined%s%s%s", name, hint ? " (did you mean '" : "",
-                   hint ? hint : "", hint ? "'?)" : " (declare fields with number/text/date/tags)");
+  if (hint) return dsl_error(L, MSG_UNDEFINED_HINT, name, hint);
+  return dsl_error(L, MSG_UNDEFINED, name);
 }
 
 void dsl_install(dsl *d, sandbox *sb) {

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "dsl_internal.h"
 #include "error.h"
+#include "messages.h"
 
 /* --- plugin criteria -------------------------------------------------------- */
 
@@ -21,22 +22,23 @@ static void const_arg(lua_State *L, int idx, const cleave_arg *a, cleave_value *
   switch (a->type) {
   case CLEAVE_NUMBER:
     if (lua_type(L, idx) != LUA_TNUMBER)
-      dsl_error(L, "%s(): %s must be a number, not %s", fname, a->name, dsl_describe(L, idx));
+      dsl_error(L, MSG_PLUGIN_ARG_NUMBER, fname, a->name, dsl_describe(L, idx));
     v->u.number = lua_tonumber(L, idx);
     return;
   case CLEAVE_TEXT: {
     size_t len;
     if (lua_type(L, idx) != LUA_TSTRING)
-      dsl_error(L, "%s(): %s must be a text in quotes, not %s", fname, a->name, dsl_describe(L, idx));
+      dsl_error(L, MSG_PLUGIN_ARG_TEXT, fname, a->name, dsl_describe(L, idx));
     const char *s = lua_tolstring(L, idx, &len);
     v->u.str.ptr = cl_strndup(s, len);
     v->u.str.len = len;
     return;
   }
   case CLEAVE_TEXT_LIST: {
-    lua_Integer n = lua_type(L, idx) == LUA_TTABLE ? luaL_len(L, idx) : 0;
-    if (lua_type(L, idx) != LUA_TTABLE || n == 0)
-      dsl_error(L, "%s(): %s must be a list like {\"a\", \"b\"}", fname, a->name);
+    if (lua_type(L, idx) != LUA_TTABLE)
+      dsl_error(L, MSG_PLUGIN_ARG_LIST, fname, a->name, dsl_describe(L, idx));
+    lua_Integer n = luaL_len(L, idx);
+    if (n == 0) dsl_error(L, MSG_PLUGIN_ARG_LIST_EMPTY, fname, a->name);
     cleave_str *items = cl_calloc((size_t)n, sizeof *items);
     v->u.list.items = items;
     for (lua_Integer i = 1; i <= n; i++) {
@@ -48,12 +50,12 @@ static void const_arg(lua_State *L, int idx, const cleave_arg *a, cleave_value *
         items[v->u.list.n++].len = len;
       }
       lua_pop(L, 1);
-      if (!s) dsl_error(L, "%s(): %s: item %d is not a text", fname, a->name, (int)i);
+      if (!s) dsl_error(L, MSG_PLUGIN_ARG_LIST_ITEM, fname, a->name, (int)i);
     }
     return;
   }
   default:
-    dsl_error(L, "%s(): argument %s has a type constants cannot have", fname, a->name);
+    dsl_error(L, MSG_PLUGIN_ARG_BAD_TYPE, fname, a->name);
   }
 }
 
@@ -76,9 +78,11 @@ static int call_criterion(lua_State *L) {
                  cr->args[i].kind & CLEAVE_ARG_OPTIONAL ? "?" : "");
     lua_pushstring(L, buf_cstr(&b));
     buf_free(&b);
-    dsl_error(L, "%s() takes %s%u argument%s (%s), got %d", fname,
-              required == cr->nargs ? "" : "up to ", cr->nargs, cr->nargs == 1 ? "" : "s",
-              lua_tostring(L, -1), given);
+    int few = given < (int)required; /* else too many */
+    uint32_t want = few ? required : cr->nargs;
+    dsl_error(L, MSG_PLUGIN_ARG_COUNT, fname,
+              required == cr->nargs ? "" : few ? "at least " : "up to ", want,
+              want == 1 ? "" : "s", lua_tostring(L, -1), given);
   }
   /* the node first, so everything allocated below is owned by the graph */
   uint32_t id = dsl_node(L, N_CALL, cr->result, NULL, 0);
@@ -97,11 +101,11 @@ static int call_criterion(lua_State *L) {
   for (uint32_t i = 0; i < cr->nargs && i < 16; i++) {
     const cleave_arg *a = &cr->args[i];
     if ((int)i >= given || lua_isnil(L, (int)i + 1)) {
-      if (!(a->kind & CLEAVE_ARG_OPTIONAL)) dsl_error(L, "%s(): %s is missing", fname, a->name);
+      if (!(a->kind & CLEAVE_ARG_OPTIONAL)) dsl_error(L, MSG_PLUGIN_ARG_MISSING, fname, a->name);
       continue;
     }
     char what[200];
-    snprintf(what, sizeof what, "%s(): %s", fname, a->name);
+    snprintf(what, sizeof what, MSG_WHAT_PLUGIN_ARG, fname, a->name);
     if ((a->kind & 0xff) == CLEAVE_ARG_VALUE) {
       uint32_t k = dsl_to_value(L, (int)i + 1, a->type, what);
       n = &d->g->nodes[id];
@@ -121,7 +125,7 @@ static int call_criterion(lua_State *L) {
     snprintf(where, sizeof where, "%s:%u", d->display, n->line);
     cleave_compile_ctx ctx = {d->host, d->g->as_of, where};
     if (cr->compile(lp->state, &ctx, n->u.call.consts, &n->u.call.inst, &e) != CLEAVE_OK)
-      dsl_error(L, "%s(): %s", fname, e.msg[0] ? e.msg : "refused by the plugin");
+      dsl_error(L, MSG_PLUGIN_REFUSED, fname, e.msg[0] ? e.msg : MSG_PLUGIN_REFUSED_NO_REASON);
   }
   dsl_push(L, id);
   return 1;
@@ -133,8 +137,7 @@ static void open_plugins(lua_State *L) {
   for (uint32_t p = 0; p < d->plugins->n; p++) {
     const cleave_plugin *desc = d->plugins->v[p].desc;
     if (lua_getfield(L, -1, desc->name) != LUA_TNIL) {
-      log_msg(d->log, LOG_WARNING, "%s: plugin name '%s' is a rule-language name; "
-              "its criteria are not available", d->plugins->v[p].path, desc->name);
+      log_msg(d->log, LOG_WARNING, MSG_PLUGIN_NAME_TAKEN, d->plugins->v[p].path, desc->name);
       lua_pop(L, 1);
       continue;
     }
@@ -159,15 +162,14 @@ static int l_list(lua_State *L) {
   dsl *d = dsl_of(L);
   size_t len;
   const char *rel = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &len) : NULL;
-  if (!rel || !len) return dsl_error(L, "list needs a file name, like list \"lists/zones.txt\"");
+  if (!rel || !len) return dsl_error(L, MSG_LIST_NO_FILE);
   if (rel[0] == '/' || strstr(rel, "..") || memchr(rel, '\0', len))
-    return dsl_error(L, "list \"%s\": name a file inside the rule file's folder "
-                        "(no absolute paths, no ..)", rel);
+    return dsl_error(L, MSG_LIST_OUTSIDE, rel);
   size_t plen = strlen(d->rules_dir) + len + 2;
   char *path = lua_newuserdatauv(L, plen, 0);
   snprintf(path, plen, "%s/%s", d->rules_dir, rel);
   FILE *f = fopen(path, "rb");
-  if (!f) return dsl_error(L, "list \"%s\": cannot read %s: %s", rel, path, strerror(errno));
+  if (!f) return dsl_error(L, MSG_LIST_UNREADABLE, rel, path, strerror(errno));
   lua_newtable(L);
   int t = lua_gettop(L);
   lua_Integer n = 0;
@@ -194,7 +196,7 @@ static int l_list(lua_State *L) {
     }
   }
   fclose(f);
-  if (n == 0) dsl_error(L, "list \"%s\" is empty", rel);
+  if (n == 0) dsl_error(L, MSG_LIST_FILE_EMPTY, rel);
   return 1;
 }
 
@@ -203,8 +205,10 @@ static int l_list(lua_State *L) {
 static int l_bucket(lua_State *L) {
   int64_t a = dsl_node_at(L, 1);
   if (a < 0 || dsl_of(L)->g->nodes[a].type != VT_TEXT)
-    return dsl_error(L, "bucket() needs a text field, like bucket(text \"customer_id\"), "
-                        "not %s", dsl_describe(L, 1));
+    return dsl_error(L, MSG_BUCKET_NOT_TEXT, dsl_describe(L, 1));
+  int st = lua_type(L, 2);
+  if (st != LUA_TNONE && st != LUA_TNIL && st != LUA_TSTRING && st != LUA_TNUMBER)
+    return dsl_error(L, MSG_BUCKET_SALT, dsl_describe(L, 2));
   const char *salt = luaL_optstring(L, 2, "");
   uint32_t kid = (uint32_t)a;
   uint32_t id = dsl_node(L, N_BUCKET, VT_NUMBER, &kid, 1);

@@ -2,10 +2,12 @@
 ** dsl_logic.c -- combining conditions: all, any, none, NOT, at_least, score,
 ** and the operators & | ~ on conditions.
 */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "dsl_internal.h"
 #include "error.h"
+#include "messages.h"
 
 /* Arguments as one list: f{a, b} or f(a, b). */
 static int args_as_list(lua_State *L) {
@@ -20,39 +22,42 @@ static int args_as_list(lua_State *L) {
 }
 
 static int l_all(lua_State *L) {
-  dsl_push(L, dsl_combine(L, args_as_list(L), N_AND, "all"));
+  dsl_push(L, dsl_combine(L, args_as_list(L), N_AND, MSG_WHAT_ALL));
   return 1;
 }
 
 static int l_any(lua_State *L) {
-  dsl_push(L, dsl_combine(L, args_as_list(L), N_OR, "any"));
+  dsl_push(L, dsl_combine(L, args_as_list(L), N_OR, MSG_WHAT_ANY));
   return 1;
 }
 
 static int l_none(lua_State *L) {
-  uint32_t any = dsl_combine(L, args_as_list(L), N_OR, "none");
+  int t = args_as_list(L);
+  if (luaL_len(L, t) == 0) dsl_error(L, MSG_EMPTY_NONE);
+  uint32_t any = dsl_combine(L, t, N_OR, MSG_WHAT_NONE);
   dsl_push(L, dsl_node(L, N_NOT, VT_BOOL, &any, 1));
   return 1;
 }
 
 static int l_not(lua_State *L) {
-  if (lua_gettop(L) != 1) dsl_error(L, "NOT() takes one condition");
-  uint32_t p = dsl_to_pred(L, 1, "NOT()'s argument");
+  if (lua_gettop(L) != 1) dsl_error(L, MSG_NOT_ONE_ARG, lua_gettop(L));
+  uint32_t p = dsl_to_pred(L, 1, MSG_WHAT_NOT_ARG);
   dsl_push(L, dsl_node(L, N_NOT, VT_BOOL, &p, 1));
   return 1;
 }
 
 static int l_at_least(lua_State *L) {
   if (!lua_isinteger(L, 1) || lua_type(L, 2) != LUA_TTABLE || dsl_node_at(L, 2) >= 0)
-    return dsl_error(L, "at_least needs a count and a list: at_least(2, {a, b, c})");
+    return dsl_error(L, MSG_AT_LEAST_USAGE);
   lua_Integer k = lua_tointeger(L, 1), n = luaL_len(L, 2);
   if (k < 1 || k > n)
-    dsl_error(L, "at_least(%d, ...) of %d conditions: the count must be from 1 to %d",
-              (int)k, (int)n, (int)n);
+    dsl_error(L, MSG_AT_LEAST_COUNT, (int)k, (int)n, (int)n);
   uint32_t *kids = lua_newuserdatauv(L, (size_t)n * sizeof *kids, 0);
   for (lua_Integer i = 1; i <= n; i++) {
     lua_geti(L, 2, i);
-    kids[i - 1] = dsl_to_pred(L, -1, "at_least, an item,");
+    char what[64];
+    snprintf(what, sizeof what, MSG_WHAT_ITEM, MSG_WHAT_AT_LEAST, (int)i);
+    kids[i - 1] = dsl_to_pred(L, -1, what);
     lua_pop(L, 1);
   }
   uint32_t id = dsl_node(L, N_ATLEAST, VT_BOOL, kids, (uint32_t)n);
@@ -65,22 +70,22 @@ static int l_at_least(lua_State *L) {
 ** conditions that hold. */
 static int l_score(lua_State *L) {
   if (lua_type(L, 1) != LUA_TTABLE || dsl_node_at(L, 1) >= 0)
-    return dsl_error(L, "score needs a list of {condition, points} pairs: "
-                        "score{ {a, 2}, {b, 1} }");
+    return dsl_error(L, MSG_SCORE_USAGE);
   lua_Integer n = luaL_len(L, 1);
-  if (n < 1) dsl_error(L, "score{}: the list is empty");
+  if (n < 1) dsl_error(L, MSG_SCORE_EMPTY);
   uint32_t *kids = lua_newuserdatauv(L, (size_t)n * sizeof *kids, 0);
   double *w = lua_newuserdatauv(L, (size_t)n * sizeof *w, 0);
   for (lua_Integer i = 1; i <= n; i++) {
     lua_geti(L, 1, i);
     if (lua_type(L, -1) != LUA_TTABLE || dsl_node_at(L, -1) >= 0 || luaL_len(L, -1) != 2)
-      dsl_error(L, "score: item %d must be a pair {condition, points}", (int)i);
+      dsl_error(L, MSG_SCORE_PAIR, (int)i);
     lua_geti(L, -1, 1);
-    kids[i - 1] = dsl_to_pred(L, -1, "score, a condition,");
+    char what[64];
+    snprintf(what, sizeof what, MSG_WHAT_ITEM, MSG_WHAT_SCORE, (int)i);
+    kids[i - 1] = dsl_to_pred(L, -1, what);
     lua_geti(L, -2, 2);
     if (lua_type(L, -1) != LUA_TNUMBER)
-      dsl_error(L, "score: item %d: the points must be a number, not %s", (int)i,
-                dsl_describe(L, -1));
+      dsl_error(L, MSG_SCORE_POINTS, (int)i, dsl_describe(L, -1));
     w[i - 1] = lua_tonumber(L, -1);
     lua_pop(L, 3);
   }
@@ -98,8 +103,8 @@ static int binop(lua_State *L, node_kind kind, const char *sym) {
   return 1;
 }
 
-static int mt_band(lua_State *L) { return binop(L, N_AND, "the left or right side of &"); }
-static int mt_bor(lua_State *L) { return binop(L, N_OR, "the left or right side of |"); }
+static int mt_band(lua_State *L) { return binop(L, N_AND, MSG_WHAT_AND); }
+static int mt_bor(lua_State *L) { return binop(L, N_OR, MSG_WHAT_OR); }
 static int mt_bnot(lua_State *L) { /* Lua passes the operand twice */
   lua_settop(L, 1);
   return l_not(L);

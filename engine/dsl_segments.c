@@ -13,26 +13,37 @@
 
 #include "dsl_internal.h"
 #include "error.h"
+#include "messages.h"
 #include "suggest.h"
 
 /* Names end up in CSV output and summary.json: keep them plain. */
-static int valid_name(const char *s, size_t len) {
-  if (len == 0 || len > 128) return 0;
-  for (size_t i = 0; i < len; i++) {
-    char c = s[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-          c == '_' || c == '-' || c == '.'))
-      return 0;
-  }
-  return 1;
+#define NAME_MAX_LEN 128
+
+static int name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '_' || c == '-' || c == '.';
 }
 
-static const char *check_name(lua_State *L, int idx, const char *what) {
+/* what names the name in messages ("micro"), example shows how to write it. */
+static const char *check_name(lua_State *L, int idx, const char *what, const char *example) {
   size_t len;
   const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &len) : NULL;
-  if (!s) dsl_error(L, "%s needs a name in quotes, like %s \"vip\"", what, what);
-  if (!valid_name(s, len))
-    dsl_error(L, "%s name \"%s\" may hold only letters, digits, _ - and . (no spaces)", what, s);
+  if (!s) dsl_error(L, MSG_NAME_MISSING, what, example);
+  if (len == 0) dsl_error(L, MSG_NAME_EMPTY, what);
+  if (len > NAME_MAX_LEN) dsl_error(L, MSG_NAME_TOO_LONG, what, s);
+  /* the same name with every run of other characters made one '_' (none at
+  ** either end) */
+  char fixed[NAME_MAX_LEN + 1];
+  size_t n = 0;
+  int bad = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (name_char(s[i])) fixed[n++] = s[i];
+    else if (n && fixed[n - 1] != '_') fixed[n++] = '_';
+    bad |= !name_char(s[i]);
+  }
+  if (n && fixed[n - 1] == '_' && !name_char(s[len - 1])) n--; /* none for a final "!" */
+  fixed[n] = '\0';
+  if (bad) dsl_error(L, MSG_NAME_CHARS, what, s, n ? fixed : "vip");
   return s;
 }
 
@@ -40,19 +51,25 @@ static void check_unique(lua_State *L, const char *name) {
   const graph *g = dsl_of(L)->g;
   for (uint32_t i = 0; i < g->nmacros; i++)
     if (strcmp(g->macros[i].name, name) == 0)
-      dsl_error(L, "the name '%s' is already used by the macro split at line %u", name,
-                g->macros[i].line);
+      dsl_error(L, MSG_NAME_TAKEN_MACRO, name, g->macros[i].line);
   for (uint32_t i = 0; i < g->nmicros; i++)
     if (strcmp(g->micros[i].name, name) == 0)
-      dsl_error(L, "the name '%s' is already used by the micro segment at line %u", name,
-                g->micros[i].line);
+      dsl_error(L, MSG_NAME_TAKEN_MICRO, name, g->micros[i].line);
+}
+
+/* "micro segment 'a' has no { ... }..." for the pending definition d->scope. */
+static void no_body(const dsl *d, char *out, size_t len) {
+  snprintf(out, len, MSG_NO_BODY, d->scope,
+           strncmp(d->scope, MSG_SCOPE_MACRO, strlen(MSG_SCOPE_MACRO)) == 0 ? MSG_EXAMPLE_MACRO_BODY
+                                                                          : MSG_EXAMPLE_MICRO_BODY);
 }
 
 static void set_scope(lua_State *L, const char *kind, const char *name) {
   dsl *d = dsl_of(L);
   if (d->pending) { /* the previous micro/macro never got its table */
-    lua_pushfstring(L, "%s:%d: %s has no { ... } with its conditions", d->display,
-                    (int)d->scope_line, d->scope);
+    char msg[512];
+    no_body(d, msg, sizeof msg);
+    lua_pushfstring(L, MSG_AT, d->display, (int)d->scope_line, msg);
     free(d->scope);
     d->scope = NULL;
     d->pending = 0;
@@ -60,9 +77,9 @@ static void set_scope(lua_State *L, const char *kind, const char *name) {
   }
   d->pending = 1;
   free(d->scope);
-  size_t n = strlen(kind) + strlen(name) + 4;
+  size_t n = (size_t)snprintf(NULL, 0, MSG_SCOPE, kind, name) + 1;
   d->scope = cl_malloc(n);
-  snprintf(d->scope, n, "%s '%s'", kind, name);
+  snprintf(d->scope, n, MSG_SCOPE, kind, name);
   d->scope_line = dsl_line(L);
 }
 
@@ -75,8 +92,9 @@ static void clear_scope(lua_State *L) {
 
 int dsl_finish(dsl *d, cl_error *err) {
   if (!d->pending) return 0;
-  return cl_fail(err, CL_EXIT_RULES, "%s:%u: %s has no { ... } with its conditions",
-                 d->display, d->scope_line, d->scope);
+  char msg[512];
+  no_body(d, msg, sizeof msg);
+  return cl_fail(err, CL_EXIT_RULES, MSG_AT_U, d->display, d->scope_line, msg);
 }
 
 /* Reject keys other than the list part and the allowed names. */
@@ -101,8 +119,9 @@ static void check_keys(lua_State *L, int t, const char *const *allowed, const ch
       for (size_t a = 0; a < na; a++)
         if (strcmp(k, synonyms[j][0]) == 0 && strcmp(allowed[a], synonyms[j][1]) == 0)
           hint = allowed[a];
-    dsl_error(L, "unknown entry '%s' in %s%s%s%s", luaL_tolstring(L, -1, NULL), what,
-              hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+    dsl_error(L, MSG_UNKNOWN_KEY, luaL_tolstring(L, -1, NULL), what, MSG_DID_YOU_MEAN_ARGS(hint),
+              hint ? "" : MSG_UNKNOWN_KEY_ONLY, hint ? "" : allowed[0],
+              hint ? "" : MSG_UNKNOWN_KEY_ONLY_END);
   }
 }
 
@@ -120,13 +139,11 @@ static int macro_body(lua_State *L) {
   graph *g = d->g;
   const char *name = lua_tostring(L, lua_upvalueindex(1));
   if (lua_type(L, 1) != LUA_TTABLE || dsl_node_at(L, 1) >= 0)
-    return dsl_error(L, "write a macro split as macro \"%s\" { {\"value\", condition}, ..., "
-                        "otherwise = \"value\" }", name);
-  check_keys(L, 1, keys, "a macro split (cases are {\"value\", condition})");
+    return dsl_error(L, MSG_MACRO_NO_TABLE, name, dsl_describe(L, 1), name);
+  check_keys(L, 1, keys, MSG_WHERE_MACRO);
   lua_getfield(L, 1, "otherwise");
-  if (lua_type(L, -1) != LUA_TSTRING)
-    dsl_error(L, "no otherwise = \"value\": every customer needs a value when no case holds");
-  check_name(L, -1, "otherwise");
+  if (lua_isnil(L, -1)) dsl_error(L, MSG_MACRO_NO_OTHERWISE);
+  check_name(L, -1, MSG_WHAT_OTHERWISE, MSG_EXAMPLE_OTHERWISE);
   lua_Integer n = luaL_len(L, 1);
   /* Build the cases' conditions before the macro exists, so errors leave
   ** no half-made macro behind. */
@@ -135,9 +152,9 @@ static int macro_body(lua_State *L) {
     lua_geti(L, 1, i);
     int c = lua_gettop(L);
     if (lua_type(L, c) != LUA_TTABLE || dsl_node_at(L, c) >= 0 || luaL_len(L, c) < 2)
-      dsl_error(L, "case %d must be {\"value\", condition, ...}", (int)i);
+      dsl_error(L, MSG_MACRO_CASE, (int)i);
     lua_geti(L, c, 1);
-    check_name(L, -1, "a case's value");
+    check_name(L, -1, MSG_WHAT_CASE_VALUE, MSG_EXAMPLE_CASE);
     lua_pop(L, 1);
     lua_Integer k = luaL_len(L, c);
     lua_createtable(L, (int)k - 1, 0);
@@ -146,7 +163,7 @@ static int macro_body(lua_State *L) {
       lua_rawseti(L, -2, j - 1);
     }
     char what[64];
-    snprintf(what, sizeof what, "case %d", (int)i);
+    snprintf(what, sizeof what, MSG_WHAT_CASE, (int)i);
     preds[i - 1] = dsl_combine(L, -1, N_AND, what);
     lua_pop(L, 2);
   }
@@ -167,7 +184,7 @@ static int macro_body(lua_State *L) {
   m->ncases = (uint32_t)n;
   m->otherwise = (uint32_t)add_value(m, lua_tostring(L, -2));
   uint32_t ix = g->nmacros++;
-  if (m->nvalues > 64) dsl_error(L, "more than 64 different values");
+  if (m->nvalues > 64) dsl_error(L, MSG_MACRO_TOO_MANY_VALUES);
   clear_scope(L);
   uint32_t id = dsl_node(L, N_MACRO, VT_ENUM, NULL, 0);
   g->nodes[id].u.macro = ix;
@@ -177,9 +194,9 @@ static int macro_body(lua_State *L) {
 }
 
 static int l_macro(lua_State *L) {
-  const char *name = check_name(L, 1, "macro");
+  const char *name = check_name(L, 1, MSG_WHAT_MACRO, MSG_EXAMPLE_MACRO);
   check_unique(L, name);
-  set_scope(L, "macro split", name);
+  set_scope(L, MSG_SCOPE_MACRO, name);
   lua_pushvalue(L, 1);
   lua_pushcclosure(L, macro_body, 1);
   return 1;
@@ -191,14 +208,14 @@ static int micro_body(lua_State *L) {
   graph *g = d->g;
   const char *name = lua_tostring(L, lua_upvalueindex(1));
   if (lua_type(L, 1) != LUA_TTABLE || dsl_node_at(L, 1) >= 0)
-    return dsl_error(L, "write a micro segment as micro \"%s\" { condition, ... }", name);
-  check_keys(L, 1, keys, "a micro segment");
+    return dsl_error(L, MSG_MICRO_NO_TABLE, name, dsl_describe(L, 1), name);
+  check_keys(L, 1, keys, MSG_WHERE_MICRO);
   lua_Integer n = luaL_len(L, 1);
   lua_getfield(L, 1, "within");
   int has_within = !lua_isnil(L, -1);
   if (!has_within && n == 0)
-    dsl_error(L, "no conditions: say who belongs, e.g. micro \"%s\" { age:below(30) }", name);
-  int64_t within = has_within ? (int64_t)dsl_to_pred(L, -1, "within") : -1;
+    dsl_error(L, MSG_MICRO_EMPTY, name);
+  int64_t within = has_within ? (int64_t)dsl_to_pred(L, -1, MSG_WHAT_WITHIN) : -1;
   uint32_t body = 0;
   if (n) { /* the list part alone (within = was checked above) */
     lua_createtable(L, (int)n, 0);
@@ -206,7 +223,7 @@ static int micro_body(lua_State *L) {
       lua_geti(L, 1, i);
       lua_rawseti(L, -2, i);
     }
-    body = dsl_combine(L, -1, N_AND, "the segment's conditions");
+    body = dsl_combine(L, -1, N_AND, MSG_WHAT_MICRO_BODY);
     lua_pop(L, 1);
   }
   uint32_t pred;
@@ -228,9 +245,9 @@ static int micro_body(lua_State *L) {
 }
 
 static int l_micro(lua_State *L) {
-  const char *name = check_name(L, 1, "micro");
+  const char *name = check_name(L, 1, MSG_WHAT_MICRO, MSG_EXAMPLE_MICRO);
   check_unique(L, name);
-  set_scope(L, "micro segment", name);
+  set_scope(L, MSG_SCOPE_MICRO, name);
   lua_pushvalue(L, 1);
   lua_pushcclosure(L, micro_body, 1);
   return 1;

@@ -11,22 +11,22 @@
 #include "datecalc.h"
 #include "dsl_internal.h"
 #include "error.h"
+#include "messages.h"
 #include "suggest.h"
 #include "values.h"
 
 /* --- declarations ---------------------------------------------------------- */
 
-static int declare(lua_State *L, int type, const char *fn) {
+static int declare(lua_State *L, int type, const char *fn, const char *example) {
   dsl *d = dsl_of(L);
   size_t len;
-  const char *col = lua_tolstring(L, 1, &len);
-  if (!col || lua_type(L, 1) != LUA_TSTRING || len == 0)
-    return dsl_error(L, "%s needs a column name, like %s \"age\"", fn, fn);
+  const char *col = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &len) : NULL;
+  if (!col || len == 0) return dsl_error(L, MSG_DECL_NO_COLUMN, fn, example, fn, example);
   char sep = ';';
   if (type == VT_TAGS && !lua_isnoneornil(L, 2)) {
     size_t sl;
-    const char *s = lua_tolstring(L, 2, &sl);
-    if (!s || sl != 1) return dsl_error(L, "tags: the separator must be one character, like \";\"");
+    const char *s = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &sl) : NULL;
+    if (!s || sl != 1) return dsl_error(L, MSG_DECL_TAGS_SEPARATOR, dsl_describe(L, 2));
     sep = s[0];
   }
   uint32_t line = dsl_line(L);
@@ -42,25 +42,25 @@ static int declare(lua_State *L, int type, const char *fn) {
   return 1;
 }
 
-static int l_number(lua_State *L) { return declare(L, VT_NUMBER, "number"); }
-static int l_text(lua_State *L) { return declare(L, VT_TEXT, "text"); }
-static int l_date(lua_State *L) { return declare(L, VT_DATE, "date"); }
-static int l_tags(lua_State *L) { return declare(L, VT_TAGS, "tags"); }
+static int l_number(lua_State *L) { return declare(L, VT_NUMBER, "number", "age"); }
+static int l_text(lua_State *L) { return declare(L, VT_TEXT, "text", "country"); }
+static int l_date(lua_State *L) { return declare(L, VT_DATE, "date", "signup"); }
+static int l_tags(lua_State *L) { return declare(L, VT_TAGS, "tags", "interests"); }
 
 /* --- helpers ---------------------------------------------------------------- */
 
 static uint32_t self(lua_State *L, const char *method) {
   int64_t id = dsl_node_at(L, 1);
   if (id < 0)
-    dsl_error(L, "%s must be called on a field with ':' (e.g. age:%s(...)), not on %s",
-              method, method, dsl_describe(L, 1));
+    dsl_error(L, MSG_NOT_CALLED_WITH_COLON, method, dsl_describe(L, 1), method);
   return (uint32_t)id;
 }
 
 static int type_of(lua_State *L, uint32_t id) { return dsl_of(L)->g->nodes[id].type; }
 
 static int wrong_type(lua_State *L, const char *method, const char *needs) {
-  return dsl_error(L, "%s() works on %s; %s is not one", method, needs, dsl_describe(L, 1));
+  int t = type_of(L, (uint32_t)dsl_node_at(L, 1)); /* self() made sure it is a node */
+  return dsl_error(L, MSG_METHOD_WRONG_TYPE, method, needs, dsl_describe(L, 1), MSG_METHODS_FOR(t));
 }
 
 static int push_new(lua_State *L, node_kind kind, const uint32_t *kids, uint32_t n, int op) {
@@ -76,17 +76,21 @@ static const macro *enum_macro(lua_State *L, uint32_t id) {
   return &g->macros[g->nodes[id].u.macro];
 }
 
-static uint32_t enum_value(lua_State *L, const macro *m, const char *name) {
-  for (uint32_t v = 0; v < m->nvalues; v++)
-    if (strcmp(m->values[v], name) == 0) return v;
-  const char *hint = suggest_closest(name, (const char *const *)m->values, m->nvalues);
+/* "a, b, c": the macro's values, pushed on the Lua stack. */
+static const char *enum_values(lua_State *L, const macro *m) {
   buf b = {0};
   for (uint32_t v = 0; v < m->nvalues; v++) buf_printf(&b, "%s%s", v ? ", " : "", m->values[v]);
   lua_pushstring(L, buf_cstr(&b));
   buf_free(&b);
-  return (uint32_t)dsl_error(L, "macro split '%s' has no value '%s'%s%s%s (its values: %s)",
-                             m->name, name, hint ? " (did you mean '" : "", hint ? hint : "",
-                             hint ? "'?)" : "", lua_tostring(L, -1));
+  return lua_tostring(L, -1);
+}
+
+static uint32_t enum_value(lua_State *L, const macro *m, const char *name) {
+  for (uint32_t v = 0; v < m->nvalues; v++)
+    if (strcmp(m->values[v], name) == 0) return v;
+  const char *hint = suggest_closest(name, (const char *const *)m->values, m->nvalues);
+  return (uint32_t)dsl_error(L, MSG_ENUM_NO_VALUE, m->name, name, MSG_DID_YOU_MEAN_ARGS(hint),
+                             enum_values(L, m));
 }
 
 /* Bits of the macro values named by the list (or string) at idx. */
@@ -103,17 +107,17 @@ static uint64_t enum_bits(lua_State *L, uint32_t id, int idx, const char *method
       lua_rawseti(L, t, i);
     }
   } else {
-    dsl_error(L, "%s() needs a value name or a list of them, not %s", method, dsl_describe(L, idx));
+    dsl_error(L, MSG_ENUM_ARG, method, m->name, dsl_describe(L, idx), enum_values(L, m));
   }
   uint64_t bits = 0;
   lua_Integer n = luaL_len(L, t);
-  if (n == 0) dsl_error(L, "%s(): the list is empty", method);
+  if (n == 0) dsl_error(L, MSG_LIST_EMPTY, method);
   for (lua_Integer i = 1; i <= n; i++) {
     lua_geti(L, t, i);
     if (lua_type(L, -1) != LUA_TSTRING)
-      dsl_error(L, "%s(): item %d is %s, not a value name", method, (int)i, dsl_describe(L, -1));
+      dsl_error(L, MSG_ENUM_ITEM, method, (int)i, dsl_describe(L, -1), m->values[0]);
     uint32_t v = enum_value(L, m, lua_tostring(L, -1));
-    if (v >= 64) dsl_error(L, "macro split '%s' has more than 64 values", m->name);
+    if (v >= 64) dsl_error(L, MSG_ENUM_TOO_MANY, m->name);
     bits |= 1ULL << v;
     lua_pop(L, 1);
   }
@@ -136,9 +140,13 @@ static int compare(lua_State *L, int op, const char *method) {
   }
   int ordered = op != OP_EQ && op != OP_NE;
   if (t != VT_NUMBER && t != VT_DATE && (ordered || t != VT_TEXT))
-    return wrong_type(L, method, ordered ? "numbers and dates" : "numbers, dates, texts and macro splits");
-  if (lua_isnoneornil(L, 2)) dsl_error(L, "%s() needs a value to compare with", method);
-  uint32_t kids[2] = {a, dsl_to_value(L, 2, t, method)};
+    return wrong_type(L, method, ordered ? MSG_ON_ORDERED : MSG_ON_EQUALITY);
+  if (lua_isnoneornil(L, 2))
+    dsl_error(L, MSG_COMPARE_NO_VALUE, method, method,
+              t == VT_DATE ? MSG_EXAMPLE_DATE : t == VT_TEXT ? MSG_EXAMPLE_TEXT : MSG_EXAMPLE_NUMBER);
+  char what[64];
+  snprintf(what, sizeof what, MSG_WHAT_COMPARE_VALUE, method);
+  uint32_t kids[2] = {a, dsl_to_value(L, 2, t, what)};
   return push_new(L, N_CMP, kids, 2, op);
 }
 
@@ -149,11 +157,11 @@ static int m_at_least(lua_State *L) { return compare(L, OP_GE, "at_least"); }
 static int m_is(lua_State *L) { return compare(L, OP_EQ, "is"); }
 static int m_is_not(lua_State *L) { return compare(L, OP_NE, "is_not"); }
 static int m_before(lua_State *L) {
-  if (type_of(L, self(L, "before")) != VT_DATE) return wrong_type(L, "before", "dates");
+  if (type_of(L, self(L, "before")) != VT_DATE) return wrong_type(L, "before", MSG_ON_DATES);
   return compare(L, OP_LT, "before");
 }
 static int m_after(lua_State *L) {
-  if (type_of(L, self(L, "after")) != VT_DATE) return wrong_type(L, "after", "dates");
+  if (type_of(L, self(L, "after")) != VT_DATE) return wrong_type(L, "after", MSG_ON_DATES);
   return compare(L, OP_GT, "after");
 }
 
@@ -163,21 +171,20 @@ static double bound(lua_State *L, int idx, int type, const char *method) {
     const char *s = lua_tolstring(L, idx, &len);
     int32_t d;
     if (lua_type(L, idx) != LUA_TSTRING || date_parse_iso(s, len, &d) != 0)
-      dsl_error(L, "%s(): bounds of a date range are dates like \"2026-01-31\", not %s",
-                method, dsl_describe(L, idx));
+      dsl_error(L, MSG_BOUND_NOT_DATE, method, dsl_describe(L, idx));
     return d;
   }
   if (lua_type(L, idx) != LUA_TNUMBER)
-    dsl_error(L, "%s(): bounds must be numbers, not %s", method, dsl_describe(L, idx));
+    dsl_error(L, MSG_BOUND_NOT_NUMBER, method, dsl_describe(L, idx));
   return lua_tonumber(L, idx);
 }
 
 static int m_between(lua_State *L) {
   uint32_t a = self(L, "between");
   int t = type_of(L, a);
-  if (t != VT_NUMBER && t != VT_DATE) return wrong_type(L, "between", "numbers and dates");
+  if (t != VT_NUMBER && t != VT_DATE) return wrong_type(L, "between", MSG_ON_ORDERED);
   double lo = bound(L, 2, t, "between"), hi = bound(L, 3, t, "between");
-  if (lo > hi) dsl_error(L, "between(): the low bound is above the high bound");
+  if (lo > hi) dsl_error(L, MSG_BOUNDS_REVERSED, lua_tostring(L, 2), lua_tostring(L, 3));
   uint32_t id = dsl_node(L, N_BETWEEN, VT_BOOL, &a, 1);
   dsl_of(L)->g->nodes[id].u.range.lo = lo;
   dsl_of(L)->g->nodes[id].u.range.hi = hi;
@@ -197,7 +204,7 @@ static int set_test(lua_State *L, int negate, const char *method) {
     return 1;
   }
   if (t != VT_TEXT && t != VT_NUMBER && t != VT_DATE)
-    return wrong_type(L, method, "texts, numbers, dates and macro splits");
+    return wrong_type(L, method, MSG_ON_SETS);
   uint32_t id = dsl_node(L, N_IN, VT_BOOL, &a, 1);
   node *n = &dsl_of(L)->g->nodes[id];
   n->op = (uint8_t)negate;
@@ -206,9 +213,10 @@ static int set_test(lua_State *L, int negate, const char *method) {
   } else { /* numbers and dates: read the list's values directly */
     int single = lua_type(L, 2) == LUA_TNUMBER || lua_type(L, 2) == LUA_TSTRING;
     if (!single && lua_type(L, 2) != LUA_TTABLE)
-      dsl_error(L, "%s needs a list like {1, 2}, not %s", method, dsl_describe(L, 2));
+      dsl_error(L, MSG_SET_NOT_A_LIST, method, dsl_describe(L, 2),
+                t == VT_DATE ? MSG_EXAMPLE_DATE_LIST : MSG_EXAMPLE_NUMBER_LIST);
     lua_Integer cnt = single ? 1 : luaL_len(L, 2);
-    if (cnt == 0) dsl_error(L, "%s(): the list is empty", method);
+    if (cnt == 0) dsl_error(L, MSG_LIST_EMPTY, method);
     n->u.in.nums = cl_calloc((size_t)cnt, sizeof *n->u.in.nums);
     for (lua_Integer i = 1; i <= cnt; i++) {
       if (single) lua_pushvalue(L, 2);
@@ -221,8 +229,8 @@ static int set_test(lua_State *L, int negate, const char *method) {
                                  : str && num_parse(str, len, &x) == 0)
                               : str && date_parse_iso(str, len, &dd) == 0 && ((x = dd), 1);
       if (!ok)
-        dsl_error(L, "%s(): item %d (%s) is not a %s%s", method, (int)i, dsl_describe(L, -1),
-                  vt_name(t), t == VT_DATE ? " like \"2026-01-31\"" : "");
+        dsl_error(L, t == VT_DATE ? MSG_SET_ITEM_NOT_DATE : MSG_SET_ITEM_NOT_NUMBER, method,
+                  (int)i, dsl_describe(L, -1));
       n = &dsl_of(L)->g->nodes[id];
       n->u.in.nums[n->u.in.nnums++] = x;
       lua_pop(L, 1);
@@ -237,7 +245,7 @@ static int m_none_of(lua_State *L) { return set_test(L, 1, "none_of"); }
 
 static int m_starts_with(lua_State *L) {
   uint32_t a = self(L, "starts_with");
-  if (type_of(L, a) != VT_TEXT) return wrong_type(L, "starts_with", "texts");
+  if (type_of(L, a) != VT_TEXT) return wrong_type(L, "starts_with", MSG_ON_TEXTS);
   uint32_t id = dsl_node(L, N_PREFIX, VT_BOOL, &a, 1);
   dsl_strings(L, 2, &dsl_of(L)->g->nodes[id].u.in.set, "starts_with");
   dsl_push(L, id);
@@ -248,9 +256,9 @@ static int m_starts_with(lua_State *L) {
 
 static int tag_test(lua_State *L, int all, int single, const char *method) {
   uint32_t a = self(L, method);
-  if (type_of(L, a) != VT_TAGS) return wrong_type(L, method, "tag lists (declared with tags \"column\")");
+  if (type_of(L, a) != VT_TAGS) return wrong_type(L, method, MSG_ON_TAGS);
   if (single && lua_type(L, 2) != LUA_TSTRING)
-    dsl_error(L, "%s() needs one tag as text, like %s \"tech\"", method, method);
+    dsl_error(L, MSG_TAG_NOT_ONE, method, method);
   graph *g = dsl_of(L)->g;
   uint32_t id = dsl_node(L, N_HAS, VT_BOOL, &a, 1);
   dsl_strings(L, 2, &g->nodes[id].u.in.set, method);
@@ -280,8 +288,8 @@ static int m_has_all(lua_State *L) { return tag_test(L, 1, 0, "has_all"); }
 static int missing(lua_State *L, int present) {
   int64_t a = dsl_node_at(L, 1);
   if (a < 0 || type_of(L, (uint32_t)a) == VT_BOOL)
-    return dsl_error(L, "%s() needs a field or value, not %s",
-                     present ? "is_present" : "is_missing", dsl_describe(L, 1));
+    return dsl_error(L, MSG_MISSING_NEEDS_FIELD, present ? "is_present" : "is_missing",
+                     dsl_describe(L, 1), present ? "is_present" : "is_missing");
   uint32_t kid = (uint32_t)a;
   uint32_t id = dsl_node(L, N_MISSING, VT_BOOL, &kid, 1);
   if (present) id = dsl_node(L, N_NOT, VT_BOOL, &id, 1);
@@ -300,7 +308,7 @@ static int arith(lua_State *L, int op) {
     int64_t id = dsl_node_at(L, i);
     if ((id >= 0 && type_of(L, (uint32_t)id) != VT_NUMBER) ||
         (id < 0 && lua_type(L, i) != LUA_TNUMBER))
-      dsl_error(L, "%s works on numbers; %s is not a number", names[op], dsl_describe(L, i));
+      dsl_error(L, MSG_ARITH_NOT_NUMBER, names[op], dsl_describe(L, i));
   }
   uint32_t kids[2] = {dsl_to_value(L, 1, VT_NUMBER, names[op]),
                       dsl_to_value(L, 2, VT_NUMBER, names[op])};
@@ -316,7 +324,7 @@ static int mt_mul(lua_State *L) { return arith(L, AR_MUL); }
 static int mt_div(lua_State *L) { return arith(L, AR_DIV); }
 static int mt_unm(lua_State *L) {
   uint32_t a = self(L, "-");
-  if (type_of(L, a) != VT_NUMBER) return wrong_type(L, "-", "numbers");
+  if (type_of(L, a) != VT_NUMBER) return dsl_error(L, MSG_ARITH_NOT_NUMBER, "-", dsl_describe(L, 1));
   dsl_push(L, dsl_node(L, N_NEG, VT_NUMBER, &a, 1));
   return 1;
 }

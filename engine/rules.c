@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "dsl.h"
+#include "messages.h"
 #include "rules.h"
 #include "sandbox.h"
 #include "suggest.h"
@@ -19,9 +20,7 @@ typedef struct warn_ctx {
 static void warn_unused(void *ud, uint32_t line) {
   warn_ctx *w = ud;
   char msg[512];
-  snprintf(msg, sizeof msg, "%s:%u: this condition is not used by any segment "
-           "(to combine conditions use all{...}, any{...}, & or |, not Lua's and/or)",
-           w->display, line);
+  snprintf(msg, sizeof msg, MSG_UNUSED_CONDITION, w->display, line);
   if (w->o->warn) w->o->warn(w->o->warn_ud, msg);
   else log_msg(w->o->log, LOG_WARNING, "%s", msg);
 }
@@ -55,8 +54,7 @@ int rules_load(graph *g, const rules_opts *o, cl_error *err) {
   dsl_free(&d);
   if (rc) return rc;
   if (g->nmacros == 0 && g->nmicros == 0)
-    return cl_fail(err, CL_EXIT_RULES, "%s: defines no macro split and no micro "
-                   "segment (see docs/rules.md for a first rule file)", display);
+    return cl_fail(err, CL_EXIT_RULES, MSG_NO_SEGMENTS, display);
   warn_ctx w = {o, display};
   dsl_unused_conditions(g, warn_unused, &w);
   graph_optimize(g);
@@ -76,9 +74,9 @@ int rules_bind(graph *g, char *const *header, size_t ncols, const char *input_na
       }
     if (sl->col >= 0) continue;
     const char *hint = suggest_closest(sl->column, (const char *const *)header, ncols);
-    buf_printf(&msg, "%s%s:%u: column '%s' is not in the header of %s%s%s%s",
-               msg.len ? "\n" : "", g->rules_path, sl->line, sl->column, input_name,
-               hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+    if (msg.len) buf_puts(&msg, "\n");
+    buf_printf(&msg, MSG_UNKNOWN_COLUMN, g->rules_path, sl->line, sl->column, input_name,
+               MSG_DID_YOU_MEAN_ARGS(hint));
   }
   int rc = 0;
   if (msg.len) rc = cl_fail(err, CL_EXIT_RULES, "%s", buf_cstr(&msg));

@@ -9,6 +9,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "messages.h"
 #include "sandbox.h"
 
 #define HOOK_EVERY 1000 /* instructions between count-hook calls */
@@ -40,9 +41,7 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
   ** catch the error and carry on. */
   lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
   luaL_where(L, 0);
-  lua_pushfstring(L, "%sstopped after %I Lua instructions: does the rule file loop "
-                     "forever? (limit: lua_instructions in engine.ini)",
-                  lua_tostring(L, -1), (LUAI_UACINT)sb->instr_limit);
+  lua_pushfstring(L, MSG_INSTRUCTION_CAP, lua_tostring(L, -1), (LUAI_UACINT)sb->instr_limit);
   lua_error(L);
 }
 
@@ -88,8 +87,7 @@ static int plain_find(lua_State *L) {
 }
 
 static int no_patterns(lua_State *L) {
-  return luaL_error(L, "string patterns (match, gmatch, gsub) are not available "
-                       "in rule files; use string.find for plain text");
+  return luaL_error(L, MSG_NO_PATTERNS);
 }
 
 static void open_libs(lua_State *L) {
@@ -221,8 +219,7 @@ static int run_loaded(sandbox *sb, int status, const char *display, cl_error *er
   if (status == LUA_OK) return 0;
   const char *msg = lua_tostring(L, -1);
   if (status == LUA_ERRMEM)
-    cl_fail(err, CL_EXIT_RULES, "%s: rule file used more than %zu MB of memory "
-            "(limit: lua_memory_mb in engine.ini)", display, sb->mem_limit >> 20);
+    cl_fail(err, CL_EXIT_RULES, MSG_MEMORY_CAP, display, sb->mem_limit >> 20);
   else
     cl_fail(err, CL_EXIT_RULES, "%s", msg ? msg : "unknown Lua error");
   lua_pop(L, 1);
@@ -235,8 +232,7 @@ int sandbox_run_string(sandbox *sb, const char *src, size_t len,
   snprintf(chunk, sizeof chunk, "@%s", display);
   if (len && src[0] == 0x1b) {
     lua_pop(sb->L, 1);
-    return cl_fail(err, CL_EXIT_RULES, "%s: is a compiled Lua chunk; rule files "
-                   "must be text", display);
+    return cl_fail(err, CL_EXIT_RULES, MSG_BINARY_CHUNK, display);
   }
   int st = luaL_loadbufferx(sb->L, src, len, chunk, "t");
   return run_loaded(sb, st, display, err);
@@ -247,8 +243,7 @@ int sandbox_run_file(sandbox *sb, const char *path, const char *display,
   FILE *f = fopen(path, "rb");
   if (!f) {
     lua_pop(sb->L, 1);
-    return cl_fail(err, CL_EXIT_RULES, "cannot read rule file %s: %s", display,
-                   strerror(errno));
+    return cl_fail(err, CL_EXIT_RULES, MSG_RULE_FILE_UNREADABLE, display, strerror(errno));
   }
   char *buf = NULL;
   size_t len = 0, cap = 0;
@@ -267,11 +262,10 @@ int sandbox_run_file(sandbox *sb, const char *path, const char *display,
   int rc;
   if (rd_err) {
     lua_pop(sb->L, 1);
-    rc = cl_fail(err, CL_EXIT_RULES, "cannot read rule file %s", display);
+    rc = cl_fail(err, CL_EXIT_RULES, MSG_RULE_FILE_READ_ERROR, display);
   } else if (len > RULE_FILE_MAX) {
     lua_pop(sb->L, 1);
-    rc = cl_fail(err, CL_EXIT_RULES, "%s: rule file larger than %u MB", display,
-                 RULE_FILE_MAX >> 20);
+    rc = cl_fail(err, CL_EXIT_RULES, MSG_RULE_FILE_TOO_BIG, display, RULE_FILE_MAX >> 20);
   } else {
     rc = sandbox_run_string(sb, buf, len, display, err);
   }

@@ -896,7 +896,7 @@ static void test_errors(suite *s) {
   F("micro \"x\" { age:one_of {1, \"ten\"} }\n", 4,
     "in micro segment 'x': one_of(): item 2 (the text \"ten\") is not a number",
     "one_of with a non-number");
-  F("micro \"x\" { age:is \"3\" }\n", 4, "is must be a number, not the text \"3\"",
+  F("micro \"x\" { age:is \"3\" }\n", 4, "is(): the value must be a number, not the text \"3\"",
     "is with a text on a number");
   F("micro \"x\" { within = age, age:below(3) }\n", 4,
     "in micro segment 'x': within must be a condition, but is a number ('age')",
@@ -940,7 +940,7 @@ static void test_errors(suite *s) {
     "NOT with two conditions");
   F("micro \"x\" { (age + country):below(3) }\n", 4, "+ works on numbers; a text ('country')",
     "+ on a text");
-  F("micro \"x\" { country:one_of {} }\n", 4, "one_of: the list is empty", "one_of {}");
+  F("micro \"x\" { country:one_of {} }\n", 4, "one_of(): the list is empty", "one_of {}");
   F("micro \"x\" { score{ {age:below(3), \"2\"} }:above(1) }\n", 4,
     "the points must be a number", "score with text points");
   F("local b = bucket(age)\nmicro \"x\" { b:below(3) }\n", 4, "bucket() needs a text field",
