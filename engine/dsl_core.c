@@ -2,6 +2,7 @@
 ** dsl_core.c -- the rule language's plumbing: node userdata, conversions
 ** between Lua values and nodes, error messages with file:line, installation.
 */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +128,7 @@ uint32_t dsl_to_value(lua_State *L, int idx, int type, const char *what) {
   v.type = type;
   if (type == VT_NUMBER && lua_type(L, idx) == LUA_TNUMBER) {
     v.u.number = lua_tonumber(L, idx);
+    if (!isfinite(v.u.number)) dsl_error(L, MSG_NOT_FINITE, what);
     return const_node(L, &v);
   }
   if (type == VT_TEXT && lua_type(L, idx) == LUA_TSTRING) {

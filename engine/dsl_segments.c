@@ -138,6 +138,7 @@ static int macro_body(lua_State *L) {
   dsl *d = dsl_of(L);
   graph *g = d->g;
   const char *name = lua_tostring(L, lua_upvalueindex(1));
+  check_unique(L, name); /* the function macro "x" returned, called a second time */
   if (lua_type(L, 1) != LUA_TTABLE || dsl_node_at(L, 1) >= 0)
     return dsl_error(L, MSG_MACRO_NO_TABLE, name, dsl_describe(L, 1), name);
   check_keys(L, 1, keys, MSG_WHERE_MACRO);
@@ -207,6 +208,7 @@ static int micro_body(lua_State *L) {
   dsl *d = dsl_of(L);
   graph *g = d->g;
   const char *name = lua_tostring(L, lua_upvalueindex(1));
+  check_unique(L, name); /* the function micro "x" returned, called a second time */
   if (lua_type(L, 1) != LUA_TTABLE || dsl_node_at(L, 1) >= 0)
     return dsl_error(L, MSG_MICRO_NO_TABLE, name, dsl_describe(L, 1), name);
   check_keys(L, 1, keys, MSG_WHERE_MICRO);

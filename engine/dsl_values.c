@@ -176,7 +176,9 @@ static double bound(lua_State *L, int idx, int type, const char *method) {
   }
   if (lua_type(L, idx) != LUA_TNUMBER)
     dsl_error(L, MSG_BOUND_NOT_NUMBER, method, dsl_describe(L, idx));
-  return lua_tonumber(L, idx);
+  double x = lua_tonumber(L, idx);
+  if (!isfinite(x)) dsl_error(L, MSG_NOT_FINITE, method);
+  return x;
 }
 
 static int m_between(lua_State *L) {
@@ -225,9 +227,15 @@ static int set_test(lua_State *L, int negate, const char *method) {
       const char *str = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
       double x = 0;
       int32_t dd;
+      if (dsl_node_at(L, -1) >= 0) {
+        char name[200];
+        dsl_node_name(dsl_of(L)->g, (uint32_t)dsl_node_at(L, -1), name, sizeof name);
+        dsl_error(L, MSG_SET_ITEM_FIELD, method, (int)i, name);
+      }
       int ok = t == VT_NUMBER ? (lua_type(L, -1) == LUA_TNUMBER ? (x = lua_tonumber(L, -1), 1)
                                  : str && num_parse(str, len, &x) == 0)
                               : str && date_parse_iso(str, len, &dd) == 0 && ((x = dd), 1);
+      if (ok && !isfinite(x)) dsl_error(L, MSG_NOT_FINITE, method);
       if (!ok)
         dsl_error(L, t == VT_DATE ? MSG_SET_ITEM_NOT_DATE : MSG_SET_ITEM_NOT_NUMBER, method,
                   (int)i, dsl_describe(L, -1));

@@ -154,6 +154,11 @@
 #define MSG_SET_ITEM_NOT_NUMBER \
   "%s(): item %d (%s) is not a number; write numbers like 30 or 2.5, without units"
 #define MSG_SET_ITEM_NOT_DATE "%s(): item %d (%s) is not a date like \"2026-01-31\""
+/* method, item number, the field */
+#define MSG_SET_ITEM_FIELD \
+  "%s(): item %d is the field %s; a list holds fixed values (to compare two fields, use :is(field))"
+/* what (e.g. "below()") */
+#define MSG_NOT_FINITE "%s: the number is not finite (0/0 or 1/0?); write a plain number like 30"
 #define MSG_TAG_NOT_ONE \
   "%s() needs one tag in quotes, like interests:%s \"tech\" (for several, use has_any or has_all)"
 #define MSG_MISSING_NEEDS_FIELD "%s() needs a field or value, not %s; write it like %s(age)"

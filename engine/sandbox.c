@@ -38,10 +38,15 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
   sb->instr_used += HOOK_EVERY;
   if (sb->instr_used <= sb->instr_limit) return;
   /* From now on every instruction fails, so a pcall around the loop cannot
-  ** catch the error and carry on. */
-  lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
-  luaL_where(L, 0);
-  lua_pushfstring(L, MSG_INSTRUCTION_CAP, lua_tostring(L, -1), (LUAI_UACINT)sb->instr_limit);
+  ** catch the error and carry on; every such error names where the limit
+  ** was first reached (the loop), not where the pcall returned to. */
+  if (!sb->cap_where[0]) {
+    luaL_where(L, 0);
+    snprintf(sb->cap_where, sizeof sb->cap_where, "%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+  }
+  lua_pushfstring(L, MSG_INSTRUCTION_CAP, sb->cap_where, (LUAI_UACINT)sb->instr_limit);
   lua_error(L);
 }
 
@@ -210,11 +215,16 @@ static int run_loaded(sandbox *sb, int status, const char *display, cl_error *er
     lua_pushcfunction(L, msgh);
     lua_insert(L, -2);
     sb->instr_used = 0;
+    sb->cap_where[0] = '\0';
     lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
     status = lua_pcall(L, 0, 0, -2);
     lua_remove(L, status == LUA_OK ? -1 : -2);
   } else {
     lua_remove(L, -2); /* the env */
+  }
+  if (status == LUA_OK && sb->cap_where[0]) { /* caught by a pcall that ran no further */
+    lua_pushfstring(L, MSG_INSTRUCTION_CAP, sb->cap_where, (LUAI_UACINT)sb->instr_limit);
+    status = LUA_ERRRUN;
   }
   if (status == LUA_OK) return 0;
   const char *msg = lua_tostring(L, -1);

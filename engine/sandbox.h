@@ -19,6 +19,7 @@ typedef struct sandbox {
   lua_State *L;
   size_t mem_used, mem_limit;
   long instr_used, instr_limit;
+  char cap_where[256]; /* "file:line:" where the instruction limit was reached */
   logger *log;        /* print() goes here */
   void *user;         /* the caller's context (the DSL builder) */
 } sandbox;

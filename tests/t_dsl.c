@@ -974,8 +974,6 @@ static void test_errors(suite *s) {
   F("micro \"b\" { age:below(3) }\n\nlocal m = macro \"m\"\nlocal z = 1\n", 6,
     "rules.lua:6: macro split 'm' has no { ... } with its conditions",
     "a body-less macro near the end of the file");
-  s->todo = "the function micro \"a\" returns can be called again: a second table registers a "
-            "second micro named 'a' (the name is checked only when micro \"a\" is called)";
   F("local f = micro \"a\"\nf { age:below(3) }\nf { age:above(9) }\n", 6, "'a'",
     "one micro body given twice");
   F("micro \"x\" { age:one_of {\"0x10\"} }\n", 4,
