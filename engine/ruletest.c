@@ -480,24 +480,6 @@ static void run_file(runner *r, file_slot *fs, void **ts) {
 
 /* --- the command ------------------------------------------------------------------- */
 
-/* session_open insists on a rule file; test files may name their own. Any
-** config failure is retried with a placeholder: only "no rule file" can
-** succeed the second time (the wording of that message is not relied on). */
-static int open_session(session *s, const cli_opts *o, int *no_rules, cl_error *err) {
-  *no_rules = 0;
-  int rc = session_open(s, o, err);
-  if (rc != CL_EXIT_CONFIG || o->rules) return rc;
-  cl_error first = *err;
-  session_close(s);
-  cli_opts o2 = *o;
-  o2.rules = "";
-  memset(err, 0, sizeof *err);
-  rc = session_open(s, &o2, err);
-  if (rc) *err = first;
-  else *no_rules = s->cfg.rules && !s->cfg.rules[0];
-  return rc ? first.code : 0;
-}
-
 static void bail_out(session *s, const cl_error *err) {
   log_msg(&s->log, LOG_ERROR, "%s", err->msg);
   const char *nl = strchr(err->msg, '\n');
@@ -537,10 +519,11 @@ int cmd_test(const cli_opts *o) {
   runner r;
   memset(&r, 0, sizeof r);
   r.s = &s;
-  int no_rules;
-  int rc = open_session(&s, o, &no_rules, &err);
+  cli_opts topts = *o;
+  topts.rules_optional = 1; /* test files may name their own rule file */
+  int rc = session_open(&s, &topts, &err);
   if (!rc) {
-    r.default_rules = no_rules ? NULL : s.cfg.rules;
+    r.default_rules = s.cfg.rules;
     rc = find_files(&r, o, &err);
   }
   if (!rc) rc = run_all(&r, &err);

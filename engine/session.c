@@ -32,7 +32,7 @@ int session_open(session *s, const cli_opts *o, cl_error *err) {
   if (o->threads >= 0) s->cfg.threads = o->threads;
   if (o->as_of && config_parse_date(o->as_of, &s->cfg.as_of) != 0)
     return cl_fail(err, CL_EXIT_USAGE, "--as-of %s: not a date (write YYYY-MM-DD)", o->as_of);
-  if (!s->cfg.rules)
+  if (!s->cfg.rules && !o->rules_optional)
     return cl_fail(err, CL_EXIT_CONFIG, "no rule file: set rules = FILE in [engine] of "
                    "engine.ini, or pass --rules FILE");
   host_api_make(&s->host, &s->log);

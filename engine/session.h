@@ -22,6 +22,7 @@ typedef struct cli_opts {
   long chunk_size;      /* bytes; -1 = default */
   int quiet;
   int row_at_a_time;     /* --evaluator row */
+  int rules_optional;    /* test: test files may name their rule file */
   int strict;           /* check --strict */
   long sample;          /* check --sample N; -1 = not given */
   long row;             /* explain --row N; -1 = not given */
