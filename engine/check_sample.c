@@ -1,0 +1,300 @@
+/*
+** check_sample.c -- `cleave check` on the first rows of the input: number
+** and date columns whose values do not read as numbers or dates, rows that
+** `cleave run` would reject, and (with --sample N) the size of every macro
+** value and micro segment, evaluated with the row evaluator.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_internal.h"
+#include "csv_scan.h"
+#include "datecalc.h"
+#include "eval.h"
+#include "values.h"
+
+#define EXAMPLE_MAX 40 /* bytes of a bad value quoted in a message */
+#define READ_SIZE (256u << 10)
+
+/* What one number or date column held. */
+typedef struct slot_stat {
+  uint64_t present, bad;
+  uint64_t line;          /* input line of the first bad value */
+  char example[EXAMPLE_MAX + 8];
+} slot_stat;
+
+typedef struct sampler {
+  const graph *g;
+  const bound_input *b;
+  csv_scan *scan;
+  uint64_t want;          /* rows to read */
+  uint64_t rows;          /* rows read, rejected ones included */
+  uint64_t evaluated;
+  uint64_t rejected;
+  uint64_t rej_line;      /* the first rejected row */
+  char rej_reason[200];
+  uint64_t base;          /* input line of the current chunk's first line */
+  slot_stat *slots;
+  int sizes;
+  eval_ctx ec;
+  uint64_t *value_counts; /* by shape.value_base[m] + value */
+  uint64_t *micro_counts;
+} sampler;
+
+/* The value as it can be quoted in a message: control bytes as '?'. */
+static void keep_example(slot_stat *st, cleave_str v, uint64_t line) {
+  size_t n = v.len > EXAMPLE_MAX ? EXAMPLE_MAX : v.len;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)v.ptr[i];
+    st->example[i] = c < 0x20 || c == 0x7f || c == '"' ? '?' : (char)c;
+  }
+  while (n < v.len && n > 0 && ((unsigned char)v.ptr[n] & 0xC0) == 0x80) n--; /* whole chars */
+  strcpy(st->example + n, v.len > n ? "..." : "");
+  st->line = line;
+}
+
+static void reject(sampler *sp, uint64_t line, const char *reason) {
+  if (sp->rejected++ == 0) {
+    sp->rej_line = line;
+    snprintf(sp->rej_reason, sizeof sp->rej_reason, "%s", reason);
+  }
+}
+
+static void check_values(sampler *sp, const csv_row *r, uint64_t line) {
+  const graph *g = sp->g;
+  for (uint32_t s = 0; s < g->nslots; s++) {
+    const slot *sl = &g->slots[s];
+    if (sl->type != VT_NUMBER && sl->type != VT_DATE) continue;
+    cleave_str v = r->cols[sl->col];
+    if (!v.len) continue;
+    slot_stat *st = &sp->slots[s];
+    st->present++;
+    double x;
+    int32_t d;
+    int ok = sl->type == VT_NUMBER ? num_parse(v.ptr, v.len, &x) == 0
+                                   : date_parse_iso(v.ptr, v.len, &d) == 0;
+    if (!ok && st->bad++ == 0) keep_example(st, v, line);
+  }
+}
+
+static void evaluate(sampler *sp, const csv_row *r) {
+  const graph *g = sp->g;
+  const seg_shape *sh = &sp->b->shape;
+  eval_begin(&sp->ec, r->cols);
+  for (uint32_t m = 0; m < g->nmacros; m++)
+    sp->value_counts[sh->value_base[m] + eval_macro(&sp->ec, m)]++;
+  for (uint32_t k = 0; k < g->nmicros; k++)
+    sp->micro_counts[k] += (uint64_t)eval_pred(&sp->ec, g->micros[k].pred);
+}
+
+static void on_row(void *ud, const csv_row *r) {
+  sampler *sp = ud;
+  const seg_shape *sh = &sp->b->shape;
+  uint64_t line = sp->base + r->line;
+  if (sp->rows >= sp->want) return;
+  if (++sp->rows == sp->want) sp->scan->stop = 1;
+  if (r->nfields != sh->ncols) { /* the reason cleave run gives */
+    char why[128];
+    snprintf(why, sizeof why, "has %zu field%s, the header has %zu", r->nfields,
+             r->nfields == 1 ? "" : "s", sh->ncols);
+    reject(sp, line, why);
+    return;
+  }
+  if (r->cols[sh->id_col].len == 0) {
+    char why[160];
+    snprintf(why, sizeof why, "the customer id (column %s) is empty", sh->id_name);
+    reject(sp, line, why);
+    return;
+  }
+  check_values(sp, r, line);
+  if (sp->sizes) evaluate(sp, r);
+  sp->evaluated++;
+}
+
+static void on_bad(void *ud, const csv_row *r, const char *reason) {
+  sampler *sp = ud;
+  if (sp->rows >= sp->want) return;
+  if (++sp->rows == sp->want) sp->scan->stop = 1;
+  reject(sp, sp->base + r->line, reason);
+}
+
+static int read_rows(session *s, bound_input *b, sampler *sp, cl_error *err) {
+  csv_scan scan;
+  csv_scan_init(&scan, (unsigned char)s->cfg.delimiter, b->ncols, b->keep, on_row, on_bad, sp);
+  sp->scan = &scan;
+  sp->base = b->header_lines + 1;
+  int rc = 0;
+  chunk c;
+  while (sp->rows < sp->want && (rc = input_chunk(&b->in, READ_SIZE, &c, err)) == 1) {
+    int clean;
+    csv_scan_feed(&scan, c.data, c.len, c.final, &clean);
+    sp->base += scan.line;
+    free(c.data);
+  }
+  if (sp->rows >= sp->want) rc = 0;
+  else if (rc == 0) { /* a last row without a line end */
+    int clean;
+    csv_scan_feed(&scan, "", 0, 1, &clean);
+  }
+  csv_scan_free(&scan);
+  return rc == 0 ? 0 : rc;
+}
+
+/* --- findings ---------------------------------------------------------------- */
+
+/* How a date that is not YYYY-MM-DD is written, when it is a common other
+** way ("01/02/2020"); else "". */
+static const char *date_shape(const char *s) {
+  size_t run[3] = {0, 0, 0}, k = 0;
+  char sep = 0;
+  for (; *s && k < 3; s++) {
+    if (*s >= '0' && *s <= '9') {
+      run[k]++;
+      continue;
+    }
+    if (!run[k] || (sep && *s != sep) || (*s != '/' && *s != '.' && *s != '-')) return "";
+    sep = *s;
+    k++;
+  }
+  if (*s || k != 2) return "";
+  if (run[0] <= 2 && run[1] <= 2 && (run[2] == 4 || run[2] == 2))
+    return "; it looks like day and month first, DD/MM/YYYY or MM/DD/YYYY";
+  if (run[0] == 4) return "; the year comes first, but not as YYYY-MM-DD";
+  return "";
+}
+
+static void value_findings(const sampler *sp, check_report *r) {
+  const graph *g = sp->g;
+  const char *in = sp->b->in.name;
+  for (uint32_t s = 0; s < g->nslots; s++) {
+    const slot *sl = &g->slots[s];
+    const slot_stat *st = &sp->slots[s];
+    if (!st->bad) continue;
+    int date = sl->type == VT_DATE;
+    const char *what = date ? "a date" : "a number";
+    const char *shape = date ? date_shape(st->example) : "";
+    const char *form = date ? "dates must be written YYYY-MM-DD, like 2026-01-31"
+                            : "numbers are written like 1234.5, without currency signs "
+                              "or thousands separators";
+    if (st->bad == st->present)
+      check_add(r, &r->rules, CHK_ERROR, sl->line, "%s:%u: column '%s' is read as %s, but "
+                "none of its %llu values in the sample is %s (e.g. \"%s\" at line %llu of %s%s): "
+                "%s; fix the column, or read it with text \"%s\"", g->rules_path, sl->line,
+                sl->column, what, (unsigned long long)st->present, what, st->example,
+                (unsigned long long)st->line, in, shape, form, sl->column);
+    else
+      check_add(r, &r->rules, CHK_WARNING, sl->line, "%s:%u: column '%s' is read as %s, but "
+                "%llu of its %llu values in the sample %s not (e.g. \"%s\" at line %llu of %s%s): "
+                "rules see such values as missing; %s", g->rules_path, sl->line, sl->column,
+                what, (unsigned long long)st->bad, (unsigned long long)st->present,
+                st->bad == 1 ? "is" : "are", st->example, (unsigned long long)st->line, in,
+                shape, form);
+  }
+  if (sp->rejected)
+    check_add(r, &r->rules, CHK_WARNING, 0, "%s:%llu: %llu of the %llu rows in the sample would "
+              "be rejected by cleave run (%s%s); rejected rows are not checked or counted",
+              in, (unsigned long long)sp->rej_line, (unsigned long long)sp->rejected,
+              (unsigned long long)sp->rows, sp->rejected > 1 ? "the first: " : "",
+              sp->rej_reason);
+}
+
+/* "62 (6.2%)"; width: digits the count is padded to. */
+static void share(buf *out, uint64_t n, uint64_t of, int width) {
+  buf_printf(out, "%*llu (%.1f%%)", width, (unsigned long long)n,
+             of ? 100.0 * (double)n / (double)of : 0.0);
+}
+
+/* The first case giving value v, or 0 when only otherwise gives it. */
+static uint32_t value_line(const macro *mc, uint32_t v) {
+  for (uint32_t c = 0; c < mc->ncases; c++)
+    if (mc->cases[c].value == v) return mc->cases[c].line;
+  return 0;
+}
+
+static void size_report(const sampler *sp, check_report *r) {
+  const graph *g = sp->g;
+  const seg_shape *sh = &sp->b->shape;
+  uint64_t n = sp->evaluated;
+  buf *out = &r->sizes;
+  r->sampled = 1;
+  buf_printf(out, "sample: %llu row%s", (unsigned long long)sp->rows, sp->rows == 1 ? "" : "s");
+  if (sp->rows < sp->want) buf_puts(out, " (the whole input)");
+  if (sp->rejected) buf_printf(out, ", %llu evaluated", (unsigned long long)n);
+  buf_putc(out, '\n');
+  if (!n) {
+    check_add(r, &r->sample, CHK_WARNING, 0, "%s: no rows to evaluate in the sample",
+              sp->b->in.name);
+    return;
+  }
+  for (uint32_t m = 0; m < g->nmacros; m++) {
+    const macro *mc = &g->macros[m];
+    buf_printf(out, "  macro %s:", mc->name);
+    for (uint32_t v = 0; v < mc->nvalues; v++) {
+      uint64_t c = sp->value_counts[sh->value_base[m] + v];
+      buf_printf(out, "%s %s ", v ? "," : "", mc->values[v]);
+      share(out, c, n, 0);
+      if (c == 0) {
+        uint32_t line = value_line(mc, v);
+        check_add(r, &r->sample, CHK_WARNING, line ? line : mc->line, "%s:%u: macro split '%s': "
+                  "no row of the sample gets the %svalue '%s'", g->rules_path,
+                  line ? line : mc->line, mc->name, line ? "" : "otherwise ", mc->values[v]);
+      }
+    }
+    buf_putc(out, '\n');
+  }
+  int width = 0, digits = snprintf(NULL, 0, "%llu", (unsigned long long)n);
+  for (uint32_t k = 0; k < g->nmicros; k++)
+    if ((int)strlen(g->micros[k].name) > width) width = (int)strlen(g->micros[k].name);
+  for (uint32_t k = 0; k < g->nmicros; k++) {
+    const micro *mi = &g->micros[k];
+    uint64_t c = sp->micro_counts[k];
+    buf_printf(out, "  micro %-*s ", width, mi->name);
+    share(out, c, n, digits);
+    buf_putc(out, '\n');
+    if (c == 0)
+      check_add(r, &r->sample, CHK_WARNING, mi->line, "%s:%u: micro segment '%s' is empty in "
+                "the sample (0 of %llu rows)", g->rules_path, mi->line, mi->name,
+                (unsigned long long)n);
+    else if (c == n)
+      check_add(r, &r->sample, CHK_WARNING, mi->line, "%s:%u: micro segment '%s' holds every "
+                "row of the sample (%llu of %llu): its conditions may not narrow anything down",
+                g->rules_path, mi->line, mi->name, (unsigned long long)c, (unsigned long long)n);
+  }
+}
+
+int check_sample(session *s, bound_input *b, uint64_t *nrows, int sizes, check_report *r,
+                 cl_error *err) {
+  const graph *g = &s->g;
+  sampler sp;
+  memset(&sp, 0, sizeof sp);
+  sp.g = g;
+  sp.b = b;
+  sp.want = *nrows;
+  sp.sizes = sizes;
+  sp.slots = cl_calloc(g->nslots ? g->nslots : 1, sizeof *sp.slots);
+  void **ts = NULL;
+  int rc = 0;
+  if (sizes) {
+    if (plugins_thread_init(&s->plugins, &ts, err)) {
+      free(sp.slots);
+      return err->code;
+    }
+    eval_ctx_init(&sp.ec, g, ts);
+    sp.value_counts = cl_calloc(b->shape.nvalues ? b->shape.nvalues : 1, sizeof *sp.value_counts);
+    sp.micro_counts = cl_calloc(g->nmicros ? g->nmicros : 1, sizeof *sp.micro_counts);
+  }
+  rc = read_rows(s, b, &sp, err);
+  *nrows = sp.rows;
+  if (!rc) {
+    value_findings(&sp, r);
+    if (sizes) size_report(&sp, r);
+  }
+  if (sizes) {
+    eval_ctx_free(&sp.ec);
+    plugins_thread_fini(&s->plugins, ts);
+    free(sp.value_counts);
+    free(sp.micro_counts);
+  }
+  free(sp.slots);
+  return rc;
+}
