@@ -89,7 +89,6 @@ void batch_init(batch_ctx *b, const graph *g, void **tstate) {
   for (uint32_t i = 0; i < g->nnodes; i++)
     if (g->nodes[i].kind == N_MACRO) b->macro_node[g->nodes[i].u.macro] = i;
   b->pred_gen = cl_calloc(g->nnodes ? g->nnodes : 1, sizeof *b->pred_gen);
-  b->counts = cl_calloc(BATCH_MAX, 1);
   eval_ctx_init(&b->rowc, g, tstate);
 }
 
@@ -105,7 +104,6 @@ void batch_free(batch_ctx *b) {
   free(b->micro_bits);
   free(b->macro_node);
   free(b->pred_gen);
-  free(b->counts);
   eval_ctx_free(&b->rowc);
   memset(b, 0, sizeof *b);
 }
@@ -533,14 +531,15 @@ static void compute_pred(batch_ctx *b, uint32_t id, const uint64_t *sel, uint64_
     for (uint32_t w = 0; w < nw; w++) out[w] = sel[w] & ~r[w];
     return;
   }
-  case N_ATLEAST: {
-    memset(b->counts, 0, b->n);
+  case N_ATLEAST: { /* its own counters: an at_least inside another must not share them */
+    uint16_t counts[BATCH_MAX];
+    memset(counts, 0, b->n * sizeof *counts);
     for (uint32_t k = 0; k < n->nkids; k++) {
       const uint64_t *r = pred(b, n->order[k], sel);
-      FOR_EACH_ROW(b, r, i) b->counts[i]++;
+      FOR_EACH_ROW(b, r, i) counts[i]++;
     }
     memset(out, 0, sizeof(bitmap));
-    FOR_EACH_ROW(b, sel, i) if (b->counts[i] >= n->u.count.k) set_bit(out, i);
+    FOR_EACH_ROW(b, sel, i) if (counts[i] >= n->u.count.k) set_bit(out, i);
     return;
   }
   case N_CMP: eval_cmp(b, n, sel, out); return;

@@ -54,7 +54,6 @@ typedef struct batch_ctx {
   uint32_t *pred_gen;      /* shared predicates: batch they were computed in */
   eval_ctx rowc;           /* plugin thread states and text copies */
   uint64_t invalid;        /* present values that did not parse */
-  uint8_t *counts;         /* at_least scratch */
 } batch_ctx;
 
 void batch_init(batch_ctx *b, const graph *g, void **tstate);
