@@ -628,3 +628,8 @@ const uint64_t *batch_micro(batch_ctx *b, uint32_t i) {
   memcpy(b->micro_bits[i], pred(b, b->g->micros[i].pred, all), sizeof(bitmap));
   return b->micro_bits[i];
 }
+
+void batch_count_invalid(batch_ctx *b) {
+  for (uint32_t s = 0; s < b->g->nslots; s++)
+    if (b->g->slots[s].type == VT_NUMBER || b->g->slots[s].type == VT_DATE) slot_col(b, s);
+}

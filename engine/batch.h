@@ -64,6 +64,10 @@ void batch_begin(batch_ctx *b, const cleave_str **cols, uint32_t n);
 
 /* Macro m's value index per row (valid until the next batch). */
 const uint32_t *batch_macro(batch_ctx *b, uint32_t m);
+/* Read every number and date column of the batch (so invalid counts every
+** value that does not parse, whether or not a rule needed it). */
+void batch_count_invalid(batch_ctx *b);
+
 /* Rows for which micro segment i holds. */
 const uint64_t *batch_micro(batch_ctx *b, uint32_t i);
 

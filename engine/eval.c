@@ -99,6 +99,11 @@ static const cleave_value *slot_value(eval_ctx *c, uint32_t s) {
   return v;
 }
 
+void eval_count_invalid(eval_ctx *c) {
+  for (uint32_t s = 0; s < c->g->nslots; s++)
+    if (c->g->slots[s].type == VT_NUMBER || c->g->slots[s].type == VT_DATE) slot_value(c, s);
+}
+
 static uint64_t slot_tag_bits(eval_ctx *c, uint32_t s) {
   slot_cache *sc = &c->slots[s];
   const cleave_value *v = slot_value(c, s);

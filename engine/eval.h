@@ -41,7 +41,8 @@ typedef struct eval_ctx {
   uint32_t *macro_gen;
   uint32_t *macro_val;
   void **tstate;          /* per plugin (index = call.plugin): thread state */
-  uint64_t invalid;       /* values that were present but did not parse */
+  uint64_t invalid;       /* number/date values present but not parsable (after
+                          ** eval_count_invalid: all of the record's) */
   text_block *texts;      /* first block reused for every record */
 } eval_ctx;
 
@@ -66,6 +67,10 @@ static inline void eval_begin(eval_ctx *c, const cleave_str *cols) {
     for (uint32_t i = 0; i < c->g->nmacros; i++) c->macro_gen[i] = 0;
   }
 }
+
+/* Read every number and date column of the current record (so invalid
+** counts every value that does not parse, whether or not a rule needed it). */
+void eval_count_invalid(eval_ctx *c);
 
 /* The value of a value node / the truth of a predicate node. */
 void eval_value(eval_ctx *c, uint32_t id, cleave_value *out);

@@ -140,18 +140,27 @@ int input_chunk(input *in, size_t target, chunk *out, cl_error *err) {
   for (;;) {
     if (fill(in, want, err)) return err->code;
     if (in->plen == 0 && in->eof) return 0;
-    size_t cut = in->eof ? in->plen : split_point(in->pend, in->plen);
-    if (cut == 0) { /* one row longer than the chunk: read more */
-      want = in->plen * 2;
+    /* cut within the first `want` bytes even when more is buffered (the
+    ** header read may have read ahead), so chunks keep to the target */
+    size_t lim = in->plen < want ? in->plen : want;
+    size_t cut = in->eof && lim == in->plen ? lim : split_point(in->pend, lim);
+    if (cut == 0) { /* one row longer than the chunk: look further */
+      want = lim * 2;
       continue;
     }
     size_t rest = in->plen - cut;
-    out->data = in->pend;
     out->len = cut;
     out->final = in->eof && rest == 0;
-    in->pcap = target + 1 > rest + 1 ? target + 1 : rest + 1;
-    in->pend = cl_malloc(in->pcap);
-    memcpy(in->pend, out->data + cut, rest);
+    if (rest <= cut) { /* the usual case: hand the buffer over, keep the tail */
+      out->data = in->pend;
+      in->pcap = target + 1 > rest + 1 ? target + 1 : rest + 1;
+      in->pend = cl_malloc(in->pcap);
+      memcpy(in->pend, out->data + cut, rest);
+    } else { /* much more buffered than this chunk: copy the chunk out */
+      out->data = cl_malloc(cut);
+      memcpy(out->data, in->pend, cut);
+      memmove(in->pend, in->pend + cut, rest);
+    }
     in->plen = rest;
     return 1;
   }

@@ -137,6 +137,7 @@ static void flush_batch(segmenter *s) {
   const uint32_t **mvals = g->nmacros <= 64 ? mv : cl_malloc(g->nmacros * sizeof *mvals);
   uint32_t *vv = g->nmacros <= 64 ? vals : cl_malloc(g->nmacros * sizeof *vv);
   for (uint32_t m = 0; m < g->nmacros; m++) mvals[m] = batch_macro(&s->bc, m);
+  batch_count_invalid(&s->bc);
   for (uint32_t k = 0; k < g->nmicros; k++) mic[k] = batch_micro(&s->bc, k);
   const cleave_str *ids = s->colv[sh->id_col];
   for (uint32_t i = 0; i < s->n; i++) {
@@ -181,6 +182,7 @@ static void on_row(void *ud, const csv_row *row) {
   eval_begin(&s->ec, row->cols);
   for (uint32_t m = 0; m < g->nmacros; m++) vals[m] = eval_macro(&s->ec, m);
   for (uint32_t k = 0; k < g->nmicros; k++) s->row_bits[k] = (uint64_t)eval_pred(&s->ec, g->micros[k].pred);
+  eval_count_invalid(&s->ec);
   put_line(s, id, vals, (const uint64_t *const *)s->row_members, 0);
 }
 
