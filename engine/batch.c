@@ -376,17 +376,6 @@ static void cmp_num_k(const batch_ctx *b, int op, const double *A, const uint64_
   }
 }
 
-static int cmp_holds(int op, double x, double y) {
-  switch (op) {
-  case OP_LT: return x < y;
-  case OP_LE: return x <= y;
-  case OP_GT: return x > y;
-  case OP_GE: return x >= y;
-  case OP_EQ: return x == y;
-  default: return x != y;
-  }
-}
-
 static int text_cmp(int op, cleave_str x, cleave_str y) {
   size_t l = x.len < y.len ? x.len : y.len;
   int r = memcmp(x.ptr, y.ptr, l);

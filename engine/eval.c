@@ -248,17 +248,6 @@ static int cmp_values(int op, const cleave_value *a, const cleave_value *b) {
   }
 }
 
-static inline int cmp_num(int op, double x, double y) {
-  switch (op) {
-  case OP_LT: return x < y;
-  case OP_LE: return x <= y;
-  case OP_GT: return x > y;
-  case OP_GE: return x >= y;
-  case OP_EQ: return x == y;
-  default: return x != y;
-  }
-}
-
 /* --- typed access: the hot path avoids copying whole values ---------------- */
 
 static inline uint32_t id_of(const eval_ctx *c, const node *n) {
@@ -343,11 +332,11 @@ static int eval_cmp(eval_ctx *c, const node *n) {
   switch (a->type) {
   case VT_NUMBER: {
     double x, y;
-    return num_of(c, a, &x) && num_of(c, b, &y) && cmp_num(n->op, x, y);
+    return num_of(c, a, &x) && num_of(c, b, &y) && cmp_holds(n->op, x, y);
   }
   case VT_DATE: {
     int32_t x, y;
-    return date_of(c, a, &x) && date_of(c, b, &y) && cmp_num(n->op, x, y);
+    return date_of(c, a, &x) && date_of(c, b, &y) && cmp_holds(n->op, x, y);
   }
   case VT_TEXT: {
     cleave_str x, y;
@@ -429,11 +418,11 @@ static int eval_pred_uncached(eval_ctx *c, const node *n) {
   switch (n->exec) {
   case X_SLOT_NUM_CMPK: {
     const cleave_value *v = slot_value(c, n->fslot);
-    return !v->missing && cmp_num(n->op, v->u.number, n->fk);
+    return !v->missing && cmp_holds(n->op, v->u.number, n->fk);
   }
   case X_NUM_CMPK: {
     double x;
-    return num_of(c, &nodes[n->kids[0]], &x) && cmp_num(n->op, x, n->fk);
+    return num_of(c, &nodes[n->kids[0]], &x) && cmp_holds(n->op, x, n->fk);
   }
   case X_SLOT_TEXT_EQ: {
     const cleave_value *v = slot_value(c, n->fslot);

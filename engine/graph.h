@@ -57,6 +57,18 @@ typedef enum node_kind {
 typedef enum cmp_op { OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE } cmp_op;
 typedef enum arith_op { AR_ADD, AR_SUB, AR_MUL, AR_DIV } arith_op;
 
+/* x <op> y for numbers (dates compare as their day numbers). */
+static inline int cmp_holds(int op, double x, double y) {
+  switch (op) {
+  case OP_LT: return x < y;
+  case OP_LE: return x <= y;
+  case OP_GT: return x > y;
+  case OP_GE: return x >= y;
+  case OP_EQ: return x == y;
+  default: return x != y;
+  }
+}
+
 typedef struct node {
   uint8_t kind;    /* node_kind */
   uint8_t type;    /* result type: VT_BOOL for predicates */

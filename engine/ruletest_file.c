@@ -358,22 +358,7 @@ static int l_test(lua_State *L) {
 static int env_index(lua_State *L) {
   const char *name = lua_tostring(L, 2);
   if (!name) return 0;
-  const char *cands[256];
-  size_t n = 0;
-  lua_Debug ar;
-  if (lua_getstack(L, 1, &ar)) {
-    const char *ln;
-    for (int i = 1; n < 200 && (ln = lua_getlocal(L, &ar, i)) != NULL; i++) {
-      lua_pop(L, 1);
-      if (ln[0] != '(') cands[n++] = ln;
-    }
-  }
-  lua_pushnil(L);
-  while (n < 256 && lua_next(L, 1)) {
-    lua_pop(L, 1);
-    if (lua_type(L, -1) == LUA_TSTRING) cands[n++] = lua_tostring(L, -1);
-  }
-  const char *hint = suggest_closest(name, cands, n);
+  const char *hint = sandbox_closest_name(L, name);
   if (hint) return file_error(L, "'%s' is not defined (did you mean '%s'?)", name, hint);
   return file_error(L, "'%s' is not defined (text values need quotes: \"%s\")", name, name);
 }

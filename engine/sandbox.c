@@ -11,6 +11,7 @@
 
 #include "messages.h"
 #include "sandbox.h"
+#include "suggest.h"
 
 #define HOOK_EVERY 1000 /* instructions between count-hook calls */
 #define RULE_FILE_MAX (16u << 20)
@@ -108,17 +109,23 @@ static void open_libs(lua_State *L) {
   }
 }
 
-/* Push a shallow copy of global table `name`, minus the listed keys. */
-static void push_copy(lua_State *L, const char *name, const char *const *drop) {
+/* Push a shallow copy of the table at idx. */
+static void copy_table(lua_State *L, int idx) {
+  idx = lua_absindex(L, idx);
   lua_newtable(L);
-  lua_getglobal(L, name);
   lua_pushnil(L);
-  while (lua_next(L, -2)) {
+  while (lua_next(L, idx)) {
     lua_pushvalue(L, -2);
     lua_insert(L, -2);
-    lua_settable(L, -5);
+    lua_settable(L, -4);
   }
-  lua_pop(L, 1);
+}
+
+/* Push a shallow copy of global table `name`, minus the listed keys. */
+static void push_copy(lua_State *L, const char *name, const char *const *drop) {
+  lua_getglobal(L, name);
+  copy_table(L, -1);
+  lua_remove(L, -2);
   for (; drop && *drop; drop++) {
     lua_pushnil(L);
     lua_setfield(L, -2, *drop);
@@ -182,13 +189,7 @@ void sandbox_push_env(sandbox *sb) {
   lua_pushliteral(L, "");
   lua_getmetatable(L, -1);
   lua_getfield(L, -1, "__index");
-  lua_newtable(L);
-  lua_pushnil(L);
-  while (lua_next(L, -3)) {
-    lua_pushvalue(L, -2);
-    lua_insert(L, -2);
-    lua_settable(L, -4);
-  }
+  copy_table(L, -1);
   lua_setfield(L, -5, "string");
   lua_pop(L, 3);
   push_copy(L, LUA_TABLIBNAME, NULL);
@@ -281,6 +282,26 @@ int sandbox_run_file(sandbox *sb, const char *path, const char *display,
   }
   free(buf);
   return rc;
+}
+
+const char *sandbox_closest_name(lua_State *L, const char *name) {
+  const char *cands[256];
+  size_t n = 0;
+  lua_Debug ar;
+  if (lua_getstack(L, 1, &ar)) {
+    const char *ln;
+    for (int i = 1; n < 200 && (ln = lua_getlocal(L, &ar, i)) != NULL; i++) {
+      lua_pop(L, 1);
+      if (ln[0] != '(') cands[n++] = ln; /* "(temporary)" and the like */
+    }
+  }
+  lua_pushnil(L);
+  while (n < 256 && lua_next(L, 1)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) == LUA_TSTRING) cands[n++] = lua_tostring(L, -1);
+  }
+  if (n == 256) lua_pop(L, 1); /* the key lua_next left when stopped early */
+  return suggest_closest(name, cands, n);
 }
 
 void sandbox_close(sandbox *sb) {

@@ -41,6 +41,11 @@ int sandbox_run_file(sandbox *sb, const char *path, const char *display,
 int sandbox_run_string(sandbox *sb, const char *src, size_t len,
                        const char *display, cl_error *err);
 
+/* For an __index handler on an environment (the table at index 1): the
+** closest name to `name` among the caller's locals and the table's keys,
+** or NULL. The result points into the Lua state; use it before returning. */
+const char *sandbox_closest_name(lua_State *L, const char *name);
+
 /* The sandbox owning L (stored in the state's extra space). */
 sandbox *sandbox_of(lua_State *L);
 
