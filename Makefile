@@ -100,6 +100,7 @@ sample/customers.csv: $(BUILD)/tools/gen_retail
 run: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory sample/customers.csv
+	@mkdir -p out
 	$(CLEAVE) run -c engine.ini
 
 check: deps
