@@ -188,6 +188,17 @@ static void given_value(lua_State *L, rt_test *t, rt_given *g, int idx) {
   }
 }
 
+/* How many entries the table at idx has (all keys, not just the list part). */
+static size_t count_entries(lua_State *L, int idx) {
+  size_t n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    lua_pop(L, 1);
+    n++;
+  }
+  return n;
+}
+
 static void read_given(lua_State *L, rt_test *t, int idx) {
   if (lua_getfield(L, idx, "given") == LUA_TNIL) {
     lua_pop(L, 1);
@@ -198,12 +209,7 @@ static void read_given(lua_State *L, rt_test *t, int idx) {
     test_error(L, t, "given must be a table of column = value, like given = { age = 24 }, "
                "not %s", luaL_typename(L, gi));
   want_keys(L, t, gi, "given", "24");
-  size_t n = 0;
-  lua_pushnil(L);
-  while (lua_next(L, gi)) {
-    lua_pop(L, 1);
-    n++;
-  }
+  size_t n = count_entries(L, gi);
   t->given = cl_calloc(n ? n : 1, sizeof *t->given);
   lua_pushnil(L);
   while (lua_next(L, gi) && t->ngiven < n) {
@@ -225,12 +231,7 @@ static void read_expect(lua_State *L, rt_test *t, int idx) {
     test_error(L, t, "expect must be a table of macro split = value, like expect = "
                "{ life_stage = \"gen_z\" }, not %s", luaL_typename(L, ei));
   want_keys(L, t, ei, "expect", "\"gen_z\"");
-  size_t n = 0;
-  lua_pushnil(L);
-  while (lua_next(L, ei)) {
-    lua_pop(L, 1);
-    n++;
-  }
+  size_t n = count_entries(L, ei);
   t->expect = cl_calloc(n ? n : 1, sizeof *t->expect);
   lua_pushnil(L);
   while (lua_next(L, ei) && t->nexpect < n) {
