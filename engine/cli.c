@@ -34,6 +34,7 @@ static const char usage_text[] =
     "      --summary FILE      summary.json          (overrides [output] summary)\n"
     "      --as-of YYYY-MM-DD  evaluation date       (overrides [engine] as_of)\n"
     "      --plugins DIR       plugin directory      (overrides [engine] plugins)\n"
+    "      --id-column NAME    the customer id column (overrides [input] id_column)\n"
     "      --threads N         worker threads, 0 = one per core (overrides [engine] threads)\n"
     "      --chunk-size BYTES  input is read in chunks of this size (default 1048576)\n"
     "      --evaluator batch|row  batch (default) or one row at a time (for comparison)\n"
@@ -50,7 +51,7 @@ static const char usage_text[] =
 static const char *const commands[] = {"run", "check", "explain", "test", NULL};
 
 enum { O_RULES = 256, O_INPUT, O_OUTPUT, O_REJECTS, O_SUMMARY, O_ASOF, O_PLUGINS,
-       O_THREADS, O_CHUNK, O_EVAL, O_SAMPLE, O_STRICT, O_ROW };
+       O_THREADS, O_CHUNK, O_EVAL, O_SAMPLE, O_STRICT, O_ROW, O_IDCOL };
 
 static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "cleave: ");
@@ -79,6 +80,10 @@ static int take_option(int c, const char *arg, const char *word, cli_opts *o) {
   case O_SUMMARY: o->summary = arg; return -1;
   case O_ASOF: o->as_of = arg; return -1;
   case O_PLUGINS: o->plugins = arg; return -1;
+  case O_IDCOL:
+    if (!*arg) return usage_error("--id-column needs a column name%s", "");
+    o->id_column = arg;
+    return -1;
   case O_THREADS:
     if (parse_long(arg, 0, 1024, &v))
       return usage_error("--threads %s: give a whole number from 0 to 1024", arg);
@@ -124,6 +129,7 @@ int cli_parse(int argc, char **argv, cli_opts *o) {
       {"evaluator", required_argument, NULL, O_EVAL},
       {"sample", required_argument, NULL, O_SAMPLE}, {"strict", no_argument, NULL, O_STRICT},
       {"row", required_argument, NULL, O_ROW},
+      {"id-column", required_argument, NULL, O_IDCOL},
       {"quiet", no_argument, NULL, 'q'},           {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);

@@ -39,7 +39,7 @@ static int check_header(const bound_input *b, const config *cfg, cl_error *err) 
     if (strcmp(b->header[i], cfg->id_column) == 0) return 0;
   const char *hint = suggest_closest(cfg->id_column, (const char *const *)b->header, b->ncols);
   return cl_fail(err, CL_EXIT_INPUT, "%s:%llu: no column '%s' for the customer id%s%s%s "
-                 "(set id_column in [input] of engine.ini)", b->in.name,
+                 "(set id_column in [input] of engine.ini, or pass --id-column NAME)", b->in.name,
                  (unsigned long long)b->header_lines, cfg->id_column,
                  hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
 }

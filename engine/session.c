@@ -29,6 +29,7 @@ int session_open(session *s, const cli_opts *o, cl_error *err) {
   override(&s->cfg.plugins, o->plugins);
   override(&s->cfg.rejects, o->rejects);
   override(&s->cfg.summary, o->summary);
+  override(&s->cfg.id_column, o->id_column);
   if (o->threads >= 0) s->cfg.threads = o->threads;
   if (o->as_of && config_parse_date(o->as_of, &s->cfg.as_of) != 0)
     return cl_fail(err, CL_EXIT_USAGE, "--as-of %s: not a date (write YYYY-MM-DD)", o->as_of);

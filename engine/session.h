@@ -18,6 +18,7 @@ typedef struct cli_opts {
   const char *command;
   const char *config;   /* -c FILE */
   const char *rules, *input, *output, *plugins, *rejects, *summary, *as_of;
+  const char *id_column; /* --id-column */
   int threads;          /* -1 = not given */
   long chunk_size;      /* bytes; -1 = default */
   int quiet;

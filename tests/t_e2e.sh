@@ -553,6 +553,18 @@ ver=$(sed -n 's/^#define CLEAVE_VERSION "\(.*\)"$/\1/p' "$root/engine/version.h"
   grep -q "^cleave $ver (plugin ABI 1\.0, Lua 5\.[0-9.]*)\$" "$tmp/version"
 okd $? "cleave --version prints the version ($ver) and 'plugin ABI 1.0'" "$tmp/version"
 
+# --- --id-column: another column holds the customer id -----------------------
+printf 'ID,age\nX1,30\nX2,\n' > "$tmp/idcol.csv"
+printf 'local age = number "age"\nmicro "adult" { age:at_least(18) }\n' > "$tmp/idcol.lua"
+printf 'ID,segments\nX1,adult\nX2,\n' > "$tmp/idcol.want"
+"$cleave" run -q --rules "$tmp/idcol.lua" --input "$tmp/idcol.csv" --output "$tmp/idcol.out" \
+  --rejects "$tmp/idcol.rej" --id-column ID && cmp -s "$tmp/idcol.out" "$tmp/idcol.want"
+okd $? "--id-column names the id column (ID), without an ini" "$tmp/idcol.out"
+"$cleave" run -q --rules "$tmp/idcol.lua" --input "$tmp/idcol.csv" --output "$tmp/idcol2.out" \
+  --rejects "$tmp/idcol.rej" > /dev/null 2> "$tmp/idcol.err"
+[ $? -eq 5 ] && grep -q "or pass --id-column NAME" "$tmp/idcol.err" && [ ! -e "$tmp/idcol2.out" ]
+okd $? "without it: exit 5, the message suggests --id-column, no output" "$tmp/idcol.err"
+
 # --- nothing left behind -------------------------------------------------------
 find "$tmp" -name '*.tmp.*' > "$tmp/tmpfiles"
 [ ! -s "$tmp/tmpfiles" ]
