@@ -14,7 +14,6 @@
 #include "values.h"
 
 #define EXAMPLE_MAX 40 /* bytes of a bad value quoted in a message */
-#define READ_SIZE (256u << 10)
 
 /* What one number or date column held. */
 typedef struct slot_stat {
@@ -122,22 +121,10 @@ static int read_rows(session *s, bound_input *b, sampler *sp, cl_error *err) {
   csv_scan scan;
   csv_scan_init(&scan, (unsigned char)s->cfg.delimiter, b->ncols, b->keep, on_row, on_bad, sp);
   sp->scan = &scan;
-  sp->base = b->header_lines + 1;
-  int rc = 0;
-  chunk c;
-  while (sp->rows < sp->want && (rc = input_chunk(&b->in, READ_SIZE, &c, err)) == 1) {
-    int clean;
-    csv_scan_feed(&scan, c.data, c.len, c.final, &clean);
-    sp->base += scan.line;
-    free(c.data);
-  }
-  if (sp->rows >= sp->want) rc = 0;
-  else if (rc == 0) { /* a last row without a line end */
-    int clean;
-    csv_scan_feed(&scan, "", 0, 1, &clean);
-  }
+  /* on_row/on_bad raise scan.stop when the sample is complete */
+  int rc = scan_input(b, &scan, &sp->base, &scan.stop, err);
   csv_scan_free(&scan);
-  return rc == 0 ? 0 : rc;
+  return rc;
 }
 
 /* --- findings ---------------------------------------------------------------- */

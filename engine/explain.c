@@ -179,22 +179,10 @@ static int find_row(session *s, bound_input *b, finder *f, cl_error *err) {
   uint8_t *all = cl_malloc(b->ncols);
   memset(all, 1, b->ncols);
   csv_scan_init(&scan, (unsigned char)s->cfg.delimiter, b->ncols, all, found_row, bad_row, f);
-  f->base = b->header_lines + 1;
-  int rc = 0;
-  chunk c;
-  while (!f->found && (rc = input_chunk(&b->in, 1 << 20, &c, err)) == 1) {
-    int clean;
-    csv_scan_feed(&scan, c.data, c.len, c.final, &clean);
-    f->base += scan.line;
-    free(c.data);
-  }
-  if (!f->found && rc == 0) { /* a last row without a line end */
-    int clean;
-    csv_scan_feed(&scan, "", 0, 1, &clean);
-  }
+  int rc = scan_input(b, &scan, &f->base, &f->found, err);
   csv_scan_free(&scan);
   free(all);
-  return rc < 0 || rc > 1 ? rc : 0;
+  return rc;
 }
 
 static int explain_found(session *s, bound_input *b, finder *f, cl_error *err) {

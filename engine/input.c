@@ -37,7 +37,6 @@ static int fill(input *in, size_t want, cl_error *err) {
     if (n < 0) return cl_fail(err, CL_EXIT_INPUT, "cannot read %s: %s", in->name, strerror(errno));
     if (n == 0) in->eof = 1;
     in->plen += (size_t)n;
-    in->bytes += (uint64_t)n;
   }
   return 0;
 }

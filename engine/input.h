@@ -30,7 +30,6 @@ typedef struct input {
   size_t plen, pcap;
   int eof;
   int bom_checked;
-  uint64_t bytes;
 } input;
 
 int input_open(input *in, const char *path, cl_error *err);

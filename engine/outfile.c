@@ -96,13 +96,3 @@ void outfile_abort(outfile *f) {
   free(f->tmp);
   f->path = f->tmp = NULL;
 }
-
-int outfile_put(const char *path, const void *p, size_t n, cl_error *err) {
-  outfile f;
-  if (outfile_open(&f, path, err)) return err->code;
-  if (outfile_write(&f, p, n, err)) {
-    outfile_abort(&f);
-    return err->code;
-  }
-  return outfile_commit(&f, err);
-}

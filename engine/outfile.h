@@ -26,7 +26,4 @@ int outfile_commit(outfile *f, cl_error *err);
 /* Close and remove the temporary file (safe to call after commit: no-op). */
 void outfile_abort(outfile *f);
 
-/* Write a whole file atomically. */
-int outfile_put(const char *path, const void *p, size_t n, cl_error *err);
-
 #endif

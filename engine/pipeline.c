@@ -80,9 +80,13 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
-/* Read the next chunk into a new slot; queue it (or run it inline).
+/* What submit does with the chunk it read. */
+enum { RUN_QUEUE, RUN_INLINE, RUN_LATER };
+
+/* Read the next chunk into a new slot and queue it for the workers, run it
+** here, or leave it (RUN_LATER: a merge is about to redo it anyway).
 ** Returns 1 if a slot was filled, 0 at end of input, else an error code. */
-static int submit(pipe_t *p, int threaded, cl_error *err) {
+static int submit(pipe_t *p, int how, cl_error *err) {
   chunk c;
   int rc = input_chunk(p->o->in, p->o->chunk_size, &c, err);
   if (rc != 1) return rc;
@@ -90,13 +94,13 @@ static int submit(pipe_t *p, int threaded, cl_error *err) {
   slot_job *j = &p->slots[(p->head + p->count) % p->nslots];
   p->count++;
   j->c = c;
-  j->state = threaded ? SLOT_QUEUED : SLOT_RUNNING;
-  if (threaded) {
+  j->state = how == RUN_QUEUE ? SLOT_QUEUED : how == RUN_INLINE ? SLOT_RUNNING : SLOT_DONE;
+  if (how == RUN_QUEUE) {
     p->queued++;
     pthread_cond_signal(&p->work);
   }
   pthread_mutex_unlock(&p->mu);
-  if (!threaded) {
+  if (how == RUN_INLINE) {
     segmenter_run(&p->main_env.seg, &j->c, &j->r);
     j->state = SLOT_DONE;
   }
@@ -150,8 +154,8 @@ static int emit(pipe_t *p, slot_job *j, uint64_t *line, pipeline_stats *st, cl_e
 static int merge_next(pipe_t *p, int threaded, pipeline_stats *st, cl_error *err) {
   slot_job *j = &p->slots[p->head];
   if (p->count < 2) {
-    int rc = submit(p, 0 /* this one runs inline below anyway */, err);
-    if (rc < 0 || (rc != 1 && rc != 0)) return rc;
+    int rc = submit(p, RUN_LATER, err);
+    if (rc != 0 && rc != 1) return rc;
     if (rc == 0) { /* no more input: the chunk was final after all */
       j->c.final = 1;
       segmenter_run(&p->main_env.seg, &j->c, &j->r);
@@ -209,7 +213,7 @@ int pipeline_run(const pipeline_opts *o, pipeline_stats *st, cl_error *err) {
   uint64_t line = o->first_line;
   while (!rc) {
     while (!eof && p.count < p.nslots) {
-      int s = submit(&p, threaded, err);
+      int s = submit(&p, threaded ? RUN_QUEUE : RUN_INLINE, err);
       if (s == 0) eof = 1;
       else if (s != 1) {
         rc = s;

@@ -100,6 +100,21 @@ void bound_input_free(bound_input *b) {
   input_close(&b->in);
 }
 
+int scan_input(bound_input *b, csv_scan *scan, uint64_t *base, const int *done,
+               cl_error *err) {
+  *base = b->header_lines + 1;
+  int rc = 0, clean;
+  chunk c;
+  while (!*done && (rc = input_chunk(&b->in, 1 << 20, &c, err)) == 1) {
+    csv_scan_feed(scan, c.data, c.len, c.final, &clean);
+    *base += scan->line;
+    free(c.data);
+  }
+  if (*done) return 0;
+  if (rc == 0) csv_scan_feed(scan, "", 0, 1, &clean); /* a last row without a line end */
+  return rc;
+}
+
 /* --- where the rows go --------------------------------------------------- */
 
 typedef struct sinks {
@@ -107,7 +122,6 @@ typedef struct sinks {
   int have_rej;
   logger *log;
   const char *input_name;
-  const char *rej_name;
   uint64_t logged;
 } sinks;
 
@@ -229,7 +243,6 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   if (!rc) {
     k.log = &s->log;
     k.input_name = b.in.name;
-    k.rej_name = rej_path;
     pipeline_opts po;
     memset(&po, 0, sizeof po);
     po.in = &b.in;

@@ -25,6 +25,12 @@ typedef struct bound_input {
 
 int bind_input(session *s, bound_input *b, cl_error *err);
 void bound_input_free(bound_input *b);
+/* Feed the rest of b's input to scan, chunk by chunk, until it ends or *done
+** turns nonzero. *base tracks the line number of the chunk being scanned
+** (rows' lines are relative to it); it starts after the header. Returns 0 or
+** an error code (err is set). */
+int scan_input(bound_input *b, csv_scan *scan, uint64_t *base, const int *done,
+               cl_error *err);
 /* Threads to use: cfg.threads, or one per core when 0. */
 int run_threads(const config *cfg);
 

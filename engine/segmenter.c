@@ -72,13 +72,9 @@ static void on_bad(void *ud, const csv_row *row, const char *reason) {
 
 /* A row to reject: in the fast path, ask for the exact one (which knows
 ** the row's lines and bytes); else record it. */
-static int rejecting(segmenter *s, const csv_row *row, const char *reason) {
-  if (s->scan.fast) {
-    s->scan.fast_failed = 1;
-    return 1;
-  }
-  add_reject(s, row, reason);
-  return 1;
+static void rejecting(segmenter *s, const csv_row *row, const char *reason) {
+  if (s->scan.fast) s->scan.fast_failed = 1;
+  else add_reject(s, row, reason);
 }
 
 /* Format one output line from macro value indices and micro membership. */
