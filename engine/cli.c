@@ -1,7 +1,15 @@
 /*
-** cli.c -- parsing `cleave <command> [options]` with getopt_long.
+** cli.c -- parsing `cleave <command> [options] [arguments]` the way GNU tools
+** do: options anywhere (before or after the command and its arguments), `--`
+** ends them, unique prefixes of long options, `cleave CMD --help` and
+** `cleave help CMD`, did-you-mean for a misspelt command or option.
+**
+** One table (options[]) says each option's name, value, help line and the
+** commands it belongs to; the help texts and getopt's table are made from
+** it, so a new option is one line here.
 */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,54 +19,184 @@
 #include "cleave/plugin.h"
 #include "cli.h"
 #include "error.h"
+#include "suggest.h"
 #include "version.h"
 
-static const char usage_text[] =
-    "usage: cleave <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  run        segment the input: one tagged line per customer, a reject file\n"
-    "             for rows that cannot be read, and summary.json\n"
-    "  check      validate the rules against the input's header and a sample of\n"
-    "             rows without writing anything [--sample N] [--strict]\n"
-    "  explain    show how one customer got its segments:\n"
-    "             cleave explain CUSTOMER_ID, or cleave explain --row N\n"
-    "  test       run rule tests written in Lua: cleave test [FILE...]\n"
-    "\n"
-    "options:\n"
-    "  -c, --config FILE       settings to read (default: ./engine.ini if present)\n"
-    "      --rules FILE        rule file             (overrides [engine] rules)\n"
-    "      --input FILE|-      customer CSV          (overrides [input] path)\n"
-    "      --output FILE|-     tagged CSV            (overrides [output] path)\n"
-    "      --rejects FILE      rejected rows         (overrides [input] rejects)\n"
-    "      --summary FILE      summary.json          (overrides [output] summary)\n"
-    "      --as-of YYYY-MM-DD  evaluation date       (overrides [engine] as_of)\n"
-    "      --plugins DIR       plugin directory      (overrides [engine] plugins)\n"
-    "      --id-column NAME    the customer id column (overrides [input] id_column)\n"
-    "      --threads N         worker threads, 0 = one per core (overrides [engine] threads)\n"
-    "      --chunk-size BYTES  input is read in chunks of this size (default 1048576)\n"
-    "      --evaluator batch|row  batch (default) or one row at a time (for comparison)\n"
-    "      --sample N          check: also evaluate the first N rows, report sizes\n"
-    "      --strict            check: warnings fail the check too\n"
-    "      --row N             explain: the Nth row of the input (1 = first after the header)\n"
-    "  -q, --quiet             print only warnings and errors\n"
-    "  -h, --help              this text\n"
-    "  -V, --version           version, plugin ABI and Lua versions\n"
-    "\n"
+/* --- commands ------------------------------------------------------------ */
+
+enum { C_RUN = 1 << 0, C_CHECK = 1 << 1, C_EXPLAIN = 1 << 2, C_TEST = 1 << 3,
+       C_HELP = 1 << 4 };
+#define C_RULES (C_RUN | C_CHECK | C_EXPLAIN | C_TEST) /* commands that load rules */
+
+typedef struct command {
+  const char *name;
+  unsigned bit;
+  const char *synopsis; /* after "cleave NAME" */
+  const char *about;    /* what it does, a few lines */
+} command;
+
+static const command commands[] = {
+    {"run", C_RUN, "[options]",
+     "Segment the input: one tagged line per customer (in input order), a reject\n"
+     "file for rows that cannot be read, and summary.json; all of them replace the\n"
+     "previous run's together, or none does."},
+    {"check", C_CHECK, "[options]",
+     "Validate the rules against the input's header and a sample of rows without\n"
+     "writing anything: Lua mistakes, unknown columns, values that do not parse,\n"
+     "cases that can never win; with --sample N, the size of every segment."},
+    {"explain", C_EXPLAIN, "CUSTOMER_ID | --row N [options]",
+     "Show how one customer got its segments: every split and segment as a tree,\n"
+     "with the value each test saw."},
+    {"test", C_TEST, "[FILE...] [options]",
+     "Run rule tests written in Lua (default: the rule file's *_test.lua beside\n"
+     "it) and print TAP."},
+    {"help", C_HELP, "[COMMAND]", "Describe cleave, or one command and its options."},
+    {NULL, 0, NULL, NULL}};
+
+/* --- options ------------------------------------------------------------- */
+
+enum { O_RULES = 256, O_INPUT, O_OUTPUT, O_REJECTS, O_SUMMARY, O_ASOF, O_PLUGINS,
+       O_THREADS, O_CHUNK, O_EVAL, O_SAMPLE, O_STRICT, O_ROW, O_IDCOL, O_NOCONFIG };
+
+typedef struct option_info {
+  const char *name;  /* long name */
+  int val;           /* short letter or O_* */
+  int has_arg;
+  const char *arg;   /* the value's name in help, or NULL */
+  unsigned cmds;     /* commands it belongs to */
+  const char *help;
+} option_info;
+
+static const option_info options[] = {
+    {"config", 'c', required_argument, "FILE", C_RULES,
+     "settings to read (default: ./engine.ini when present)"},
+    {"no-config", O_NOCONFIG, no_argument, NULL, C_RULES,
+     "read no engine.ini, not even ./engine.ini"},
+    {"rules", O_RULES, required_argument, "FILE", C_RULES, "rule file ([engine] rules)"},
+    {"input", O_INPUT, required_argument, "FILE|-", C_RULES, "customer CSV ([input] path)"},
+    {"output", O_OUTPUT, required_argument, "FILE|-", C_RUN, "tagged CSV ([output] path)"},
+    {"rejects", O_REJECTS, required_argument, "FILE", C_RUN,
+     "rejected rows ([input] rejects)"},
+    {"summary", O_SUMMARY, required_argument, "FILE", C_RUN,
+     "summary.json ([output] summary)"},
+    {"as-of", O_ASOF, required_argument, "YYYY-MM-DD", C_RULES,
+     "evaluation date of every date rule ([engine] as_of)"},
+    {"plugins", O_PLUGINS, required_argument, "DIR", C_RULES,
+     "plugin directory ([engine] plugins)"},
+    {"id-column", O_IDCOL, required_argument, "NAME", C_RULES,
+     "the customer id column ([input] id_column)"},
+    {"threads", O_THREADS, required_argument, "N", C_RUN | C_CHECK,
+     "worker threads, 0 = one per core ([engine] threads)"},
+    {"chunk-size", O_CHUNK, required_argument, "BYTES", C_RUN,
+     "read the input in chunks of this size (default 1048576)"},
+    {"evaluator", O_EVAL, required_argument, "batch|row", C_RUN,
+     "batch (default), or one row at a time (for comparison)"},
+    {"sample", O_SAMPLE, required_argument, "N", C_CHECK,
+     "also evaluate the first N rows and report the sizes"},
+    {"strict", O_STRICT, no_argument, NULL, C_CHECK, "warnings fail the check too"},
+    {"row", O_ROW, required_argument, "N", C_EXPLAIN,
+     "the Nth row of the input (1 = the first after the header)"},
+    {"quiet", 'q', no_argument, NULL, C_RULES, "print only warnings and errors"},
+    {"help", 'h', no_argument, NULL, C_RULES | C_HELP, "this text"},
+    {"version", 'V', no_argument, NULL, C_RULES | C_HELP,
+     "version, plugin ABI and Lua versions"},
+    {NULL, 0, 0, NULL, 0, NULL}};
+
+#define NOPTIONS (sizeof options / sizeof options[0] - 1)
+
+static const char exit_codes[] =
     "exit codes: 0 ok, 1 problems found, 2 usage, 3 config, 4 rules, 5 input,\n"
     "            6 output, 7 plugin, 8 another run holds the lock, 70 internal\n";
 
-static const char *const commands[] = {"run", "check", "explain", "test", NULL};
+static const option_info *option_by_val(int val) {
+  for (const option_info *p = options; p->name; p++)
+    if (p->val == val) return p;
+  return NULL;
+}
 
-enum { O_RULES = 256, O_INPUT, O_OUTPUT, O_REJECTS, O_SUMMARY, O_ASOF, O_PLUGINS,
-       O_THREADS, O_CHUNK, O_EVAL, O_SAMPLE, O_STRICT, O_ROW, O_IDCOL };
+static const command *command_named(const char *name) {
+  for (const command *c = commands; c->name; c++)
+    if (strcmp(c->name, name) == 0) return c;
+  return NULL;
+}
 
-static int usage_error(const char *fmt, const char *arg) {
-  fprintf(stderr, "cleave: ");
-  fprintf(stderr, fmt, arg);
-  fprintf(stderr, "\n(cleave --help lists commands and options)\n");
+static void print_options(FILE *f, unsigned cmds) {
+  for (const option_info *p = options; p->name; p++) {
+    if (!(p->cmds & cmds)) continue;
+    char left[64];
+    int n = p->val < 256 ? snprintf(left, sizeof left, "-%c, --%s", p->val, p->name)
+                         : snprintf(left, sizeof left, "    --%s", p->name);
+    if (p->arg) snprintf(left + n, sizeof left - (size_t)n, " %s", p->arg);
+    fprintf(f, "  %-28s %s\n", left, p->help);
+  }
+}
+
+static void print_usage(FILE *f) {
+  fputs("usage: cleave <command> [options] [arguments]\n\ncommands:\n", f);
+  for (const command *c = commands; c->name; c++) {
+    const char *nl = strchr(c->about, '\n');
+    int first = nl ? (int)(nl - c->about) : (int)strlen(c->about);
+    fprintf(f, "  %-9s %.*s\n", c->name, first, c->about);
+  }
+  fputs("\n'cleave help COMMAND' (or 'cleave COMMAND --help') lists a command's options.\n"
+        "Options may come before or after the command and its arguments; '--' ends them.\n"
+        "Flags override engine.ini; docs/config.md lists every key.\n\n", f);
+  fputs(exit_codes, f);
+}
+
+static void print_command_help(FILE *f, const command *c) {
+  fprintf(f, "usage: cleave %s %s\n\n%s\n\noptions:\n", c->name, c->synopsis, c->about);
+  print_options(f, c->bit);
+  fputc('\n', f);
+  fputs(exit_codes, f);
+}
+
+static void print_version(FILE *f) {
+  fprintf(f, "cleave %s\nplugin ABI %d.%d\n%s\n", CLEAVE_VERSION, CLEAVE_ABI_MAJOR,
+          CLEAVE_ABI_MINOR, LUA_RELEASE);
+}
+
+/* --- errors ------------------------------------------------------------------ */
+
+/* A usage error: the message, then where to look. cmd may be NULL. */
+static int usage_error(const command *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int usage_error(const command *cmd, const char *fmt, ...) {
+  va_list ap;
+  fputs("cleave: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  if (cmd) fprintf(stderr, "\n(cleave %s --help lists its options)\n", cmd->name);
+  else fputs("\n(cleave --help lists commands and options)\n", stderr);
   return CL_EXIT_USAGE;
 }
+
+static int unknown_command(const char *word) {
+  const char *names[sizeof commands / sizeof commands[0]];
+  size_t n = 0;
+  for (const command *c = commands; c->name; c++) names[n++] = c->name;
+  const char *hint = suggest_closest(word, names, n);
+  if (hint) return usage_error(NULL, "unknown command '%s' (did you mean '%s'?)", word, hint);
+  return usage_error(NULL, "unknown command '%s'", word);
+}
+
+/* The text of an unknown option (argv word, "--name=value" cut at '='). */
+static int unknown_option(const command *cmd, const char *word, int letter) {
+  if (letter) return usage_error(cmd, "unknown option '-%c'", letter);
+  char name[128];
+  const char *w = word;
+  while (*w == '-') w++;
+  snprintf(name, sizeof name, "%.*s", (int)strcspn(w, "="), w);
+  const char *names[NOPTIONS];
+  for (size_t i = 0; i < NOPTIONS; i++) names[i] = options[i].name;
+  const char *hint = suggest_closest(name, names, NOPTIONS);
+  if (hint) return usage_error(cmd, "unknown option '--%s' (did you mean '--%s'?)", name, hint);
+  return usage_error(cmd, "unknown option '--%s'", name);
+}
+
+/* --- values -------------------------------------------------------------------- */
 
 static int parse_long(const char *s, long lo, long hi, long *out) {
   char *end;
@@ -68,97 +206,196 @@ static int parse_long(const char *s, long lo, long hi, long *out) {
   return 0;
 }
 
-/* One option; -1 = go on, else the exit code. */
-static int take_option(int c, const char *arg, const char *word, cli_opts *o) {
+/* Store one option's value; -1 = go on, else the exit code. */
+static int take_option(const option_info *p, const char *arg, cli_opts *o) {
   long v;
-  switch (c) {
-  case 'c': o->config = arg; return -1;
-  case O_RULES: o->rules = arg; return -1;
-  case O_INPUT: o->input = arg; return -1;
-  case O_OUTPUT: o->output = arg; return -1;
-  case O_REJECTS: o->rejects = arg; return -1;
-  case O_SUMMARY: o->summary = arg; return -1;
-  case O_ASOF: o->as_of = arg; return -1;
-  case O_PLUGINS: o->plugins = arg; return -1;
+  switch (p->val) {
+  case 'c': o->config = arg; break;
+  case O_NOCONFIG: o->no_config = 1; break;
+  case O_RULES: o->rules = arg; break;
+  case O_INPUT: o->input = arg; break;
+  case O_OUTPUT: o->output = arg; break;
+  case O_REJECTS: o->rejects = arg; break;
+  case O_SUMMARY: o->summary = arg; break;
+  case O_ASOF: o->as_of = arg; break;
+  case O_PLUGINS: o->plugins = arg; break;
   case O_IDCOL:
-    if (!*arg) return usage_error("--id-column needs a column name%s", "");
+    if (!*arg) return usage_error(NULL, "--id-column needs a column name");
     o->id_column = arg;
-    return -1;
+    break;
   case O_THREADS:
     if (parse_long(arg, 0, 1024, &v))
-      return usage_error("--threads %s: give a whole number from 0 to 1024", arg);
+      return usage_error(NULL, "--threads %s: give a whole number from 0 to 1024", arg);
     o->threads = (int)v;
-    return -1;
+    break;
   case O_CHUNK:
-    if (parse_long(arg, 1, 1L << 30, &v)) return usage_error("--chunk-size %s: give a number of bytes", arg);
+    if (parse_long(arg, 1, 1L << 30, &v))
+      return usage_error(NULL, "--chunk-size %s: give a number of bytes", arg);
     o->chunk_size = v;
-    return -1;
+    break;
   case O_EVAL:
     if (strcmp(arg, "batch") != 0 && strcmp(arg, "row") != 0)
-      return usage_error("--evaluator %s: batch or row", arg);
+      return usage_error(NULL, "--evaluator %s: batch or row", arg);
     o->row_at_a_time = strcmp(arg, "row") == 0;
-    return -1;
+    break;
   case O_SAMPLE:
-    if (parse_long(arg, 1, 1L << 40, &v)) return usage_error("--sample %s: give a number of rows", arg);
+    if (parse_long(arg, 1, 1L << 40, &v))
+      return usage_error(NULL, "--sample %s: give a number of rows", arg);
     o->sample = v;
-    return -1;
-  case O_STRICT: o->strict = 1; return -1;
+    break;
+  case O_STRICT: o->strict = 1; break;
   case O_ROW:
-    if (parse_long(arg, 1, 1L << 40, &v)) return usage_error("--row %s: give a row number from 1", arg);
+    if (parse_long(arg, 1, 1L << 40, &v))
+      return usage_error(NULL, "--row %s: give a row number from 1", arg);
     o->row = v;
-    return -1;
-  case 'q': o->quiet = 1; return -1;
-  case 'h': fputs(usage_text, stdout); return 0;
-  case 'V':
-    printf("cleave %s (plugin ABI %d.%d, %s)\n", CLEAVE_VERSION, CLEAVE_ABI_MAJOR,
-           CLEAVE_ABI_MINOR, LUA_RELEASE);
-    return 0;
-  default: return usage_error("unknown option or missing value: %s", word);
+    break;
+  case 'q': o->quiet = 1; break;
+  default: break; /* -h and -V are acted on once the command is known */
   }
+  return -1;
+}
+
+/* --- the parse ------------------------------------------------------------------- */
+
+typedef struct parse_state {
+  unsigned char seen[NOPTIONS]; /* which options were given */
+  char **pos;                   /* positional words, in order */
+  int npos;
+} parse_state;
+
+/* getopt_long over all of argv, in order ("-" in the option string: each
+** non-option word comes back as 1, whatever POSIXLY_CORRECT says). */
+static int scan_argv(int argc, char **argv, cli_opts *o, parse_state *ps) {
+  struct option longopts[NOPTIONS + 1];
+  char shorts[3 * NOPTIONS + 4] = "-:";
+  size_t sl = 2;
+  for (size_t i = 0; i < NOPTIONS; i++) {
+    longopts[i] = (struct option){options[i].name, options[i].has_arg, NULL, options[i].val};
+    if (options[i].val < 256) {
+      shorts[sl++] = (char)options[i].val;
+      if (options[i].has_arg) shorts[sl++] = ':';
+    }
+  }
+  shorts[sl] = '\0';
+  memset(&longopts[NOPTIONS], 0, sizeof longopts[NOPTIONS]);
+  opterr = 0;
+  optind = 0; /* glibc: 0 starts a whole new scan */
+  int c, rc;
+  while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
+    if (c == 1) {
+      ps->pos[ps->npos++] = optarg;
+      continue;
+    }
+    if (c == ':') {
+      const option_info *p = option_by_val(optopt);
+      if (p) return usage_error(NULL, "--%s needs a value (%s)", p->name, p->arg);
+      return usage_error(NULL, "an option needs a value: %s", argv[optind - 1]);
+    }
+    if (c == '?') {
+      if (optopt && optopt < 256) return unknown_option(NULL, NULL, optopt);
+      return unknown_option(NULL, argv[optind - 1], 0);
+    }
+    const option_info *p = option_by_val(c);
+    if (!p) return unknown_option(NULL, argv[optind - 1], 0);
+    ps->seen[p - options] = 1;
+    if ((rc = take_option(p, optarg, o)) >= 0) return rc;
+  }
+  while (optind < argc) ps->pos[ps->npos++] = argv[optind++]; /* after "--" */
+  return -1;
+}
+
+static int seen(const parse_state *ps, int val) {
+  const option_info *p = option_by_val(val);
+  return p && ps->seen[p - options];
+}
+
+/* Options given that the command does not take. */
+static int check_options(const parse_state *ps, const command *cmd) {
+  for (size_t i = 0; i < NOPTIONS; i++) {
+    if (!ps->seen[i] || (options[i].cmds & cmd->bit)) continue;
+    const char *owner = NULL;
+    for (const command *c = commands; c->name && !owner; c++)
+      if (options[i].cmds & c->bit) owner = c->name;
+    return usage_error(cmd, "--%s is not an option of cleave %s%s%s%s", options[i].name,
+                       cmd->name, owner ? " (it belongs to cleave " : "", owner ? owner : "",
+                       owner ? ")" : "");
+  }
+  return -1;
+}
+
+static int help_command(const parse_state *ps) {
+  if (ps->npos > 2) return usage_error(NULL, "help takes one command name");
+  if (ps->npos == 1) {
+    print_usage(stdout);
+    return 0;
+  }
+  const command *c = command_named(ps->pos[1]);
+  if (!c) return unknown_command(ps->pos[1]);
+  print_command_help(stdout, c);
+  return 0;
 }
 
 int cli_parse(int argc, char **argv, cli_opts *o) {
-  static const struct option longopts[] = {
-      {"config", required_argument, NULL, 'c'},   {"rules", required_argument, NULL, O_RULES},
-      {"input", required_argument, NULL, O_INPUT}, {"output", required_argument, NULL, O_OUTPUT},
-      {"rejects", required_argument, NULL, O_REJECTS},
-      {"summary", required_argument, NULL, O_SUMMARY},
-      {"as-of", required_argument, NULL, O_ASOF},  {"plugins", required_argument, NULL, O_PLUGINS},
-      {"threads", required_argument, NULL, O_THREADS},
-      {"chunk-size", required_argument, NULL, O_CHUNK},
-      {"evaluator", required_argument, NULL, O_EVAL},
-      {"sample", required_argument, NULL, O_SAMPLE}, {"strict", no_argument, NULL, O_STRICT},
-      {"row", required_argument, NULL, O_ROW},
-      {"id-column", required_argument, NULL, O_IDCOL},
-      {"quiet", no_argument, NULL, 'q'},           {"help", no_argument, NULL, 'h'},
-      {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
   o->threads = -1;
   o->chunk_size = -1;
   o->sample = -1;
   o->row = -1;
-  opterr = 0;
-  /* options may come before and after the command: "+" stops at the command */
-  optind = 1;
-  int c, rc;
-  while ((c = getopt_long(argc, argv, "+c:qhV", longopts, NULL)) != -1)
-    if ((rc = take_option(c, optarg, argv[optind - 1], o)) >= 0) return rc;
-  if (optind >= argc) return usage_error("%s", "no command given: try cleave run");
-  o->command = argv[optind++];
-  int known = 0;
-  for (const char *const *k = commands; *k; k++) known |= strcmp(*k, o->command) == 0;
-  if (!known) return usage_error("unknown command '%s'", o->command);
-  int rest_argc = argc - optind + 1;
-  char **rest = argv + optind - 1;
-  optind = 1;
-  while ((c = getopt_long(rest_argc, rest, "c:qhV", longopts, NULL)) != -1)
-    if ((rc = take_option(c, optarg, rest[optind - 1], o)) >= 0) return rc;
-  o->args = rest + optind;
-  o->nargs = rest_argc - optind;
-  int is_explain = strcmp(o->command, "explain") == 0, is_test = strcmp(o->command, "test") == 0;
-  if (o->nargs > 0 && !is_explain && !is_test)
-    return usage_error("unexpected argument '%s'", o->args[0]);
-  if (is_explain && (o->nargs > 1 || (o->nargs == 1) == (o->row > 0)))
-    return usage_error("%s", "explain needs one customer id, or --row N");
-  return -1;
+  parse_state ps;
+  memset(&ps, 0, sizeof ps);
+  ps.pos = calloc((size_t)(argc > 0 ? argc : 1), sizeof *ps.pos);
+  if (!ps.pos) return usage_error(NULL, "out of memory");
+  int rc = scan_argv(argc, argv, o, &ps);
+  if (rc >= 0) goto done;
+  if (seen(&ps, 'V')) {
+    print_version(stdout);
+    rc = 0;
+    goto done;
+  }
+  if (ps.npos == 0) {
+    if (seen(&ps, 'h')) {
+      print_usage(stdout);
+      rc = 0;
+    } else {
+      rc = usage_error(NULL, "no command given: try cleave run, or cleave help");
+    }
+    goto done;
+  }
+  const command *cmd = command_named(ps.pos[0]);
+  if (!cmd) {
+    rc = unknown_command(ps.pos[0]);
+    goto done;
+  }
+  if (cmd->bit == C_HELP) {
+    rc = help_command(&ps);
+    goto done;
+  }
+  if (seen(&ps, 'h')) {
+    print_command_help(stdout, cmd);
+    rc = 0;
+    goto done;
+  }
+  if ((rc = check_options(&ps, cmd)) >= 0) goto done;
+  if (o->no_config && o->config) {
+    rc = usage_error(cmd, "-c/--config and --no-config contradict each other");
+    goto done;
+  }
+  o->command = cmd->name;
+  /* The arguments after the command, in order, are kept in argv itself
+  ** (which outlives o): its slots from 1 on are free once scanned. */
+  o->nargs = ps.npos - 1;
+  for (int i = 1; i < ps.npos; i++) argv[i] = ps.pos[i];
+  o->args = argv + 1;
+  if (o->nargs > 0 && cmd->bit != C_EXPLAIN && cmd->bit != C_TEST) {
+    rc = usage_error(cmd, "unexpected argument '%s'", o->args[0]);
+    goto done;
+  }
+  if (cmd->bit == C_EXPLAIN && (o->nargs > 1 || (o->nargs == 1) == (o->row > 0))) {
+    rc = usage_error(cmd, "explain needs one customer id, or --row N");
+    goto done;
+  }
+  rc = -1;
+done:
+  free(ps.pos);
+  return rc;
 }

@@ -20,7 +20,7 @@ int session_open(session *s, const cli_opts *o, cl_error *err) {
   config_init(&s->cfg);
   log_init(&s->log, LOG_INFO, stderr);
   const char *ini = o->config;
-  if (!ini && access("engine.ini", F_OK) == 0) ini = "engine.ini";
+  if (!ini && !o->no_config && access("engine.ini", F_OK) == 0) ini = "engine.ini";
   if (ini && config_load(&s->cfg, ini, err)) return err->code;
   s->log.level = o->quiet ? LOG_WARNING : s->cfg.log_level;
   override(&s->cfg.rules, o->rules);

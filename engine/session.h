@@ -17,6 +17,7 @@
 typedef struct cli_opts {
   const char *command;
   const char *config;   /* -c FILE */
+  int no_config;        /* --no-config: no engine.ini at all */
   const char *rules, *input, *output, *plugins, *rejects, *summary, *as_of;
   const char *id_column; /* --id-column */
   int threads;          /* -1 = not given */
