@@ -1,38 +1,62 @@
 /*
-** cleanup.c -- remove temporary outputs when a signal stops the run.
+** cleanup.c -- remove temporary outputs on the way out (see cleanup.h).
 */
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 
-#define CLEANUP_MAX 8
+#define CLEANUP_MAX 32
 #define CLEANUP_PATH 4096
 
-/* Process-wide by necessity: a signal handler can reach nothing else. */
+/* Process-wide by necessity: a signal handler can reach nothing else. Only
+** the main thread adds and forgets; the handler only reads. */
 static char pending[CLEANUP_MAX][CLEANUP_PATH];
 static volatile sig_atomic_t used[CLEANUP_MAX];
+static char altstack[1 << 16]; /* the crash handler runs here after a stack overflow */
+
+static const int ending[] = {SIGINT, SIGTERM, SIGHUP};
+static const int crashes[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+
+void cleanup_now(void) {
+  for (int i = 0; i < CLEANUP_MAX; i++)
+    if (used[i]) {
+      unlink(pending[i]);
+      used[i] = 0;
+    }
+}
 
 static void on_signal(int sig) {
-  for (int i = 0; i < CLEANUP_MAX; i++)
-    if (used[i]) unlink(pending[i]);
-  signal(sig, SIG_DFL);
+  cleanup_now();
+  /* SA_RESETHAND restored the default action: raise it (delivered when the
+  ** handler returns; a crash signal also recurs at the faulting instruction) */
   raise(sig);
 }
 
+static void on_exit_path(void) { cleanup_now(); }
+
 void cleanup_install(void) {
+  stack_t ss;
+  memset(&ss, 0, sizeof ss);
+  ss.ss_sp = altstack;
+  ss.ss_size = sizeof altstack;
+  sigaltstack(&ss, NULL);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESETHAND | SA_ONSTACK;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGHUP, &sa, NULL);
+  for (size_t i = 0; i < sizeof ending / sizeof *ending; i++) sigaddset(&sa.sa_mask, ending[i]);
+  for (size_t i = 0; i < sizeof ending / sizeof *ending; i++) sigaction(ending[i], &sa, NULL);
+  for (size_t i = 0; i < sizeof crashes / sizeof *crashes; i++) sigaction(crashes[i], &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  atexit(on_exit_path);
 }
 
 void cleanup_add(const char *path) {
-  if (strlen(path) >= CLEANUP_PATH) return;
+  if (strlen(path) >= CLEANUP_PATH) return; /* cannot happen: PATH_MAX is 4096 */
   for (int i = 0; i < CLEANUP_MAX; i++)
     if (!used[i]) {
       strcpy(pending[i], path);
@@ -45,3 +69,13 @@ void cleanup_forget(const char *path) {
   for (int i = 0; i < CLEANUP_MAX; i++)
     if (used[i] && strcmp(pending[i], path) == 0) used[i] = 0;
 }
+
+static void mask(int how) {
+  sigset_t s;
+  sigemptyset(&s);
+  for (size_t i = 0; i < sizeof ending / sizeof *ending; i++) sigaddset(&s, ending[i]);
+  sigprocmask(how, &s, NULL);
+}
+
+void cleanup_hold(void) { mask(SIG_BLOCK); }
+void cleanup_release(void) { mask(SIG_UNBLOCK); }

@@ -21,12 +21,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <ini.h>
 
 #include "config.h"
 #include "datecalc.h"
+#include "fsafe.h"
 #include "log.h"
+#include "messages.h"
 #include "suggest.h"
 
 enum { SECT_NONE, SECT_ENGINE, SECT_INPUT, SECT_OUTPUT, SECT_PLUGIN };
@@ -510,11 +513,20 @@ static char *dir_of(const char *path) {
   return cl_strndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
+#define INI_FILE_MAX (1 << 20) /* an engine.ini is a few lines; a huge one is a mistake */
+
 int config_load(config *c, const char *path, cl_error *err) {
   load_ctx x;
   int rc;
-  FILE *f = fopen(path, "r");
-  if (!f) return cl_fail(err, CL_EXIT_CONFIG, "cannot read %s: %s", path, strerror(errno));
+  /* a regular file (a symlink to one is fine): a FIFO or a device would hang */
+  char why[FSAFE_WHY_MAX];
+  int fd = fsafe_open_read(NULL, path, FSAFE_REGULAR, INI_FILE_MAX, why);
+  FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+  if (fd >= 0 && !f) {
+    snprintf(why, sizeof why, "%s", strerror(errno));
+    close(fd);
+  }
+  if (!f) return cl_fail(err, CL_EXIT_CONFIG, MSG_INI_UNREADABLE, path, why);
   memset(&x, 0, sizeof x);
   x.c = c;
   x.err = err;

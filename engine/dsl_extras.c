@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "dsl_internal.h"
 #include "error.h"
+#include "fsafe.h"
 #include "messages.h"
 
 /* --- plugin criteria -------------------------------------------------------- */
@@ -158,6 +160,43 @@ static void open_plugins(lua_State *L) {
 /* list "lists/x.txt": one item per line; blank lines and # comments skipped,
 ** spaces around items trimmed. Paths are relative to the rule file and may
 ** not leave its directory. */
+#define LIST_FILE_MAX (16u << 20) /* bytes in one list file */
+#define LIST_LINE_MAX 4096        /* bytes in one line of it */
+
+/* The file's bytes live in C memory owned by a userdata, so a Lua error
+** (the memory cap, a bad line) cannot leak them: __gc frees them. */
+static int listbuf_gc(lua_State *L) {
+  char **b = lua_touserdata(L, 1);
+  free(*b);
+  *b = NULL;
+  return 0;
+}
+
+static char **listbuf_new(lua_State *L) {
+  char **b = lua_newuserdatauv(L, sizeof *b, 0);
+  *b = NULL;
+  if (luaL_newmetatable(L, "cleave.list_buffer")) {
+    lua_pushcfunction(L, listbuf_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return b;
+}
+
+/* One line p[0..ll) of the list: trimmed, without comments; added to table t. */
+static void list_line(lua_State *L, int t, lua_Integer *n, const char *p, size_t ll, int first) {
+  while (ll && (p[ll - 1] == '\r' || p[ll - 1] == ' ' || p[ll - 1] == '\t')) ll--;
+  size_t s = 0;
+  while (s < ll && (p[s] == ' ' || p[s] == '\t')) s++;
+  if (first && ll - s >= 3 && memcmp(p + s, "\xEF\xBB\xBF", 3) == 0) s += 3;
+  if (s >= ll || p[s] == '#') return;
+  lua_pushlstring(L, p + s, ll - s);
+  lua_rawseti(L, t, ++*n);
+}
+
+/* list "lists/x.txt": a regular file beneath the rule file's folder (no link
+** out of it, no FIFO or device), at most LIST_FILE_MAX bytes, lines of at
+** most LIST_LINE_MAX bytes (a longer one is an error naming file:line). */
 static int l_list(lua_State *L) {
   dsl *d = dsl_of(L);
   size_t len;
@@ -168,34 +207,29 @@ static int l_list(lua_State *L) {
   size_t plen = strlen(d->rules_dir) + len + 2;
   char *path = lua_newuserdatauv(L, plen, 0);
   snprintf(path, plen, "%s/%s", d->rules_dir, rel);
-  FILE *f = fopen(path, "rb");
-  if (!f) return dsl_error(L, MSG_LIST_UNREADABLE, rel, path, strerror(errno));
+  char **text = listbuf_new(L);
+  char why[FSAFE_WHY_MAX];
+  int fd = fsafe_open_read(d->rules_dir, rel, FSAFE_REGULAR | FSAFE_BENEATH, LIST_FILE_MAX, why);
+  if (fd < 0) return dsl_error(L, MSG_LIST_REFUSED, rel, path, why);
+  size_t tl = 0;
+  int e = fsafe_read_all(fd, LIST_FILE_MAX, text, &tl);
+  close(fd);
+  if (e == EFBIG) return dsl_error(L, MSG_LIST_TOO_BIG, rel, LIST_FILE_MAX >> 20);
+  if (e) return dsl_error(L, MSG_LIST_UNREADABLE, rel, path, strerror(e));
   lua_newtable(L);
   int t = lua_gettop(L);
   lua_Integer n = 0;
-  luaL_Buffer lb;
-  char chunk[4096];
-  int c = 0;
-  while (c != EOF) {
-    luaL_buffinit(L, &lb);
-    size_t ll = 0;
-    while ((c = fgetc(f)) != EOF && c != '\n') {
-      if (ll < sizeof chunk) chunk[ll++] = (char)c;
-    }
-    while (ll && (chunk[ll - 1] == '\r' || chunk[ll - 1] == ' ' || chunk[ll - 1] == '\t')) ll--;
-    size_t s = 0;
-    while (s < ll && (chunk[s] == ' ' || chunk[s] == '\t')) s++;
-    if (n == 0 && ll - s >= 3 && memcmp(chunk + s, "\xEF\xBB\xBF", 3) == 0) s += 3;
-    if (s < ll && chunk[s] != '#') {
-      luaL_addlstring(&lb, chunk + s, ll - s);
-      luaL_pushresult(&lb);
-      lua_rawseti(L, t, ++n);
-    } else {
-      luaL_pushresult(&lb);
-      lua_pop(L, 1);
-    }
+  const char *p = *text, *end = *text + tl;
+  for (int line = 1; p < end; line++) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t ll = (size_t)((nl ? nl : end) - p);
+    if (ll > LIST_LINE_MAX && !(ll == LIST_LINE_MAX + 1 && p[ll - 1] == '\r'))
+      return dsl_error(L, MSG_LIST_LINE_TOO_LONG, rel, path, line, LIST_LINE_MAX);
+    list_line(L, t, &n, p, ll, line == 1);
+    p = nl ? nl + 1 : end;
   }
-  fclose(f);
+  free(*text);
+  *text = NULL;
   if (n == 0) dsl_error(L, MSG_LIST_FILE_EMPTY, rel);
   return 1;
 }

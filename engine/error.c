@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "error.h"
 
 int cl_fail(cl_error *err, int code, const char *fmt, ...) {
@@ -33,6 +34,7 @@ void cl_error_prefix(cl_error *err, const char *fmt, ...) {
 }
 
 static void *oom(size_t n) {
+  cleanup_now(); /* before anything that could need memory; exit's atexit does it too */
   fprintf(stderr, "cleave: out of memory (allocating %zu bytes)\n", n);
   exit(CL_EXIT_INTERNAL);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csv_scan.h"
@@ -18,9 +19,17 @@ int input_open(input *in, const char *path, cl_error *err) {
     in->name = cl_strdup("standard input");
     return 0;
   }
-  in->fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* a file, a FIFO or a device: a pipe is a fine input (it is read as a stream) */
+  in->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
   if (in->fd < 0) return cl_fail(err, CL_EXIT_INPUT, "cannot open input %s: %s", path, strerror(errno));
   in->close_fd = 1;
+  struct stat st;
+  if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    close(in->fd);
+    in->fd = -1;
+    in->close_fd = 0;
+    return cl_fail(err, CL_EXIT_INPUT, "cannot read input %s: it is a directory", path);
+  }
   in->name = cl_strdup(path);
   return 0;
 }

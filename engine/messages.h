@@ -361,4 +361,158 @@
 #define MSG_RULE_FILE_TOO_BIG \
   "%s: rule file larger than %u MB; move long lists into files read with list \"...\""
 
+/* --- messages and row acceptance --------------------------------------------- */
+
+/* error() raised something that is not a text. where ("file:line: "), the
+** Lua type name; lua_pushfstring */
+#define MSG_ERROR_NOT_TEXT \
+  "%serror() called with a %s value; give error() a text, like error(\"age is missing\")"
+/* why row_accept (row_accept.c) rejects a row: fields, "s", header width */
+#define MSG_ROW_WIDTH "has %zu field%s, the header has %zu"
+/* the id column's name */
+#define MSG_ROW_EMPTY_ID "the customer id (column %s) is empty"
+/* `cleave explain` of such a row: input, line, run's reason */
+#define MSG_EXPLAIN_REJECTED "%s:%llu: this row is rejected by cleave run: %s"
+/* the header (input.c): input, line, the scanner's reason */
+#define MSG_HEADER_UNREADABLE "%s:%llu: cannot read the header row: %s"
+/* input, line */
+#define MSG_HEADER_DOUBLE_BOM \
+  "%s:%llu: the header starts with a byte-order mark twice (an invisible character, " \
+  "U+FEFF, before the first column's name); save the file with one byte-order mark, or none"
+
+/* --- rule-file limits --- */
+
+/* the cap (engine/rule_limits.h; docs/rules.md "Rule-file limits") */
+#define MSG_LIMIT_DEPTH \
+  "conditions or calculations nested more than %d deep (each all/any/NOT/at_least/score " \
+  "and each + - * / adds a level); build long chains as a list: all{...}, any{...}, or " \
+  "sum in halves"
+#define MSG_LIMIT_NODES \
+  "the rule file builds more than %d fields, values and conditions; is a loop building " \
+  "conditions no segment uses?"
+/* what, count, cap */
+#define MSG_LIMIT_KIDS "%s: too many conditions (%d; at most %d); split the list"
+#define MSG_LIMIT_MICROS "more than %d micro segments in one rule file"
+#define MSG_LIMIT_MACROS "more than %d macro splits in one rule file"
+#define MSG_LIMIT_COLUMNS "more than %d declared columns (number, text, date, tags) in one rule file"
+/* file, line, MB needed, cap */
+#define MSG_LIMIT_EVAL_MEMORY \
+  "%s:%u: the segments defined up to here need more than %u MB per worker thread to " \
+  "evaluate (limit: %u MB; a 1,024-row column per declared column and per value a " \
+  "segment uses); use fewer columns or calculations"
+#define MSG_SCORE_NOT_FINITE \
+  "score: the points of item %d are not finite (0/0 or 1/0?); write a plain number like 10"
+
+/* --- plugin trust --- */
+
+/* Refusals of a plugin before anything of it is loaded (plugin_trust.c, via
+** cl_fail with CL_EXIT_PLUGIN). The first %s is always the plugin file or
+** folder as the user gave it. */
+
+/* subject, kind ("plugin folder", "symlink target folder"), folder, who ("group",
+** "others", "group and others"), mode, chmod argument, folder */
+#define MSG_TRUST_FOLDER_WRITABLE \
+  "%s: %s %s is writable by %s (mode %04o), who could make cleave run their code; " \
+  "chmod %s %s, or keep the plugins in a folder only root or the user running " \
+  "cleave can write"
+/* subject, folder, who, mode, chmod argument, folder */
+#define MSG_TRUST_PARENT_WRITABLE \
+  "%s: %s, a folder on the plugin's path, is writable by %s (mode %04o), who could " \
+  "swap the plugin for their own; chmod %s %s (only a sticky folder owned by root, " \
+  "like /tmp, may be writable by others)"
+/* subject, what ("plugin folder", "folder", "plugin file"), path, owner uid, euid, path */
+#define MSG_TRUST_OWNER \
+  "%s: %s %s is owned by uid %u, not by root or by the user running cleave (uid %u); " \
+  "if you trust it, chown root %s, else remove it"
+/* file, who, mode, chmod argument, file */
+#define MSG_TRUST_FILE_WRITABLE \
+  "%s: the plugin file is writable by %s (mode %04o), who could change the code " \
+  "cleave runs; chmod %s %s"
+/* file */
+#define MSG_TRUST_NOT_REGULAR \
+  "%s: not a regular file; a plugin is a .so file (built with `make`)"
+/* file, reason */
+#define MSG_TRUST_CANNOT_OPEN \
+  "%s: cannot load plugin: %s (check the path, and that it was built for this " \
+  "machine with `make`)"
+/* subject, path, reason */
+#define MSG_TRUST_CANNOT_CHECK "%s: cannot check %s: %s"
+/* subject, path */
+#define MSG_TRUST_CHANGED \
+  "%s: %s changed while cleave was checking it (a folder became a symlink?); run " \
+  "again, and find out who is changing it"
+
+/* The ELF checks, before dlopen: nothing of the file has run. */
+/* file */
+#define MSG_ELF_NOT_ELF \
+  "%s: not an ELF shared object; a plugin is a .so file built with `make` (nothing in " \
+  "it was run)"
+/* file, bits of the file, bits of cleave */
+#define MSG_ELF_CLASS \
+  "%s: a %u-bit ELF file, this cleave is %u-bit; rebuild the plugin on this machine " \
+  "with `make` (nothing in it was run)"
+/* file */
+#define MSG_ELF_BYTE_ORDER \
+  "%s: an ELF file of the other byte order; rebuild the plugin on this machine with " \
+  "`make` (nothing in it was run)"
+/* file, its e_machine, cleave's */
+#define MSG_ELF_MACHINE \
+  "%s: built for another kind of machine (ELF machine %u, this cleave is %u); rebuild " \
+  "the plugin on this machine with `make` (nothing in it was run)"
+/* file, what it is ("an executable", "an object file (.o)", ...) */
+#define MSG_ELF_NOT_SHARED \
+  "%s: %s, not a shared object; link the plugin with -shared (nothing in it was run)"
+/* file, what is wrong */
+#define MSG_ELF_DAMAGED \
+  "%s: damaged or truncated ELF file (%s); rebuild it with `make` (nothing in it was " \
+  "run)"
+/* file */
+#define MSG_ELF_NO_DYNSYM \
+  "%s: has no dynamic symbol table in its section headers (stripped with sstrip?); " \
+  "strip plugins with `strip` only (nothing in it was run)"
+/* file, entry symbol */
+#define MSG_ELF_NO_ENTRY \
+  "%s: no %s symbol (is it a cleave plugin? export it with CLEAVE_EXPORT and build " \
+  "with -fvisibility=hidden; see docs/plugins.md); nothing in it was run"
+
+/* --- files and commits (fsafe.c, commit.c) --- */
+
+/* role, path, role, path */
+#define MSG_SAME_FILE \
+  "%s (%s) and %s (%s) are the same file; give each its own path (nothing was read or " \
+  "written)"
+/* path, reason */
+#define MSG_LOCK_UNUSABLE "cannot use lock file %s: %s"
+/* journal, reason */
+#define MSG_JOURNAL_WRITE "cannot write the commit journal %s: %s (no file was replaced)"
+/* target, reason, files moved, files staged, journal */
+#define MSG_COMMIT_HALF \
+  "cannot move %s into place: %s; %zu of the %zu files of this run are in place: the next " \
+  "run finishes the commit from %s before it starts"
+/* journal, reason */
+#define MSG_JOURNAL_IGNORED "ignoring the commit journal %s: %s"
+/* journal, temp, target */
+#define MSG_JOURNAL_PAIR_REFUSED \
+  "commit journal %s: not moving %s to %s (not one of this run's outputs, or not a " \
+  "temporary file of cleave's own)"
+/* files moved, journal */
+#define MSG_JOURNAL_ROLLED \
+  "the previous run was stopped while it replaced its files: finished its commit (%zu " \
+  "files moved into place, from %s)"
+/* journal, temp, target, reason */
+#define MSG_JOURNAL_FAILED \
+  "cannot finish the commit of an interrupted run from %s: cannot move %s to %s: %s"
+/* count */
+#define MSG_SWEPT "removed %d temporary files left by runs that were killed"
+/* list name, path, reason (fsafe_open_read) */
+#define MSG_LIST_REFUSED \
+  "list \"%s\": cannot read %s: %s; a list is a regular file inside the rule file's folder"
+/* list name, path, line, cap */
+#define MSG_LIST_LINE_TOO_LONG \
+  "list \"%s\": %s:%d: line longer than %d bytes; put one item per line"
+/* list name, cap in MB */
+#define MSG_LIST_TOO_BIG "list \"%s\": the file is larger than %u MB"
+/* ini path, reason */
+#define MSG_INI_UNREADABLE "cannot read %s: %s"
+
 #endif

@@ -1,5 +1,6 @@
 /*
-** outfile.c -- write to a temporary file, then rename (see outfile.h).
+** outfile.c -- stage an output in a temporary file, or write a device
+** directly (see outfile.h). Renaming into place is commit.c's job.
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,37 +11,65 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fsafe.h"
 #include "outfile.h"
+
+static int not_output(const char *path, mode_t m, cl_error *err) {
+  const char *what = S_ISDIR(m) ? "it is a directory" : S_ISSOCK(m) ? "it is a socket"
+                     : "it is a block device";
+  cl_fail(err, CL_EXIT_OUTPUT, "cannot write %s: %s", path, what);
+  return -1;
+}
+
+int outfile_kind(const char *path, cl_error *err) {
+  if (strcmp(path, "-") == 0) return OUT_STDOUT;
+  struct stat st;
+  if (lstat(path, &st) != 0) return OUT_STAGED; /* new (or unreachable: the temp file says why) */
+  int dev_link = 0;
+  if (S_ISLNK(st.st_mode)) {
+    if (strncmp(path, "/dev/", 5) != 0) return OUT_STAGED; /* replaced, never followed */
+    if (stat(path, &st) != 0) return OUT_DIRECT;           /* the open says why */
+    dev_link = 1; /* /dev/stdout, /dev/fd/N: whatever they lead to, written directly */
+  }
+  if (S_ISREG(st.st_mode)) return dev_link ? OUT_DIRECT : OUT_STAGED;
+  if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) return OUT_DIRECT;
+  return not_output(path, st.st_mode, err);
+}
 
 int outfile_open(outfile *f, const char *path, cl_error *err) {
   memset(f, 0, sizeof *f);
-  if (strcmp(path, "-") == 0) {
+  f->fd = -1;
+  int kind = outfile_kind(path, err);
+  if (kind < 0) return err->code;
+  f->kind = kind;
+  f->path = cl_strdup(path);
+  f->name = cl_strdup(kind == OUT_STDOUT ? "standard output" : path);
+  if (kind == OUT_STDOUT) {
     f->fd = 1;
     return 0;
   }
-  struct stat st;
-  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-    /* a device or a pipe (/dev/null, a FIFO): write to it, never rename over it */
-    if (S_ISDIR(st.st_mode)) return cl_fail(err, CL_EXIT_OUTPUT, "cannot write %s: it is a directory", path);
-    f->fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (f->fd < 0) return cl_fail(err, CL_EXIT_OUTPUT, "cannot write %s: %s", path, strerror(errno));
-    f->device = 1;
-    return 0;
+  if (kind == OUT_DIRECT) {
+    /* /dev/stdout may lead to the regular file cron redirects to: append, as the shell would */
+    struct stat st;
+    int append = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? O_APPEND : 0;
+    f->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | append);
+  } else {
+    f->fd = fsafe_temp(path, &f->tmp);
   }
-  size_t n = strlen(path) + 32;
-  f->path = cl_strdup(path);
-  f->tmp = cl_malloc(n);
-  snprintf(f->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-  f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (f->fd >= 0) cleanup_add(f->tmp);
   if (f->fd < 0) {
     int e = errno;
-    free(f->path);
-    free(f->tmp);
-    f->path = f->tmp = NULL;
+    outfile_free(f);
     return cl_fail(err, CL_EXIT_OUTPUT, "cannot write %s: %s", path, strerror(e));
   }
   return 0;
+}
+
+static int write_error(outfile *f, int e, cl_error *err) {
+  f->failed = 1;
+  if (e == EPIPE)
+    return cl_fail(err, CL_EXIT_OUTPUT, "cannot write %s: the reading end of the pipe was "
+                   "closed before the run ended (%s)", f->name, strerror(e));
+  return cl_fail(err, CL_EXIT_OUTPUT, "cannot write %s: %s", f->name, strerror(e));
 }
 
 int outfile_write(outfile *f, const void *p, size_t n, cl_error *err) {
@@ -48,51 +77,37 @@ int outfile_write(outfile *f, const void *p, size_t n, cl_error *err) {
   while (n) {
     ssize_t w = write(f->fd, c, n);
     if (w < 0 && errno == EINTR) continue;
-    if (w < 0) {
-      f->failed = 1;
-      return cl_fail(err, CL_EXIT_OUTPUT, "cannot write %s: %s",
-                     f->path ? f->path : "standard output", strerror(errno));
-    }
+    if (w < 0) return write_error(f, errno, err);
     c += w;
     n -= (size_t)w;
   }
   return 0;
 }
 
-int outfile_commit(outfile *f, cl_error *err) {
-  if (f->device) {
-    f->device = 0;
-    if (close(f->fd) != 0) return cl_fail(err, CL_EXIT_OUTPUT, "cannot write output: %s", strerror(errno));
-    return 0;
-  }
-  if (!f->path) return 0; /* stdout */
+int outfile_finish(outfile *f, cl_error *err) {
+  if (f->fd < 0 || f->kind == OUT_STDOUT) return 0;
   int rc = 0;
-  if (fsync(f->fd) != 0 && errno != EINVAL)
-    rc = cl_fail(err, CL_EXIT_OUTPUT, "cannot write %s: %s", f->path, strerror(errno));
-  if (close(f->fd) != 0 && !rc)
-    rc = cl_fail(err, CL_EXIT_OUTPUT, "cannot write %s: %s", f->path, strerror(errno));
+  if (f->kind == OUT_STAGED && fsync(f->fd) != 0 && errno != EINVAL)
+    rc = write_error(f, errno, err);
+  if (close(f->fd) != 0 && !rc) rc = write_error(f, errno, err);
   f->fd = -1;
-  if (!rc && rename(f->tmp, f->path) != 0)
-    rc = cl_fail(err, CL_EXIT_OUTPUT, "cannot move %s into place: %s", f->path, strerror(errno));
-  if (rc) unlink(f->tmp);
-  cleanup_forget(f->tmp);
-  free(f->path);
-  free(f->tmp);
-  f->path = f->tmp = NULL;
   return rc;
 }
 
 void outfile_abort(outfile *f) {
-  if (f->device) {
-    close(f->fd);
-    f->device = 0;
-    return;
+  if (f->fd >= 0 && f->kind != OUT_STDOUT) close(f->fd);
+  f->fd = -1;
+  if (f->tmp) {
+    unlink(f->tmp);
+    cleanup_forget(f->tmp);
+    free(f->tmp);
+    f->tmp = NULL;
   }
-  if (!f->path) return;
-  if (f->fd >= 0) close(f->fd);
-  unlink(f->tmp);
-  cleanup_forget(f->tmp);
+}
+
+void outfile_free(outfile *f) {
   free(f->path);
+  free(f->name);
   free(f->tmp);
-  f->path = f->tmp = NULL;
+  f->path = f->name = f->tmp = NULL;
 }

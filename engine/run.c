@@ -7,15 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "commit.h"
 #include "datecalc.h"
 #include "outfile.h"
 #include "pipeline.h"
 #include "rules.h"
 #include "run.h"
+#include "messages.h"
 #include "suggest.h"
 #include "summary.h"
 
@@ -29,12 +32,24 @@ int run_threads(const config *cfg) {
 }
 
 static int check_header(const bound_input *b, const config *cfg, cl_error *err) {
-  for (size_t i = 0; i < b->ncols; i++)
-    for (size_t j = i + 1; j < b->ncols && b->header[i][0]; j++)
-      if (strcmp(b->header[i], b->header[j]) == 0)
-        return cl_fail(err, CL_EXIT_INPUT, "%s:%llu: column '%s' appears twice in the header "
-                       "(columns %zu and %zu)", b->in.name,
-                       (unsigned long long)b->header_lines, b->header[i], i + 1, j + 1);
+  strset seen; /* hashed: a header of 100,000 columns is checked in linear time */
+  strset_init(&seen);
+  size_t *first = cl_malloc((b->ncols ? b->ncols : 1) * sizeof *first); /* per item of seen */
+  int rc = 0;
+  for (size_t j = 0; j < b->ncols && !rc; j++) {
+    size_t len = strlen(b->header[j]);
+    if (!len) continue; /* unnamed columns may repeat */
+    int64_t i = strset_find(&seen, b->header[j], len);
+    if (i >= 0)
+      rc = cl_fail(err, CL_EXIT_INPUT, "%s:%llu: column '%s' appears twice in the header "
+                   "(columns %zu and %zu)", b->in.name,
+                   (unsigned long long)b->header_lines, b->header[j], first[i] + 1, j + 1);
+    else
+      first[strset_add(&seen, b->header[j], len)] = j;
+  }
+  strset_free(&seen);
+  free(first);
+  if (rc) return rc;
   for (size_t i = 0; i < b->ncols; i++)
     if (strcmp(b->header[i], cfg->id_column) == 0) return 0;
   const char *hint = suggest_closest(cfg->id_column, (const char *const *)b->header, b->ncols);
@@ -154,48 +169,115 @@ static int sink_reject(void *ud, uint64_t line, uint64_t last, const char *reaso
 
 /* --- one run at a time ------------------------------------------------------ */
 
-static int take_lock(const config *cfg, int *fd, cl_error *err) {
+/* The files a run names, decided before anything is opened. */
+typedef struct run_files {
+  const char *out;      /* output path, "-" for standard output */
+  char *rej;            /* NULL: no reject file */
+  char *lock;           /* NULL: no lock (no file of this run is replaced) */
+  char *journal;        /* "<lock>.journal" */
+  const char *staged[3]; /* output, rejects, summary when renamed into place */
+} run_files;
+
+#define LOCK_PID_WIDTH 11 /* "%-10ld\n": the lock is never truncated, always this wide */
+
+static void lock_holder(int fd, char *who, size_t n) {
+  char pid[LOCK_PID_WIDTH + 1] = "";
+  ssize_t r = pread(fd, pid, LOCK_PID_WIDTH, 0);
+  pid[r > 0 ? r : 0] = '\0';
+  pid[strcspn(pid, " \n")] = '\0';
+  who[0] = '\0';
+  if (pid[0]) snprintf(who, n, " (pid %s)", pid);
+}
+
+/* The lock: opened O_NOFOLLOW (a planted symlink is refused), a regular
+** file only, never truncated, never removed (removing it would let a run
+** that waits on the old inode and a run on a new one both "hold" it). The
+** pid is written, at a fixed width, only into a lock file that is ours alone
+** (owned by the effective user, one link): a hard link planted to another
+** file is used for flock but never written. */
+static int take_lock(const char *path, int *fd, cl_error *err) {
   *fd = -1;
-  char *path = cfg->lock ? cl_strdup(cfg->lock) : NULL;
-  if (!path && cfg->output && strcmp(cfg->output, "-") != 0) {
-    size_t n = strlen(cfg->output) + 6;
-    path = cl_malloc(n);
-    snprintf(path, n, "%s.lock", cfg->output);
-  }
   if (!path) return 0;
-  *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  *fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0644);
   if (*fd < 0) {
-    int rc = cl_fail(err, CL_EXIT_OUTPUT, "cannot create lock file %s: %s", path, strerror(errno));
-    free(path);
-    return rc;
+    if (errno == ELOOP)
+      return cl_fail(err, CL_EXIT_OUTPUT, MSG_LOCK_UNUSABLE, path,
+                     "it is a symbolic link (a lock file is never followed)");
+    return cl_fail(err, CL_EXIT_OUTPUT, "cannot create lock file %s: %s", path, strerror(errno));
   }
-  if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
-    char pid[32] = "", who[48] = "";
-    ssize_t n = pread(*fd, pid, sizeof pid - 1, 0);
-    pid[n > 0 ? n : 0] = '\0';
-    pid[strcspn(pid, "\n")] = '\0';
-    if (pid[0]) snprintf(who, sizeof who, " (pid %s)", pid);
-    int rc = cl_fail(err, CL_EXIT_LOCKED, "another cleave run%s holds %s; not starting a "
-                     "second one", who, path);
-    free(path);
+  struct stat st;
+  if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     close(*fd);
     *fd = -1;
-    return rc;
+    return cl_fail(err, CL_EXIT_OUTPUT, MSG_LOCK_UNUSABLE, path, "it is not a regular file");
   }
-  char pid[32];
-  int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-  if (ftruncate(*fd, 0) == 0 && pwrite(*fd, pid, (size_t)n, 0) < 0) { /* best effort */ }
-  free(path);
+  if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+    char who[48];
+    lock_holder(*fd, who, sizeof who);
+    close(*fd);
+    *fd = -1;
+    return cl_fail(err, CL_EXIT_LOCKED, "another cleave run%s holds %s; not starting a "
+                   "second one", who, path);
+  }
+  if (st.st_uid == geteuid() && st.st_nlink == 1) {
+    char pid[32];
+    snprintf(pid, sizeof pid, "%-10ld\n", (long)getpid() % 10000000000L);
+    if (pwrite(*fd, pid, LOCK_PID_WIDTH, 0) < 0) { /* best effort: only for the message */ }
+  }
   return 0;
 }
 
-static char *default_rejects(const config *cfg) {
+/* Default rejects: "<output>.rejects.csv" beside an output file; none when
+** the output is standard output or a device (/dev/null.rejects.csv is no
+** place for a file). */
+static char *default_rejects(const config *cfg, int out_kind) {
   if (cfg->rejects) return cl_strdup(cfg->rejects);
-  if (!cfg->output || strcmp(cfg->output, "-") == 0) return NULL;
+  if (!cfg->output || out_kind != OUT_STAGED) return NULL;
   size_t n = strlen(cfg->output) + 16;
   char *p = cl_malloc(n);
   snprintf(p, n, "%s.rejects.csv", cfg->output);
   return p;
+}
+
+static char *suffixed(const char *path, const char *suffix) {
+  size_t n = strlen(path) + strlen(suffix) + 1;
+  char *p = cl_malloc(n);
+  snprintf(p, n, "%s%s", path, suffix);
+  return p;
+}
+
+static void run_files_free(run_files *f) {
+  free(f->rej);
+  free(f->lock);
+  free(f->journal);
+}
+
+/* Decide every path; refuse a file named twice. The lock defaults to
+** "<first replaced file>.lock" (the output, else the rejects, else the
+** summary): no lock when nothing is replaced (--output - or /dev/null). */
+static int plan_files(const config *cfg, run_files *f, cl_error *err) {
+  memset(f, 0, sizeof *f);
+  f->out = cfg->output ? cfg->output : "-";
+  int ko = outfile_kind(f->out, err);
+  if (ko < 0) return err->code;
+  f->rej = default_rejects(cfg, ko);
+  int kr = f->rej ? outfile_kind(f->rej, err) : OUT_STDOUT;
+  if (kr < 0) return err->code;
+  int ks = cfg->summary ? outfile_kind(cfg->summary, err) : OUT_STDOUT;
+  if (ks < 0) return err->code;
+  size_t n = 0;
+  if (ko == OUT_STAGED) f->staged[n++] = f->out;
+  if (kr == OUT_STAGED) f->staged[n++] = f->rej;
+  if (ks == OUT_STAGED) f->staged[n++] = cfg->summary;
+  if (cfg->lock) f->lock = cl_strdup(cfg->lock);
+  else if (n) f->lock = suffixed(f->staged[0], ".lock");
+  if (f->lock) f->journal = suffixed(f->lock, ".journal");
+  commit_name names[] = {
+      {"the input", cfg->input, 0},         {"the rule file", cfg->rules, 0},
+      {"the output", f->out, 1},            {"the reject file", f->rej, 1},
+      {"the summary", cfg->summary, 1},     {"the lock file", f->lock, 1},
+      {"the commit journal", f->journal, 1}};
+  return commit_distinct(names, sizeof names / sizeof *names, err);
 }
 
 static double now_s(void) {
@@ -204,33 +286,70 @@ static double now_s(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Open the outputs (summary before rejects: a bad path fails before any
+** row is read) and add them to the commit. */
+static int open_outputs(const config *cfg, const run_files *f, sinks *k, outfile *sum,
+                        int *sum_open, commit *c, cl_error *err) {
+  if (outfile_open(&k->out, f->out, err)) return err->code;
+  commit_add(c, &k->out);
+  if (cfg->summary) {
+    if (outfile_open(sum, cfg->summary, err)) return err->code;
+    *sum_open = 1;
+    commit_add(c, sum);
+  }
+  if (f->rej) {
+    if (outfile_open(&k->rej, f->rej, err)) return err->code;
+    k->have_rej = 1;
+    commit_add(c, &k->rej);
+    if (outfile_write(&k->rej, "line,reason,record\n", 19, err)) return err->code;
+  }
+  return 0;
+}
+
+/* max_rejects: the run fails and only its reject file is kept (the rows the
+** operator must look at), committed alone; the output and summary of the
+** previous run stay. */
+static void keep_rejects_only(sinks *k, outfile *sum, int sum_open, logger *log) {
+  outfile_abort(&k->out);
+  if (sum_open) outfile_abort(sum);
+  commit c;
+  commit_init(&c, NULL, log);
+  commit_add(&c, &k->rej);
+  cl_error e2 = {0, ""};
+  if (commit_publish(&c, &e2)) log_msg(log, LOG_ERROR, "%s", e2.msg);
+  free(c.files);
+  free(c.journal);
+}
+
 static int do_run(session *s, const cli_opts *o, cl_error *err) {
   config *cfg = &s->cfg;
   double t0 = now_s();
   if (session_rules(s, NULL, NULL, err)) return err->code;
+  run_files rf;
+  if (plan_files(cfg, &rf, err)) {
+    run_files_free(&rf);
+    return err->code;
+  }
   int lock_fd = -1;
-  if (take_lock(cfg, &lock_fd, err)) return err->code;
+  if (take_lock(rf.lock, &lock_fd, err) ||
+      commit_recover(rf.journal, rf.staged, 3, &s->log, err)) {
+    if (lock_fd >= 0) close(lock_fd);
+    run_files_free(&rf);
+    return err->code;
+  }
   bound_input b;
   sinks k;
   memset(&k, 0, sizeof k);
   outfile sum;
-  int sum_open = 0;
-  char *rej_path = default_rejects(cfg);
+  memset(&sum, 0, sizeof sum);
+  int sum_open = 0, max_hit = 0;
+  commit cm;
+  commit_init(&cm, rf.journal, &s->log);
   pipeline_stats st;
   memset(&st, 0, sizeof st);
   int rc = bind_input(s, &b, err);
-  int out_open = 0, ran = 0;
-  if (!rc) rc = outfile_open(&k.out, cfg->output ? cfg->output : "-", err);
-  out_open = !rc;
-  if (!rc && cfg->summary) { /* opened now: a bad path fails before any output */
-    rc = outfile_open(&sum, cfg->summary, err);
-    sum_open = !rc;
-  }
-  if (!rc && rej_path) {
-    rc = outfile_open(&k.rej, rej_path, err);
-    k.have_rej = !rc;
-    if (!rc) rc = outfile_write(&k.rej, "line,reason,record\n", 19, err);
-  }
+  int ran = 0;
+  if (!rc) rc = open_outputs(cfg, &rf, &k, &sum, &sum_open, &cm, err);
   if (!rc) {
     buf h = {0};
     buf_csv_field(&h, cfg->id_column, strlen(cfg->id_column), ',');
@@ -258,33 +377,28 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   }
   if (!rc && k.logged > REJECTS_LOGGED && k.have_rej)
     log_msg(&s->log, LOG_WARNING, "... %llu more rejected rows: see %s",
-            (unsigned long long)(k.logged - REJECTS_LOGGED), rej_path);
-  if (!rc && cfg->max_rejects >= 0 && st.rejected > (uint64_t)cfg->max_rejects)
+            (unsigned long long)(k.logged - REJECTS_LOGGED), rf.rej);
+  if (!rc && cfg->max_rejects >= 0 && st.rejected > (uint64_t)cfg->max_rejects) {
+    max_hit = 1;
     rc = cl_fail(err, CL_EXIT_INPUT, "%llu rows rejected, more than max_rejects = %ld: "
                  "no output written (the rejected rows are in %s)",
-                 (unsigned long long)st.rejected, cfg->max_rejects, rej_path ? rej_path : "the log");
+                 (unsigned long long)st.rejected, cfg->max_rejects, rf.rej ? rf.rej : "the log");
+  }
   double secs = now_s() - t0;
   summary_info si = {&s->g, &b.shape, &st, cfg, threads, secs, b.in.name};
   buf js = {0};
   if (ran) summary_json(&si, &js);
-  /* commit order: rejects first (kept even when the run fails on them),
-  ** then output, then summary; any failure before leaves no new output */
-  if (k.have_rej && ran) {
-    cl_error e2;
-    if (outfile_commit(&k.rej, &e2) && !rc) rc = cl_fail(err, e2.code, "%s", e2.msg);
-  } else if (k.have_rej) {
-    outfile_abort(&k.rej);
-  }
+  /* all of the run's files, or none of them (commit.c) */
   if (!rc && sum_open) rc = outfile_write(&sum, js.p, js.len, err);
-  if (!rc) rc = outfile_commit(&k.out, err);
-  else if (out_open) outfile_abort(&k.out);
-  if (!rc && sum_open) rc = outfile_commit(&sum, err);
-  else if (sum_open) outfile_abort(&sum);
+  if (!rc) rc = commit_publish(&cm, err);
+  else if (max_hit && k.have_rej) keep_rejects_only(&k, &sum, sum_open, &s->log);
+  else commit_abort(&cm);
   if (!rc && !o->quiet) summary_print(&si, stderr);
+  commit_free(&cm);
   buf_free(&js);
   pipeline_stats_free(&st);
   bound_input_free(&b);
-  free(rej_path);
+  run_files_free(&rf);
   if (lock_fd >= 0) close(lock_fd);
   return rc;
 }

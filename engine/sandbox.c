@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "fsafe.h"
 #include "messages.h"
 #include "sandbox.h"
 #include "suggest.h"
@@ -251,35 +253,26 @@ int sandbox_run_string(sandbox *sb, const char *src, size_t len,
 
 int sandbox_run_file(sandbox *sb, const char *path, const char *display,
                      cl_error *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
+  /* a regular file only: a FIFO or a device would hang the run or never end */
+  char why[FSAFE_WHY_MAX];
+  int fd = fsafe_open_read(NULL, path, FSAFE_REGULAR, RULE_FILE_MAX, why);
+  if (fd < 0) {
     lua_pop(sb->L, 1);
-    return cl_fail(err, CL_EXIT_RULES, MSG_RULE_FILE_UNREADABLE, display, strerror(errno));
+    if (strstr(why, "larger than"))
+      return cl_fail(err, CL_EXIT_RULES, MSG_RULE_FILE_TOO_BIG, display, RULE_FILE_MAX >> 20);
+    return cl_fail(err, CL_EXIT_RULES, MSG_RULE_FILE_UNREADABLE, display, why);
   }
   char *buf = NULL;
-  size_t len = 0, cap = 0;
-  for (;;) {
-    if (len == cap) {
-      cap = cap ? cap * 2 : 65536;
-      if (cap > RULE_FILE_MAX + 1) cap = RULE_FILE_MAX + 1;
-      buf = cl_realloc(buf, cap);
-    }
-    size_t n = fread(buf + len, 1, cap - len, f);
-    len += n;
-    if (n == 0 || len > RULE_FILE_MAX) break;
-  }
-  int rd_err = ferror(f);
-  fclose(f);
-  int rc;
-  if (rd_err) {
+  size_t len = 0;
+  int e = fsafe_read_all(fd, RULE_FILE_MAX, &buf, &len);
+  close(fd);
+  if (e) {
     lua_pop(sb->L, 1);
-    rc = cl_fail(err, CL_EXIT_RULES, MSG_RULE_FILE_READ_ERROR, display);
-  } else if (len > RULE_FILE_MAX) {
-    lua_pop(sb->L, 1);
-    rc = cl_fail(err, CL_EXIT_RULES, MSG_RULE_FILE_TOO_BIG, display, RULE_FILE_MAX >> 20);
-  } else {
-    rc = sandbox_run_string(sb, buf, len, display, err);
+    if (e == EFBIG)
+      return cl_fail(err, CL_EXIT_RULES, MSG_RULE_FILE_TOO_BIG, display, RULE_FILE_MAX >> 20);
+    return cl_fail(err, CL_EXIT_RULES, MSG_RULE_FILE_READ_ERROR, display);
   }
+  int rc = sandbox_run_string(sb, buf, len, display, err);
   free(buf);
   return rc;
 }
