@@ -17,7 +17,7 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined
 LDSAN    = -fsanitize=address,undefined
 endif
-LDLIBS   = -llua5.4 -lcsv -linih -ldl -lm -pthread
+LDLIBS   = -llua5.4 -lcsv -linih -lz -lzstd -ldl -lm -pthread
 
 ENGINE_SRC  = $(filter-out engine/main.c,$(wildcard engine/*.c))
 ENGINE_OBJ  = $(ENGINE_SRC:%.c=$(BUILD)/%.o)

@@ -40,10 +40,13 @@ static int fill(input *in, size_t want, cl_error *err) {
     in->pcap = want + 1;
     in->pend = cl_realloc(in->pend, in->pcap);
   }
+  if (!in->dc_ready) { /* gzip, zstd or plain: known from the first bytes */
+    decomp_init(&in->dc, in->fd, in->name);
+    in->dc_ready = 1;
+  }
   while (!in->eof && in->plen < want) {
-    ssize_t n = read(in->fd, in->pend + in->plen, in->pcap - in->plen);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return cl_fail(err, CL_EXIT_INPUT, "cannot read %s: %s", in->name, strerror(errno));
+    ssize_t n = decomp_read(&in->dc, in->pend + in->plen, in->pcap - in->plen, err);
+    if (n < 0) return err->code;
     if (n == 0) in->eof = 1;
     in->plen += (size_t)n;
   }
@@ -175,6 +178,7 @@ int input_chunk(input *in, size_t target, chunk *out, cl_error *err) {
 }
 
 void input_close(input *in) {
+  if (in->dc_ready) decomp_free(&in->dc);
   if (in->close_fd) close(in->fd);
   free(in->pend);
   free(in->name);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decomp.h"
 #include "error.h"
 
 typedef struct chunk {
@@ -30,6 +31,8 @@ typedef struct input {
   size_t plen, pcap;
   int eof;
   int bom_checked;
+  decomp dc;    /* the bytes as read: plain, gzip or zstd */
+  int dc_ready;
 } input;
 
 int input_open(input *in, const char *path, cl_error *err);

@@ -2,7 +2,7 @@
 # deps.sh -- install the Debian packages cleave needs, only those missing.
 # Used by `make run` and `make check`; safe to run again (does nothing then).
 set -eu
-PKGS="gcc make libc6-dev liblua5.4-dev libcsv-dev libinih-dev perl valgrind python3"
+PKGS="gcc make libc6-dev liblua5.4-dev libcsv-dev libinih-dev zlib1g-dev libzstd-dev perl valgrind python3"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
