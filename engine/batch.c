@@ -1,7 +1,6 @@
 /*
 ** batch.c -- column-at-a-time evaluation of the predicate graph (batch.h).
 */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +32,15 @@ static void all_rows(const batch_ctx *b, uint64_t *out) {
          m_ &= m_ - 1)
 
 /* TEXT and TAGS slots point at the input column itself: nothing to allocate
-** but the tag bits. */
+** but the tag bits (TAGS) or the packed texts (TEXT). */
+static size_t slot_bytes(int type) {
+  switch (type) {
+  case VT_NUMBER: return BATCH_MAX * sizeof(double);
+  case VT_DATE: return BATCH_MAX * sizeof(int32_t);
+  default: return BATCH_MAX * sizeof(uint64_t); /* TAGS: bits; TEXT: packed */
+  }
+}
+
 static void alloc_slot(bcol *c, int type) {
   if (type == VT_NUMBER) c->v.num = cl_calloc(BATCH_MAX, sizeof *c->v.num);
   if (type == VT_DATE) c->v.date = cl_calloc(BATCH_MAX, sizeof *c->v.date);
@@ -48,14 +55,22 @@ static void free_slot(bcol *c, int type) {
   free(c->packed);
 }
 
-static void alloc_col(bcol *c, int type, int tags) {
+static size_t col_bytes(int type) {
+  switch (type) {
+  case VT_NUMBER: return BATCH_MAX * sizeof(double);
+  case VT_DATE: return BATCH_MAX * sizeof(int32_t);
+  case VT_ENUM: case VT_BOOL: return BATCH_MAX * sizeof(uint32_t);
+  default: return BATCH_MAX * sizeof(cleave_str);
+  }
+}
+
+static void alloc_col(bcol *c, int type) {
   switch (type) {
   case VT_NUMBER: c->v.num = cl_calloc(BATCH_MAX, sizeof *c->v.num); break;
   case VT_DATE: c->v.date = cl_calloc(BATCH_MAX, sizeof *c->v.date); break;
   case VT_ENUM: case VT_BOOL: c->v.ix = cl_calloc(BATCH_MAX, sizeof *c->v.ix); break;
   default: c->v.str = cl_calloc(BATCH_MAX, sizeof *c->v.str); break;
   }
-  if (tags) c->tags = cl_calloc(BATCH_MAX, sizeof *c->tags);
 }
 
 static void free_col(bcol *c, int type) {
@@ -65,7 +80,6 @@ static void free_col(bcol *c, int type) {
   case VT_ENUM: case VT_BOOL: free(c->v.ix); break;
   default: free(c->v.str); break;
   }
-  free(c->tags);
 }
 
 /* Nodes whose values the batch keeps as a column (fields use their slot,
@@ -74,21 +88,78 @@ static int has_col(const node *n) {
   return (n->type != VT_BOOL || n->kind == N_CALL) && n->kind != N_FIELD && n->kind != N_CONST;
 }
 
+/* Result bitmaps of a live condition: one, and one more when shared. */
+static uint32_t pred_entries(const node *n) { return n->type == VT_BOOL ? 1u + (n->shared != 0) : 0; }
+
+/* The at_least counters: one row of BATCH_MAX per depth up to the deepest
+** live at_least (an at_least's operands are shallower, so nested ones
+** never share a row). 0 when there is none. */
+static uint32_t counter_rows(const graph *g, const uint8_t *live) {
+  uint32_t rows = 0;
+  for (uint32_t i = 0; i < g->nnodes; i++)
+    if (live[i] && g->nodes[i].kind == N_ATLEAST && g->nodes[i].depth + 1u > rows)
+      rows = g->nodes[i].depth + 1u;
+  return rows;
+}
+
+/* What one node costs batch_init: its slot's column for a field, else its
+** value column and result bitmaps when live, and its two index entries. */
+static size_t node_bytes(const graph *g, const node *n, int live) {
+  size_t b = 2 * sizeof(uint32_t);
+  if (n->kind == N_FIELD) b += sizeof(bcol) + slot_bytes(g->slots[n->u.slot].type);
+  if (!live) return b;
+  if (has_col(n)) b += sizeof(bcol) + col_bytes(n->type);
+  return b + pred_entries(n) * (sizeof(bitmap) + sizeof(uint32_t));
+}
+
+static uint8_t *live_nodes(const graph *g) {
+  uint8_t *live = cl_calloc(g->nnodes ? g->nnodes : 1, 1);
+  graph_live(g, live);
+  return live;
+}
+
+size_t batch_memory(const graph *g, size_t cap, uint32_t *line) {
+  uint8_t *live = live_nodes(g);
+  size_t total = sizeof(batch_ctx) + (size_t)g->nmicros * sizeof(bitmap) +
+                 (size_t)g->nmacros * sizeof(uint32_t) +
+                 (size_t)counter_rows(g, live) * BATCH_MAX * sizeof(uint32_t);
+  *line = 0;
+  for (uint32_t i = 0; i < g->nnodes; i++) {
+    total += node_bytes(g, &g->nodes[i], live[i]);
+    if (total > cap && !*line) *line = g->nodes[i].line;
+  }
+  if (total > cap && !*line) *line = g->nnodes ? g->nodes[g->nnodes - 1].line : 0;
+  free(live);
+  return total;
+}
+
 void batch_init(batch_ctx *b, const graph *g, void **tstate) {
   memset(b, 0, sizeof *b);
   b->g = g;
+  uint32_t nn = g->nnodes ? g->nnodes : 1;
+  uint8_t *live = live_nodes(g);
   b->slots = cl_calloc(g->nslots ? g->nslots : 1, sizeof *b->slots);
   for (uint32_t s = 0; s < g->nslots; s++) alloc_slot(&b->slots[s], g->slots[s].type);
-  b->vals = cl_calloc(g->nnodes ? g->nnodes : 1, sizeof *b->vals);
+  b->col_ix = cl_malloc(nn * sizeof *b->col_ix);
+  b->pred_ix = cl_malloc(nn * sizeof *b->pred_ix);
+  for (uint32_t i = 0; i < g->nnodes; i++) {
+    const node *n = &g->nodes[i];
+    b->col_ix[i] = live[i] && has_col(n) ? b->nvals++ : GRAPH_NONE;
+    b->pred_ix[i] = live[i] && pred_entries(n) ? b->npred : GRAPH_NONE;
+    if (live[i]) b->npred += pred_entries(n);
+  }
+  b->vals = cl_calloc(b->nvals ? b->nvals : 1, sizeof *b->vals);
   for (uint32_t i = 0; i < g->nnodes; i++)
-    if (has_col(&g->nodes[i])) alloc_col(&b->vals[i], g->nodes[i].type, 0);
-  b->pred = cl_calloc(g->nnodes ? g->nnodes : 1, sizeof *b->pred);
-  b->masked = cl_calloc(g->nnodes ? g->nnodes : 1, sizeof *b->masked);
+    if (b->col_ix[i] != GRAPH_NONE) alloc_col(&b->vals[b->col_ix[i]], g->nodes[i].type);
+  b->pred = cl_calloc(b->npred ? b->npred : 1, sizeof *b->pred);
+  b->pred_gen = cl_calloc(b->npred ? b->npred : 1, sizeof *b->pred_gen);
+  uint32_t rows = counter_rows(g, live);
+  b->counts = cl_calloc(rows ? (size_t)rows * BATCH_MAX : 1, sizeof *b->counts);
   b->micro_bits = cl_calloc(g->nmicros ? g->nmicros : 1, sizeof *b->micro_bits);
   b->macro_node = cl_calloc(g->nmacros ? g->nmacros : 1, sizeof *b->macro_node);
   for (uint32_t i = 0; i < g->nnodes; i++)
     if (g->nodes[i].kind == N_MACRO) b->macro_node[g->nodes[i].u.macro] = i;
-  b->pred_gen = cl_calloc(g->nnodes ? g->nnodes : 1, sizeof *b->pred_gen);
+  free(live);
   eval_ctx_init(&b->rowc, g, tstate);
 }
 
@@ -96,14 +167,16 @@ void batch_free(batch_ctx *b) {
   const graph *g = b->g;
   for (uint32_t s = 0; s < g->nslots; s++) free_slot(&b->slots[s], g->slots[s].type);
   for (uint32_t i = 0; i < g->nnodes; i++)
-    if (has_col(&g->nodes[i])) free_col(&b->vals[i], g->nodes[i].type);
+    if (b->col_ix[i] != GRAPH_NONE) free_col(&b->vals[b->col_ix[i]], g->nodes[i].type);
   free(b->slots);
   free(b->vals);
+  free(b->col_ix);
   free(b->pred);
-  free(b->masked);
+  free(b->pred_ix);
+  free(b->pred_gen);
+  free(b->counts);
   free(b->micro_bits);
   free(b->macro_node);
-  free(b->pred_gen);
   eval_ctx_free(&b->rowc);
   memset(b, 0, sizeof *b);
 }
@@ -114,7 +187,8 @@ void batch_begin(batch_ctx *b, const cleave_str **cols, uint32_t n) {
   if (++b->gen == 0) {
     b->gen = 1;
     for (uint32_t s = 0; s < b->g->nslots; s++) b->slots[s].gen = b->slots[s].tags_gen = 0;
-    for (uint32_t i = 0; i < b->g->nnodes; i++) b->vals[i].gen = b->pred_gen[i] = 0;
+    for (uint32_t i = 0; i < b->nvals; i++) b->vals[i].gen = 0;
+    for (uint32_t i = 0; i < b->npred; i++) b->pred_gen[i] = 0;
   }
   eval_texts_reset(&b->rowc);
 }
@@ -207,19 +281,8 @@ static void compute_arith(batch_ctx *b, const node *n, bcol *c) {
   memset(c->present, 0, sizeof c->present);
   for (uint32_t i = 0; i < b->n; i++) {
     if ((A && !bit_at(A->present, i)) || (B && !bit_at(B->present, i))) continue;
-    double x = A ? A->v.num[i] : ca, y = B ? B->v.num[i] : cb, r;
-    switch (n->op) {
-    case AR_ADD: r = x + y; break;
-    case AR_SUB: r = x - y; break;
-    case AR_MUL: r = x * y; break;
-    default:
-      if (y == 0) continue;
-      r = x / y;
-      break;
-    }
-    if (!isfinite(r)) continue;
-    c->v.num[i] = r;
-    set_bit(c->present, i);
+    double x = A ? A->v.num[i] : ca, y = B ? B->v.num[i] : cb;
+    if (val_arith(n->op, x, y, &c->v.num[i])) set_bit(c->present, i);
   }
 }
 
@@ -227,7 +290,7 @@ static void compute_arith(batch_ctx *b, const node *n, bcol *c) {
 ** call is the dearest thing here, so rows already decided are skipped. */
 static void compute_call(batch_ctx *b, uint32_t id, const uint64_t *want) {
   const node *n = &b->g->nodes[id];
-  bcol *c = &b->vals[id];
+  bcol *c = &b->vals[b->col_ix[id]];
   const cleave_criterion *cr = n->u.call.crit;
   void *ts = b->rowc.tstate[n->u.call.plugin];
   bitmap todo;
@@ -274,12 +337,13 @@ static void compute_call(batch_ctx *b, uint32_t id, const uint64_t *want) {
     memset(&out, 0, sizeof out);
     out.type = cr->result;
     cr->eval(n->u.call.inst, ts, args, &out);
+    val_plugin_result(&out, cr->result);
     if (out.missing) continue;
     set_bit(c->present, (uint32_t)i);
     switch (cr->result) {
     case VT_NUMBER: c->v.num[i] = out.u.number; break;
     case VT_DATE: c->v.date[i] = out.u.date; break;
-    case VT_BOOL: c->v.ix[i] = out.u.boolean != 0; break;
+    case VT_BOOL: c->v.ix[i] = (uint32_t)out.u.boolean; break;
     default:
       c->v.str[i].ptr = eval_keep_text(&b->rowc, out.u.str.ptr, out.u.str.len);
       c->v.str[i].len = out.u.str.len;
@@ -294,7 +358,7 @@ static void compute_call(batch_ctx *b, uint32_t id, const uint64_t *want) {
 static const bcol *val_for(batch_ctx *b, uint32_t id, const uint64_t *rows) {
   const node *n = &b->g->nodes[id];
   if (n->kind != N_CALL) return val(b, id);
-  bcol *c = &b->vals[id];
+  bcol *c = &b->vals[b->col_ix[id]];
   if (c->gen != b->gen) {
     c->gen = b->gen;
     memset(c->present, 0, sizeof c->present);
@@ -314,7 +378,7 @@ static const bcol *val(batch_ctx *b, uint32_t id) {
     all_rows(b, all);
     return val_for(b, id, all);
   }
-  bcol *c = &b->vals[id];
+  bcol *c = &b->vals[b->col_ix[id]];
   if (c->gen == b->gen) return c;
   c->gen = b->gen;
   switch (n->kind) {
@@ -338,6 +402,8 @@ static const bcol *val(batch_ctx *b, uint32_t id) {
       const uint64_t *r = pred(b, n->kids[k], all);
       FOR_EACH_ROW(b, r, i) c->v.num[i] += n->u.count.weights[k];
     }
+    for (uint32_t i = 0; i < b->n; i++)
+      if (!val_number_ok(c->v.num[i])) c->present[i >> 6] &= ~(1ULL << (i & 63));
     break;
   }
   case N_BUCKET: {
@@ -376,13 +442,6 @@ static void cmp_num_k(const batch_ctx *b, int op, const double *A, const uint64_
   }
 }
 
-static int text_cmp(int op, cleave_str x, cleave_str y) {
-  size_t l = x.len < y.len ? x.len : y.len;
-  int r = memcmp(x.ptr, y.ptr, l);
-  if (r == 0) r = (x.len > y.len) - (x.len < y.len);
-  return cmp_holds(op, r, 0);
-}
-
 static void eval_cmp(batch_ctx *b, const node *n, const uint64_t *sel, uint64_t *out) {
   const node *ka = &b->g->nodes[n->kids[0]], *kb = &b->g->nodes[n->kids[1]];
   const bcol *A = val_for(b, n->kids[0], sel);
@@ -408,9 +467,9 @@ static void eval_cmp(batch_ctx *b, const node *n, const uint64_t *sel, uint64_t 
     int r;
     switch (ka->type) {
     case VT_NUMBER: r = cmp_holds(n->op, A->v.num[i], B ? B->v.num[i] : kb->u.cval.u.number); break;
-    case VT_DATE: r = cmp_holds(n->op, A->v.date[i], B ? B->v.date[i] : kb->u.cval.u.date); break;
+    case VT_DATE: r = val_date_cmp(n->op, A->v.date[i], B ? B->v.date[i] : kb->u.cval.u.date); break;
     case VT_ENUM: r = cmp_holds(n->op, A->v.ix[i], B ? B->v.ix[i] : (uint32_t)kb->u.cval.u.boolean); break;
-    default: r = text_cmp(n->op, A->v.str[i], B ? B->v.str[i] : kb->u.cval.u.str); break;
+    default: r = val_text_cmp(n->op, A->v.str[i], B ? B->v.str[i] : kb->u.cval.u.str); break;
     }
     if (r) set_bit(out, i);
   }
@@ -453,7 +512,7 @@ static void eval_in(batch_ctx *b, const node *n, const uint64_t *sel, uint64_t *
       found = text_in(&n->u.in.set, A->v.str[i]);
     } else {
       double x = ka->type == VT_DATE ? A->v.date[i] : A->v.num[i];
-      for (size_t k = 0; k < n->u.in.nnums && !found; k++) found = n->u.in.nums[k] == x;
+      found = val_in_nums(n->u.in.nums, n->u.in.nnums, x);
     }
     if (found != n->op) set_bit(out, i);
   }
@@ -520,8 +579,8 @@ static void compute_pred(batch_ctx *b, uint32_t id, const uint64_t *sel, uint64_
     for (uint32_t w = 0; w < nw; w++) out[w] = sel[w] & ~r[w];
     return;
   }
-  case N_ATLEAST: { /* its own counters: an at_least inside another must not share them */
-    uint16_t counts[BATCH_MAX];
+  case N_ATLEAST: { /* its own counters: an at_least inside another is shallower */
+    uint32_t *counts = b->counts + (size_t)n->depth * BATCH_MAX;
     memset(counts, 0, b->n * sizeof *counts);
     for (uint32_t k = 0; k < n->nkids; k++) {
       const uint64_t *r = pred(b, n->order[k], sel);
@@ -540,7 +599,7 @@ static void compute_pred(batch_ctx *b, uint32_t id, const uint64_t *sel, uint64_
     FOR_EACH_ROW(b, sel, i) {
       if (!bit_at(A->present, i)) continue;
       double x = date ? A->v.date[i] : A->v.num[i];
-      if (x >= lo && x <= hi) set_bit(out, i);
+      if (val_between(x, lo, hi)) set_bit(out, i);
     }
     return;
   }
@@ -576,19 +635,20 @@ static void compute_pred(batch_ctx *b, uint32_t id, const uint64_t *sel, uint64_
 
 static const uint64_t *pred(batch_ctx *b, uint32_t id, const uint64_t *sel) {
   const node *n = &b->g->nodes[id];
-  uint64_t *out = b->pred[id];
+  uint32_t px = b->pred_ix[id];
+  uint64_t *out = b->pred[px];
   if (!n->shared) {
     compute_pred(b, id, sel, out);
     return out;
   }
   /* shared: computed once for every row, then narrowed to sel */
-  if (b->pred_gen[id] != b->gen) {
+  if (b->pred_gen[px] != b->gen) {
     bitmap all;
     all_rows(b, all);
     compute_pred(b, id, all, out);
-    b->pred_gen[id] = b->gen;
+    b->pred_gen[px] = b->gen;
   }
-  uint64_t *masked = b->masked[id];
+  uint64_t *masked = b->pred[px + 1];
   for (uint32_t w = 0; w < words(b); w++) masked[w] = out[w] & sel[w];
   return masked;
 }

@@ -46,17 +46,27 @@ typedef struct batch_ctx {
   uint32_t gen;            /* bumped per batch */
   const cleave_str **cols; /* cols[c][i]: column c of row i (kept columns) */
   bcol *slots;             /* per slot */
-  bcol *vals;              /* per value node */
-  bitmap *pred;            /* per node: last result */
-  bitmap *masked;          /* per shared node: its result narrowed to a caller's rows */
+  bcol *vals;              /* per value column (col_ix) */
+  uint32_t *col_ix;        /* per node: its column in vals, or GRAPH_NONE */
+  uint32_t nvals;
+  bitmap *pred;            /* per pred_ix: last result; a shared node's next entry
+                           ** is its result narrowed to a caller's rows */
+  uint32_t *pred_ix;       /* per node: its entry in pred, or GRAPH_NONE */
+  uint32_t *pred_gen;      /* per pred_ix: batch a shared result was computed in */
+  uint32_t npred;
+  uint32_t *counts;        /* at_least counters: BATCH_MAX per node depth */
   bitmap *micro_bits;      /* per micro segment: this batch's members */
   uint32_t *macro_node;    /* per macro: its N_MACRO node */
-  uint32_t *pred_gen;      /* shared predicates: batch they were computed in */
   eval_ctx rowc;           /* plugin thread states and text copies */
   uint64_t invalid;        /* present values that did not parse */
 } batch_ctx;
 
+/* Columns and results exist only for what a macro split or a micro segment
+** can evaluate (graph_live); batch_memory() is what that costs. */
 void batch_init(batch_ctx *b, const graph *g, void **tstate);
+/* Bytes batch_init allocates for g (per worker thread). When the total
+** passes cap, *line gets the rule-file line of the node where it did. */
+size_t batch_memory(const graph *g, size_t cap, uint32_t *line);
 void batch_free(batch_ctx *b);
 
 /* Start a batch of n rows; cols[c] is column c for rows 0..n-1. */

@@ -148,7 +148,7 @@ static int date_shape_ok(const char *v) {
 static int set_date(load_ctx *x, const key_def *k, const char *v) {
   int32_t days;
   if (strcmp(v, "today") == 0) {
-    days = date_today_utc();
+    days = date_today();
   } else if (config_parse_date(v, &days) != 0) {
     int y, m;
     if (!date_shape_ok(v)) return fail_value(x, k, v);
@@ -498,7 +498,7 @@ void config_init(config *c) {
   memset(c, 0, sizeof *c);
   c->output = cl_strdup("-");
   c->threads = 0;
-  c->as_of = date_today_utc();
+  c->as_of = date_today();
   c->lua_instructions = 50000000;
   c->lua_memory_mb = 256;
   c->log_level = LOG_INFO;

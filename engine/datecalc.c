@@ -56,4 +56,11 @@ void date_format_iso(int32_t days, char *buf) {
   buf[10] = '\0';
 }
 
-int32_t date_today_utc(void) { return (int32_t)(time(NULL) / 86400); }
+/* Today in the local time zone (TZ): a cron job at 00:30 in Berlin means
+** the Berlin date, not the UTC one. */
+int32_t date_today(void) {
+  time_t now = time(NULL);
+  struct tm tm;
+  if (!localtime_r(&now, &tm)) return (int32_t)(now / 86400); /* cannot happen: UTC */
+  return date_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}

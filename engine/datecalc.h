@@ -16,7 +16,7 @@ void date_to_civil(int32_t days, int *y, int *m, int *d);
 int date_parse_iso(const char *s, size_t len, int32_t *days);
 /* Write "YYYY-MM-DD" and a NUL into buf (at least 11 bytes). */
 void date_format_iso(int32_t days, char *buf);
-/* Today in UTC. */
-int32_t date_today_utc(void);
+/* Today in the local time zone (TZ), as the day number. */
+int32_t date_today(void);
 
 #endif

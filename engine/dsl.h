@@ -27,6 +27,8 @@ typedef struct dsl {
   char *scope;               /* "micro segment 'x'" while its table is built */
   uint32_t scope_line;
   int pending;               /* micro "x" / macro "x" was called, its table not yet */
+  strset macro_names;        /* item i: g->macros[i].name (hashed uniqueness) */
+  strset micro_names;        /* item i: g->micros[i].name */
 } dsl;
 
 /* Install the DSL's globals (and one table per plugin) into the environment
@@ -38,7 +40,8 @@ void dsl_install(dsl *d, sandbox *sb);
 size_t dsl_unused_conditions(const graph *g, void (*warn)(void *ud, uint32_t line),
                              void *ud);
 
-/* After the rule file ran: an unfinished `micro "x"` (no table) is an error. */
+/* After the rule file ran: an unfinished `micro "x"` (no table) is an error,
+** and so is a graph whose evaluation needs more than LIMIT_EVAL_MB per worker. */
 int dsl_finish(dsl *d, cl_error *err);
 
 void dsl_free(dsl *d);

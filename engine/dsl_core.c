@@ -11,6 +11,7 @@
 #include "datecalc.h"
 #include "dsl_internal.h"
 #include "error.h"
+#include "rule_limits.h"
 #include "messages.h"
 #include "render.h"
 #include "suggest.h"
@@ -88,6 +89,8 @@ const char *dsl_describe(lua_State *L, int idx) {
 uint32_t dsl_node(lua_State *L, node_kind kind, int type, const uint32_t *kids,
                   uint32_t n) {
   dsl *d = dsl_of(L);
+  if (d->g->nnodes >= LIMIT_NODES) dsl_error(L, MSG_LIMIT_NODES, LIMIT_NODES);
+  if (graph_depth_of(d->g, kids, n) > LIMIT_DEPTH) dsl_error(L, MSG_LIMIT_DEPTH, LIMIT_DEPTH);
   uint32_t id = graph_add(d->g, kind, type, dsl_line(L));
   graph_set_kids(d->g, id, kids, n);
   return id;
@@ -153,7 +156,7 @@ uint32_t dsl_to_value(lua_State *L, int idx, int type, const char *what) {
 uint32_t dsl_combine(lua_State *L, int idx, node_kind kind, const char *what) {
   idx = lua_absindex(L, idx);
   lua_Integer n = luaL_len(L, idx);
-  if (n > 100000) dsl_error(L, MSG_TOO_MANY_CONDITIONS, what, (int)n);
+  if (n > LIMIT_KIDS) dsl_error(L, MSG_LIMIT_KIDS, what, (int)n, LIMIT_KIDS);
   uint32_t *kids = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *kids, 0);
   for (lua_Integer i = 1; i <= n; i++) {
     lua_geti(L, idx, i);
@@ -321,5 +324,7 @@ size_t dsl_unused_conditions(const graph *g, void (*warn)(void *ud, uint32_t lin
 void dsl_free(dsl *d) {
   free(d->rules_dir);
   free(d->scope);
+  strset_free(&d->macro_names);
+  strset_free(&d->micro_names);
   d->rules_dir = d->scope = NULL;
 }

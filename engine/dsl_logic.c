@@ -2,11 +2,13 @@
 ** dsl_logic.c -- combining conditions: all, any, none, NOT, at_least, score,
 ** and the operators & | ~ on conditions.
 */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "dsl_internal.h"
 #include "error.h"
+#include "rule_limits.h"
 #include "messages.h"
 
 /* Arguments as one list: f{a, b} or f(a, b). */
@@ -50,6 +52,7 @@ static int l_at_least(lua_State *L) {
   if (!lua_isinteger(L, 1) || lua_type(L, 2) != LUA_TTABLE || dsl_node_at(L, 2) >= 0)
     return dsl_error(L, MSG_AT_LEAST_USAGE);
   lua_Integer k = lua_tointeger(L, 1), n = luaL_len(L, 2);
+  if (n > LIMIT_KIDS) dsl_error(L, MSG_LIMIT_KIDS, MSG_WHAT_AT_LEAST, (int)n, LIMIT_KIDS);
   if (k < 1 || k > n)
     dsl_error(L, MSG_AT_LEAST_COUNT, (int)k, (int)n, (int)n);
   uint32_t *kids = lua_newuserdatauv(L, (size_t)n * sizeof *kids, 0);
@@ -73,6 +76,7 @@ static int l_score(lua_State *L) {
     return dsl_error(L, MSG_SCORE_USAGE);
   lua_Integer n = luaL_len(L, 1);
   if (n < 1) dsl_error(L, MSG_SCORE_EMPTY);
+  if (n > LIMIT_KIDS) dsl_error(L, MSG_LIMIT_KIDS, MSG_WHAT_SCORE, (int)n, LIMIT_KIDS);
   uint32_t *kids = lua_newuserdatauv(L, (size_t)n * sizeof *kids, 0);
   double *w = lua_newuserdatauv(L, (size_t)n * sizeof *w, 0);
   for (lua_Integer i = 1; i <= n; i++) {
@@ -87,6 +91,7 @@ static int l_score(lua_State *L) {
     if (lua_type(L, -1) != LUA_TNUMBER)
       dsl_error(L, MSG_SCORE_POINTS, (int)i, dsl_describe(L, -1));
     w[i - 1] = lua_tonumber(L, -1);
+    if (!isfinite(w[i - 1])) dsl_error(L, MSG_SCORE_NOT_FINITE, (int)i);
     lua_pop(L, 3);
   }
   uint32_t id = dsl_node(L, N_SCORE, VT_NUMBER, kids, (uint32_t)n);

@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "dsl_internal.h"
+#include "batch.h"
 #include "error.h"
+#include "rule_limits.h"
 #include "messages.h"
 #include "suggest.h"
 
@@ -48,13 +50,12 @@ static const char *check_name(lua_State *L, int idx, const char *what, const cha
 }
 
 static void check_unique(lua_State *L, const char *name) {
-  const graph *g = dsl_of(L)->g;
-  for (uint32_t i = 0; i < g->nmacros; i++)
-    if (strcmp(g->macros[i].name, name) == 0)
-      dsl_error(L, MSG_NAME_TAKEN_MACRO, name, g->macros[i].line);
-  for (uint32_t i = 0; i < g->nmicros; i++)
-    if (strcmp(g->micros[i].name, name) == 0)
-      dsl_error(L, MSG_NAME_TAKEN_MICRO, name, g->micros[i].line);
+  const dsl *d = dsl_of(L);
+  size_t len = strlen(name);
+  int64_t i = strset_find(&d->macro_names, name, len);
+  if (i >= 0) dsl_error(L, MSG_NAME_TAKEN_MACRO, name, d->g->macros[i].line);
+  i = strset_find(&d->micro_names, name, len);
+  if (i >= 0) dsl_error(L, MSG_NAME_TAKEN_MICRO, name, d->g->micros[i].line);
 }
 
 /* "micro segment 'a' has no { ... }..." for the pending definition d->scope. */
@@ -90,8 +91,18 @@ static void clear_scope(lua_State *L) {
   d->pending = 0;
 }
 
+/* The batch evaluator's memory per worker, counted in node order: the
+** message names the line where the total passes the cap. */
+static int check_eval_memory(dsl *d, cl_error *err) {
+  uint32_t line = 0;
+  size_t need = batch_memory(d->g, (size_t)LIMIT_EVAL_MB << 20, &line);
+  if (need <= (size_t)LIMIT_EVAL_MB << 20) return 0;
+  return cl_fail(err, CL_EXIT_RULES, MSG_LIMIT_EVAL_MEMORY, d->display, line,
+                 (unsigned)LIMIT_EVAL_MB, (unsigned)LIMIT_EVAL_MB);
+}
+
 int dsl_finish(dsl *d, cl_error *err) {
-  if (!d->pending) return 0;
+  if (!d->pending) return check_eval_memory(d, err);
   char msg[512];
   no_body(d, msg, sizeof msg);
   return cl_fail(err, CL_EXIT_RULES, MSG_AT_U, d->display, d->scope_line, msg);
@@ -149,6 +160,11 @@ static int macro_body(lua_State *L) {
   /* Build the cases' conditions before the macro exists, so errors leave
   ** no half-made macro behind. */
   uint32_t *preds = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *preds, 0);
+  lua_newtable(L); /* the distinct values so far (otherwise included) */
+  int seen = lua_gettop(L), nvalues = 1;
+  lua_pushvalue(L, -3);
+  lua_pushboolean(L, 1);
+  lua_rawset(L, seen);
   for (lua_Integer i = 1; i <= n; i++) {
     lua_geti(L, 1, i);
     int c = lua_gettop(L);
@@ -156,7 +172,11 @@ static int macro_body(lua_State *L) {
       dsl_error(L, MSG_MACRO_CASE, (int)i);
     lua_geti(L, c, 1);
     check_name(L, -1, MSG_WHAT_CASE_VALUE, MSG_EXAMPLE_CASE);
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, seen) == LUA_TNIL && ++nvalues > 64) dsl_error(L, MSG_MACRO_TOO_MANY_VALUES);
     lua_pop(L, 1);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, seen);
     lua_Integer k = luaL_len(L, c);
     lua_createtable(L, (int)k - 1, 0);
     for (lua_Integer j = 2; j <= k; j++) {
@@ -168,6 +188,7 @@ static int macro_body(lua_State *L) {
     preds[i - 1] = dsl_combine(L, -1, N_AND, what);
     lua_pop(L, 2);
   }
+  lua_pop(L, 1); /* seen */
   g->macros = cl_realloc(g->macros, (g->nmacros + 1) * sizeof *g->macros);
   macro *m = &g->macros[g->nmacros];
   memset(m, 0, sizeof *m);
@@ -185,7 +206,7 @@ static int macro_body(lua_State *L) {
   m->ncases = (uint32_t)n;
   m->otherwise = (uint32_t)add_value(m, lua_tostring(L, -2));
   uint32_t ix = g->nmacros++;
-  if (m->nvalues > 64) dsl_error(L, MSG_MACRO_TOO_MANY_VALUES);
+  strset_add(&d->macro_names, name, strlen(name));
   clear_scope(L);
   uint32_t id = dsl_node(L, N_MACRO, VT_ENUM, NULL, 0);
   g->nodes[id].u.macro = ix;
@@ -197,6 +218,7 @@ static int macro_body(lua_State *L) {
 static int l_macro(lua_State *L) {
   const char *name = check_name(L, 1, MSG_WHAT_MACRO, MSG_EXAMPLE_MACRO);
   check_unique(L, name);
+  if (dsl_of(L)->g->nmacros >= LIMIT_MACROS) dsl_error(L, MSG_LIMIT_MACROS, LIMIT_MACROS);
   set_scope(L, MSG_SCOPE_MACRO, name);
   lua_pushvalue(L, 1);
   lua_pushcclosure(L, macro_body, 1);
@@ -241,6 +263,7 @@ static int micro_body(lua_State *L) {
   m->line = d->scope_line;
   m->pred = pred;
   m->within = within;
+  strset_add(&d->micro_names, name, strlen(name));
   clear_scope(L);
   dsl_push(L, pred);
   return 1;
@@ -249,6 +272,7 @@ static int micro_body(lua_State *L) {
 static int l_micro(lua_State *L) {
   const char *name = check_name(L, 1, MSG_WHAT_MICRO, MSG_EXAMPLE_MICRO);
   check_unique(L, name);
+  if (dsl_of(L)->g->nmicros >= LIMIT_MICROS) dsl_error(L, MSG_LIMIT_MICROS, LIMIT_MICROS);
   set_scope(L, MSG_SCOPE_MICRO, name);
   lua_pushvalue(L, 1);
   lua_pushcclosure(L, micro_body, 1);

@@ -11,6 +11,7 @@
 #include "datecalc.h"
 #include "dsl_internal.h"
 #include "error.h"
+#include "rule_limits.h"
 #include "messages.h"
 #include "suggest.h"
 #include "values.h"
@@ -30,14 +31,17 @@ static int declare(lua_State *L, int type, const char *fn, const char *example) 
     sep = s[0];
   }
   uint32_t line = dsl_line(L);
-  uint32_t s = graph_slot(d->g, col, type, type == VT_TAGS ? sep : 0, line);
-  for (uint32_t i = 0; i < d->g->nnodes; i++)
-    if (d->g->nodes[i].kind == N_FIELD && d->g->nodes[i].u.slot == s) {
-      dsl_push(L, i);
-      return 1;
-    }
+  char key_sep = type == VT_TAGS ? sep : 0;
+  uint32_t s = graph_find_slot(d->g, col, type, key_sep);
+  if (s != GRAPH_NONE && d->g->slots[s].node != GRAPH_NONE) {
+    dsl_push(L, d->g->slots[s].node);
+    return 1;
+  }
+  if (s == GRAPH_NONE && d->g->nslots >= LIMIT_COLUMNS) dsl_error(L, MSG_LIMIT_COLUMNS, LIMIT_COLUMNS);
   uint32_t id = dsl_node(L, N_FIELD, type, NULL, 0);
+  s = graph_slot(d->g, col, type, key_sep, line);
   d->g->nodes[id].u.slot = s;
+  d->g->slots[s].node = id;
   dsl_push(L, id);
   return 1;
 }

@@ -11,6 +11,20 @@
 #include "eval.h"
 #include "values.h"
 
+/* The first text block; blocks double from here. */
+#define TEXT_BLOCK_FIRST 4096
+/* A block larger than this is not kept for the next record (one huge text
+** must not pin its memory for the rest of the run). */
+#define TEXT_BLOCK_KEEP_MAX ((size_t)16 << 20)
+
+static text_block *text_block_new(size_t cap, text_block *next) {
+  text_block *b = cl_malloc(sizeof *b + cap);
+  b->next = next;
+  b->used = 0;
+  b->cap = cap;
+  return b;
+}
+
 void eval_ctx_init(eval_ctx *c, const graph *g, void **tstate) {
   memset(c, 0, sizeof *c);
   c->g = g;
@@ -19,12 +33,12 @@ void eval_ctx_init(eval_ctx *c, const graph *g, void **tstate) {
   c->macro_gen = cl_calloc(g->nmacros, sizeof *c->macro_gen);
   c->macro_val = cl_calloc(g->nmacros, sizeof *c->macro_val);
   c->tstate = tstate;
-  c->texts = cl_malloc(sizeof *c->texts + 4096);
-  c->texts->next = NULL;
-  c->texts->used = 0;
-  c->texts->cap = 4096;
+  c->texts = text_block_new(TEXT_BLOCK_FIRST, NULL);
 }
 
+/* c->texts is the block being filled, the largest; ->next the older, smaller
+** ones. Reset frees those and keeps the head, so once a record's (or a
+** batch's) texts have fit, the next ones fit in one block with no malloc. */
 void eval_texts_reset(eval_ctx *c) {
   text_block *b = c->texts->next;
   while (b) {
@@ -34,25 +48,27 @@ void eval_texts_reset(eval_ctx *c) {
   }
   c->texts->next = NULL;
   c->texts->used = 0;
+  if (c->texts->cap > TEXT_BLOCK_KEEP_MAX) {
+    free(c->texts);
+    c->texts = text_block_new(TEXT_BLOCK_FIRST, NULL);
+  }
 }
 
-/* A copy of a plugin's text result that lives until the next record (the
-** plugin may reuse its buffer on its next call; the value may be cached). */
+/* A copy of a plugin's text result that lives until the next reset (the
+** plugin may reuse its buffer on its next call; the value may be cached).
+** Appends to the head block; a full head is replaced by one twice its size
+** (or n, if larger), the old one kept behind it until the reset. */
 const char *eval_keep_text(eval_ctx *c, const char *p, size_t n) {
   text_block *b = c->texts;
   if (b->cap - b->used < n) {
-    size_t cap = n > 4096 ? n : 4096;
-    text_block *nb = cl_malloc(sizeof *nb + cap);
-    nb->used = 0;
-    nb->cap = cap;
-    nb->next = b->next; /* the head stays first: it is the one reused */
-    b->next = nb;
-    b = nb;
+    size_t cap = b->cap * 2;
+    while (cap < n && cap <= SIZE_MAX / 2) cap *= 2;
+    if (cap < n) cap = n;
+    b = c->texts = text_block_new(cap, b);
   }
   char *dst = b->data + b->used;
   if (n) memcpy(dst, p, n);
   b->used += n;
-  if (c->texts->used == 0) c->texts->used = 1; /* mark: something to reset */
   return dst;
 }
 
@@ -127,7 +143,7 @@ static void eval_call(eval_ctx *c, const node *n, cleave_value *out) {
   memset(out, 0, sizeof *out);
   out->type = cr->result;
   cr->eval(n->u.call.inst, c->tstate[n->u.call.plugin], args, out);
-  out->type = cr->result;
+  val_plugin_result(out, cr->result);
   if (!out->missing && (out->type == VT_TEXT || out->type == VT_TAGS))
     out->u.str.ptr = eval_keep_text(c, out->u.str.ptr, out->u.str.len);
 }
@@ -157,15 +173,8 @@ static void eval_value_uncached(eval_ctx *c, const node *n, cleave_value *out) {
     eval_value(c, n->kids[0], &a);
     eval_value(c, n->kids[1], &b);
     out->type = VT_NUMBER;
-    out->missing = a.missing || b.missing || (n->op == AR_DIV && b.u.number == 0);
-    if (out->missing) return;
-    switch (n->op) {
-    case AR_ADD: out->u.number = a.u.number + b.u.number; break;
-    case AR_SUB: out->u.number = a.u.number - b.u.number; break;
-    case AR_MUL: out->u.number = a.u.number * b.u.number; break;
-    default: out->u.number = a.u.number / b.u.number; break;
-    }
-    out->missing = !isfinite(out->u.number);
+    out->missing = a.missing || b.missing ||
+                   !val_arith(n->op, a.u.number, b.u.number, &out->u.number);
     return;
   case N_NEG:
     eval_value(c, n->kids[0], out);
@@ -184,7 +193,7 @@ static void eval_value_uncached(eval_ctx *c, const node *n, cleave_value *out) {
     for (uint32_t i = 0; i < n->nkids; i++)
       if (eval_pred(c, n->kids[i])) sum += n->u.count.weights[i];
     out->type = VT_NUMBER;
-    out->missing = 0;
+    out->missing = !val_number_ok(sum);
     out->u.number = sum;
     return;
   }
@@ -231,21 +240,9 @@ static int cmp_values(int op, const cleave_value *a, const cleave_value *b) {
   case VT_BOOL:
     r = (a->u.date > b->u.date) - (a->u.date < b->u.date);
     break;
-  default: {
-    size_t la = a->u.str.len, lb = b->u.str.len;
-    r = memcmp(a->u.str.ptr, b->u.str.ptr, la < lb ? la : lb);
-    if (r == 0) r = (la > lb) - (la < lb);
-    break;
+  default: return val_text_cmp(op, a->u.str, b->u.str);
   }
-  }
-  switch (op) {
-  case OP_LT: return r < 0;
-  case OP_LE: return r <= 0;
-  case OP_GT: return r > 0;
-  case OP_GE: return r >= 0;
-  case OP_EQ: return r == 0;
-  default: return r != 0;
-  }
+  return cmp_holds(op, r, 0);
 }
 
 /* --- typed access: the hot path avoids copying whole values ---------------- */
@@ -267,18 +264,8 @@ static int num_of(eval_ctx *c, const node *n, double *x) {
   }
   if (n->kind == N_ARITH && !n->shared) {
     double a, b;
-    if (!num_of(c, &c->g->nodes[n->kids[0]], &a) || !num_of(c, &c->g->nodes[n->kids[1]], &b))
-      return 0;
-    switch (n->op) {
-    case AR_ADD: *x = a + b; break;
-    case AR_SUB: *x = a - b; break;
-    case AR_MUL: *x = a * b; break;
-    default:
-      if (b == 0) return 0;
-      *x = a / b;
-      break;
-    }
-    return isfinite(*x);
+    return num_of(c, &c->g->nodes[n->kids[0]], &a) && num_of(c, &c->g->nodes[n->kids[1]], &b) &&
+           val_arith(n->op, a, b, x);
   }
   cleave_value v;
   eval_value(c, id_of(c, n), &v);
@@ -336,14 +323,11 @@ static int eval_cmp(eval_ctx *c, const node *n) {
   }
   case VT_DATE: {
     int32_t x, y;
-    return date_of(c, a, &x) && date_of(c, b, &y) && cmp_holds(n->op, x, y);
+    return date_of(c, a, &x) && date_of(c, b, &y) && val_date_cmp(n->op, x, y);
   }
   case VT_TEXT: {
     cleave_str x, y;
-    if (!text_of(c, a, &x) || !text_of(c, b, &y)) return 0;
-    if (n->op == OP_EQ) return x.len == y.len && memcmp(x.ptr, y.ptr, x.len) == 0;
-    if (n->op == OP_NE) return x.len != y.len || memcmp(x.ptr, y.ptr, x.len) != 0;
-    break;
+    return text_of(c, a, &x) && text_of(c, b, &y) && val_text_cmp(n->op, x, y);
   }
   default: break;
   }
@@ -384,8 +368,7 @@ static int eval_in(eval_ctx *c, const node *n) {
     int32_t d;
     if (a->type == VT_DATE ? !date_of(c, a, &d) : !num_of(c, a, &x)) return 0;
     if (a->type == VT_DATE) x = d;
-    found = 0;
-    for (size_t i = 0; i < n->u.in.nnums && !found; i++) found = n->u.in.nums[i] == x;
+    found = val_in_nums(n->u.in.nums, n->u.in.nnums, x);
     break;
   }
   default: return 0;
@@ -427,14 +410,12 @@ static int eval_pred_uncached(eval_ctx *c, const node *n) {
   case X_SLOT_TEXT_EQ: {
     const cleave_value *v = slot_value(c, n->fslot);
     const cleave_str k = nodes[n->kids[1]].u.cval.u.str;
-    if (v->missing) return 0;
-    int eq = v->u.str.len == k.len && memcmp(v->u.str.ptr, k.ptr, k.len) == 0;
-    return n->op == OP_EQ ? eq : !eq;
+    return !v->missing && val_text_cmp(n->op, v->u.str, k);
   }
   case X_ENUM_IN: return (int)((n->u.in.bits >> eval_macro(c, n->fslot)) & 1) != n->op;
   case X_SLOT_BETWEEN: {
     const cleave_value *v = slot_value(c, n->fslot);
-    return !v->missing && v->u.number >= n->u.range.lo && v->u.number <= n->u.range.hi;
+    return !v->missing && val_between(v->u.number, n->u.range.lo, n->u.range.hi);
   }
   case X_SLOT_MISSING: return slot_value(c, n->fslot)->missing;
   case X_SLOT_TEXT_IN: {
@@ -470,7 +451,7 @@ static int eval_pred_uncached(eval_ctx *c, const node *n) {
     } else if (!num_of(c, a, &x)) {
       return 0;
     }
-    return x >= n->u.range.lo && x <= n->u.range.hi;
+    return val_between(x, n->u.range.lo, n->u.range.hi);
   }
   case N_IN: return eval_in(c, n);
   case N_PREFIX: {

@@ -36,7 +36,15 @@ uint32_t graph_add(graph *g, node_kind kind, int type, uint32_t line) {
   n->kind = n->exec = (uint8_t)kind;
   n->type = (uint8_t)type;
   n->line = line;
+  n->depth = 1;
   return g->nnodes++;
+}
+
+uint32_t graph_depth_of(const graph *g, const uint32_t *kids, uint32_t n) {
+  uint32_t d = 0;
+  for (uint32_t i = 0; i < n; i++)
+    if (g->nodes[kids[i]].depth > d) d = g->nodes[kids[i]].depth;
+  return d + 1;
 }
 
 void graph_set_kids(graph *g, uint32_t id, const uint32_t *kids, uint32_t n) {
@@ -48,14 +56,38 @@ void graph_set_kids(graph *g, uint32_t id, const uint32_t *kids, uint32_t n) {
   if (n) memcpy(nd->kids, kids, n * sizeof *kids);
   for (uint32_t i = 0; i < n; i++) nd->order[i] = nd->kids[i];
   nd->nkids = n;
+  uint32_t d = graph_depth_of(g, kids, n);
+  nd->depth = (uint16_t)(d > UINT16_MAX ? UINT16_MAX : d);
+}
+
+/* "<type><sep><column>": one key per slot, so lookups hash. */
+static char *slot_key(const char *column, int type, char sep, size_t *len) {
+  size_t n = strlen(column);
+  char *k = cl_malloc(n + 3);
+  k[0] = (char)type;
+  k[1] = sep ? sep : 1;
+  memcpy(k + 2, column, n + 1);
+  *len = n + 2;
+  return k;
+}
+
+uint32_t graph_find_slot(const graph *g, const char *column, int type, char sep) {
+  size_t len;
+  char *k = slot_key(column, type, sep, &len);
+  int64_t ix = strset_find(&g->slot_keys, k, len);
+  free(k);
+  return ix < 0 ? GRAPH_NONE : (uint32_t)ix;
 }
 
 uint32_t graph_slot(graph *g, const char *column, int type, char sep, uint32_t line) {
-  for (uint32_t i = 0; i < g->nslots; i++)
-    if (g->slots[i].type == type && g->slots[i].sep == sep &&
-        strcmp(g->slots[i].column, column) == 0)
-      return i;
-  g->slots = cl_realloc(g->slots, (g->nslots + 1) * sizeof *g->slots);
+  uint32_t found = graph_find_slot(g, column, type, sep);
+  if (found != GRAPH_NONE) return found;
+  size_t len;
+  char *k = slot_key(column, type, sep, &len);
+  strset_add(&g->slot_keys, k, len); /* index nslots: keys and slots stay in step */
+  free(k);
+  if ((g->nslots & (g->nslots - 1)) == 0) /* grow by doubling at powers of two */
+    g->slots = cl_realloc(g->slots, (g->nslots ? g->nslots * 2 : 1) * sizeof *g->slots);
   slot *s = &g->slots[g->nslots];
   memset(s, 0, sizeof *s);
   s->column = cl_strdup(column);
@@ -63,8 +95,21 @@ uint32_t graph_slot(graph *g, const char *column, int type, char sep, uint32_t l
   s->sep = sep;
   s->line = line;
   s->col = -1;
+  s->node = GRAPH_NONE;
   strset_init(&s->tags);
   return g->nslots++;
+}
+
+void graph_live(const graph *g, uint8_t *live) {
+  for (uint32_t i = 0; i < g->nnodes; i++)
+    if (g->nodes[i].kind == N_MACRO) live[i] = 1; /* every split is an output column */
+  for (uint32_t m = 0; m < g->nmacros; m++)
+    for (uint32_t c = 0; c < g->macros[m].ncases; c++) live[g->macros[m].cases[c].pred] = 1;
+  for (uint32_t m = 0; m < g->nmicros; m++) live[g->micros[m].pred] = 1;
+  /* kids have smaller ids than their parents: one pass downwards */
+  for (uint32_t i = g->nnodes; i-- > 0;)
+    if (live[i])
+      for (uint32_t k = 0; k < g->nodes[i].nkids; k++) live[g->nodes[i].kids[k]] = 1;
 }
 
 /* --- optimisation ---------------------------------------------------------- */
@@ -211,6 +256,7 @@ void graph_free(graph *g) {
     strset_free(&g->slots[i].tags);
   }
   free(g->slots);
+  strset_free(&g->slot_keys);
   for (uint32_t m = 0; m < g->nmacros; m++) {
     macro *mc = &g->macros[m];
     free(mc->name);

@@ -57,17 +57,8 @@ typedef enum node_kind {
 typedef enum cmp_op { OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE } cmp_op;
 typedef enum arith_op { AR_ADD, AR_SUB, AR_MUL, AR_DIV } arith_op;
 
-/* x <op> y for numbers (dates compare as their day numbers). */
-static inline int cmp_holds(int op, double x, double y) {
-  switch (op) {
-  case OP_LT: return x < y;
-  case OP_LE: return x <= y;
-  case OP_GT: return x > y;
-  case OP_GE: return x >= y;
-  case OP_EQ: return x == y;
-  default: return x != y;
-  }
-}
+/* How values compare and calculate (missing values, division by zero, texts,
+** dates, plugin results): values.h, used by both evaluators. */
 
 typedef struct node {
   uint8_t kind;    /* node_kind */
@@ -75,6 +66,7 @@ typedef struct node {
   uint8_t op;      /* cmp_op / arith_op; N_HAS: 0 any, 1 all */
   uint8_t shared;  /* more than one parent: cache per record */
   uint8_t exec;    /* how to evaluate it: kind, or an X_* shortcut */
+  uint16_t depth;  /* 1 + the deepest kid (a leaf is 1); at most LIMIT_DEPTH + 1 */
   uint32_t fslot;  /* X_*: the slot or macro the shortcut reads */
   double fk;       /* X_*_CMPK: the constant */
   uint32_t line;   /* rule file line that built it */
@@ -108,7 +100,10 @@ typedef struct slot {
   uint32_t line;     /* declaration line in the rule file */
   int32_t col;       /* column index in the input, -1 until bound */
   strset tags;       /* VT_TAGS: the tags rules ask about, for a bitset */
+  uint32_t node;     /* the N_FIELD node reading it, or GRAPH_NONE */
 } slot;
+
+#define GRAPH_NONE UINT32_MAX
 
 typedef struct macro_case {
   uint32_t value; /* index into macro.values */
@@ -139,6 +134,7 @@ typedef struct graph {
   uint32_t nnodes, cap_nodes;
   slot *slots;
   uint32_t nslots;
+  strset slot_keys;     /* item i: slot i's (type, sep, column), for lookups */
   macro *macros;
   uint32_t nmacros;
   micro *micros;
@@ -150,16 +146,25 @@ typedef struct graph {
 void graph_init(graph *g, const char *rules_path, int32_t as_of);
 void graph_free(graph *g); /* also frees plugin instances (free_inst) */
 
-/* Append a node (zeroed except kind/type/line); returns its id. */
+/* Append a node (zeroed except kind/type/line; depth 1); returns its id. */
 uint32_t graph_add(graph *g, node_kind kind, int type, uint32_t line);
-/* Set a node's children (copied). */
+/* Set a node's children (copied); its depth becomes 1 + the deepest kid's. */
 void graph_set_kids(graph *g, uint32_t id, const uint32_t *kids, uint32_t n);
-/* The slot for (column, type, sep), created on first use. */
+/* The depth a node with these kids would have. */
+uint32_t graph_depth_of(const graph *g, const uint32_t *kids, uint32_t n);
+/* The slot for (column, type, sep), or GRAPH_NONE. */
+uint32_t graph_find_slot(const graph *g, const char *column, int type, char sep);
+/* The slot for (column, type, sep), created on first use (hashed lookup). */
 uint32_t graph_slot(graph *g, const char *column, int type, char sep, uint32_t line);
 
 /* After building: mark shared nodes, estimate costs, order AND/OR children
 ** cheapest first. Pure reordering: results do not change. */
 void graph_optimize(graph *g);
+
+/* Mark in live (nnodes bytes, zeroed by the caller) every node a macro
+** split or a micro segment can evaluate: its N_MACRO node, its cases'
+** conditions, micro conditions, and everything under them. */
+void graph_live(const graph *g, uint8_t *live);
 
 /* Names for messages and explain output. */
 const char *vt_name(int type); /* "number", "text", ... */

@@ -5,21 +5,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "values.h"
+
+/* The value rules themselves are static inline functions in values.h. */
 
 static const double pow10_exact[23] = {
     1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-/* strtod on a bounded, NUL-terminated copy (the slow, general path). */
+/* strtod on a NUL-terminated copy (the slow, general path; the caller has
+** checked the syntax). Any length: a long number is copied to the heap. */
 static int num_parse_slow(const char *s, size_t len, double *out) {
-  char buf[128];
-  if (len >= sizeof buf) return -1;
+  char small[128];
+  char *buf = len < sizeof small ? small : cl_malloc(len + 1);
   memcpy(buf, s, len);
   buf[len] = '\0';
   char *end;
   double v = strtod(buf, &end);
-  if (end != buf + len || !isfinite(v)) return -1;
+  int bad = end != buf + len || !isfinite(v);
+  if (buf != small) free(buf);
+  if (bad) return -1;
   *out = v;
   return 0;
 }

@@ -115,4 +115,17 @@ c 3 "./engine.ini is read when there is no -c" check $common
 c 0 "--no-config: ./engine.ini is not read" check --no-config $common
 rm engine.ini
 
+# --- as_of = today is the local date (TZ) ----------------------------------------------------------
+# UTC+14 and UTC-12 are 26 hours apart: their dates differ at every instant.
+for tz in "LINT-14" "BIT+12"; do
+  for try in 1 2; do # a second try if local midnight passed between the two reads
+    TZ=$tz "$cleave" explain --no-config --rules "$rules" --plugins "$plugins" --input "$edge" \
+      C000000001 > "$tmp/out" 2> "$tmp/err"
+    want_day=$(TZ=$tz date +%Y-%m-%d)
+    grep -q "as of $want_day," "$tmp/out" && break
+  done
+  grep -q "as of $want_day," "$tmp/out"
+  okd $? "as of today with TZ=$tz is that zone's date ($want_day)" "$tmp/out"
+done
+
 done_testing

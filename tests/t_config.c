@@ -83,7 +83,7 @@ static void test_defaults(void) {
   ok(c.rules == NULL, "default: rules NULL");
   ok(c.plugins == NULL, "default: plugins NULL");
   is_int(c.threads, 0, "default: threads 0");
-  is_int(c.as_of, date_today_utc(), "default: as_of today (UTC)");
+  is_int(c.as_of, date_today(), "default: as_of today (local time zone)");
   is_int(c.lua_instructions, 50000000, "default: lua_instructions");
   is_int(c.lua_memory_mb, 256, "default: lua_memory_mb");
   is_int(c.log_level, LOG_INFO, "default: log_level info");
@@ -211,7 +211,7 @@ static void test_values(void) {
   config_free(&c);
 
   loads(&c, "[engine]\nas_of = today\n", "as_of = today loads");
-  ok(c.as_of >= date_today_utc() - 1 && c.as_of <= date_today_utc(), "as_of = today is today");
+  ok(c.as_of >= date_today() - 1 && c.as_of <= date_today(), "as_of = today is today");
   config_free(&c);
   loads(&c, "[engine]\nas_of = 2024-02-29\n", "as_of leap day loads");
   is_int(c.as_of, date_from_civil(2024, 2, 29), "as_of = 2024-02-29");
