@@ -11,6 +11,7 @@
 #include "csv_scan.h"
 #include "datecalc.h"
 #include "eval.h"
+#include "row_accept.h"
 #include "values.h"
 
 #define EXAMPLE_MAX 40 /* bytes of a bad value quoted in a message */
@@ -31,7 +32,8 @@ typedef struct sampler {
   uint64_t evaluated;
   uint64_t rejected;
   uint64_t rej_line;      /* the first rejected row */
-  char rej_reason[200];
+  char rej_reason[ROW_REASON_MAX];
+  int done;               /* the sample is complete */
   uint64_t base;          /* input line of the current chunk's first line */
   slot_stat *slots;
   int sizes;
@@ -86,23 +88,21 @@ static void evaluate(sampler *sp, const csv_row *r) {
     sp->micro_counts[k] += (uint64_t)eval_pred(&sp->ec, g->micros[k].pred);
 }
 
+static void sample_done(sampler *sp) {
+  sp->done = 1;
+  csv_scan_stop(sp->scan);
+}
+
 static void on_row(void *ud, const csv_row *r) {
   sampler *sp = ud;
   const seg_shape *sh = &sp->b->shape;
   uint64_t line = sp->base + r->line;
   if (sp->rows >= sp->want) return;
-  if (++sp->rows == sp->want) sp->scan->stop = 1;
-  if (r->nfields != sh->ncols) { /* the reason cleave run gives */
-    char why[128];
-    snprintf(why, sizeof why, "has %zu field%s, the header has %zu", r->nfields,
-             r->nfields == 1 ? "" : "s", sh->ncols);
-    reject(sp, line, why);
-    return;
-  }
-  if (r->cols[sh->id_col].len == 0) {
-    char why[160];
-    snprintf(why, sizeof why, "the customer id (column %s) is empty", sh->id_name);
-    reject(sp, line, why);
+  if (++sp->rows == sp->want) sample_done(sp);
+  char why[ROW_REASON_MAX];
+  const char *reason = row_accept(sh, r, why, sizeof why); /* as cleave run decides */
+  if (reason) {
+    reject(sp, line, reason);
     return;
   }
   check_values(sp, r, line);
@@ -113,7 +113,7 @@ static void on_row(void *ud, const csv_row *r) {
 static void on_bad(void *ud, const csv_row *r, const char *reason) {
   sampler *sp = ud;
   if (sp->rows >= sp->want) return;
-  if (++sp->rows == sp->want) sp->scan->stop = 1;
+  if (++sp->rows == sp->want) sample_done(sp);
   reject(sp, sp->base + r->line, reason);
 }
 
@@ -121,8 +121,8 @@ static int read_rows(session *s, bound_input *b, sampler *sp, cl_error *err) {
   csv_scan scan;
   csv_scan_init(&scan, (unsigned char)s->cfg.delimiter, b->ncols, b->keep, on_row, on_bad, sp);
   sp->scan = &scan;
-  /* on_row/on_bad raise scan.stop when the sample is complete */
-  int rc = scan_input(b, &scan, &sp->base, &scan.stop, err);
+  /* on_row/on_bad raise sp->done when the sample is complete */
+  int rc = scan_input(b, &scan, &sp->base, &sp->done, err);
   csv_scan_free(&scan);
   return rc;
 }

@@ -34,6 +34,8 @@ typedef struct csv_row {
 typedef void (*csv_row_fn)(void *ud, const csv_row *row);
 typedef void (*csv_bad_fn)(void *ud, const csv_row *row, const char *reason);
 
+/* The scanner's state. Its fields are private to csv_scan.c: other files
+** use the functions below (the inline ones cost nothing on the hot path). */
 typedef struct csv_scan {
   struct csv_parser p;
   unsigned char delim;
@@ -89,5 +91,35 @@ void csv_scan_reset(csv_scan *s);
 void csv_scan_clear_arena(csv_scan *s);
 
 void csv_scan_free(csv_scan *s);
+
+/* --- for on_row callbacks and the code that drives a scanner ---------------- */
+
+/* Inside on_row during csv_scan_feed_fast, a row the caller cannot take as
+** it is (to reject it with its line and bytes): ask for the exact path and
+** return 1 (the fast pass is then abandoned; see csv_scan_feed_fast). Outside
+** the fast path, return 0: the row has its position, handle it now. */
+static inline int csv_scan_want_exact(csv_scan *s) {
+  if (!s->fast) return 0;
+  s->fast_failed = 1;
+  return 1;
+}
+
+/* Stop csv_scan_feed after the current row (a header, a full sample). */
+static inline void csv_scan_stop(csv_scan *s) { s->stop = 1; }
+/* The last csv_scan_feed stopped that way. */
+static inline int csv_scan_stopped(const csv_scan *s) { return s->stop; }
+
+/* Keep delivered rows' fields in the arena until csv_scan_clear_arena, so
+** that a caller can gather a batch of rows and read them all at once. */
+static inline void csv_scan_keep_arena(csv_scan *s, int keep) { s->keep_arena = keep; }
+/* The arena's start: valid until the next fed row (or clear, in keep mode). */
+static inline const char *csv_scan_arena(const csv_scan *s) { return s->arena.p; }
+/* The current row's kept columns, by column: offsets into the arena and
+** lengths (ncols entries; columns not kept are stale). For on_row. */
+static inline const size_t *csv_scan_row_offsets(const csv_scan *s) { return s->off; }
+static inline const uint32_t *csv_scan_row_lengths(const csv_scan *s) { return s->lens; }
+
+/* Lines the last csv_scan_feed went through (its line ends counted). */
+static inline uint64_t csv_scan_lines(const csv_scan *s) { return s->line; }
 
 #endif

@@ -10,7 +10,9 @@
 #include "csv_scan.h"
 #include "datecalc.h"
 #include "explain.h"
+#include "messages.h"
 #include "render.h"
+#include "row_accept.h"
 #include "run.h"
 
 #define YES "\xE2\x9C\x93" /* ✓ */
@@ -73,13 +75,14 @@ static void explain_node(eval_ctx *ec, uint32_t id, int depth, const char *label
   for (uint32_t k = 0; k < inner->nkids; k++) explain_node(ec, inner->kids[k], depth + 1, NULL, out);
 }
 
-void explain_record(eval_ctx *ec, buf *out) {
+void explain_record(eval_ctx *ec, const explain_focus *fo, buf *out) {
   const graph *g = ec->g;
   for (uint32_t m = 0; m < g->nmacros; m++) {
     const macro *mc = &g->macros[m];
     int won = eval_macro_case(ec, m);
     buf_printf(out, "macro %s = %s\n", mc->name,
                mc->values[won >= 0 ? mc->cases[won].value : mc->otherwise]);
+    if (fo && fo->macros && !fo->macros[m]) continue; /* its value only */
     for (uint32_t c = 0; c < mc->ncases; c++) {
       char label[256];
       snprintf(label, sizeof label, "%s: ", mc->values[mc->cases[c].value]);
@@ -113,6 +116,7 @@ void explain_record(eval_ctx *ec, buf *out) {
     }
   buf_puts(out, any ? "\n" : " none\n");
   for (uint32_t i = 0; i < g->nmicros; i++) {
+    if (fo && fo->micros && !fo->micros[i]) continue;
     char label[256];
     snprintf(label, sizeof label, "%s: ", g->micros[i].name);
     explain_node(ec, g->micros[i].pred, 1, label, out);
@@ -156,11 +160,9 @@ static void found_row(void *ud, const csv_row *r) {
   f->rows++;
   if (!wanted(f, r)) return;
   keep_row(f, r);
-  if (r->nfields != f->sh->ncols) {
-    char why[128];
-    snprintf(why, sizeof why, "it has %zu fields, the header has %zu", r->nfields, f->sh->ncols);
-    f->why_bad = cl_strdup(why);
-  }
+  char why[ROW_REASON_MAX];
+  const char *reason = row_accept(f->sh, r, why, sizeof why); /* what cleave run decides */
+  if (reason) f->why_bad = cl_strdup(reason);
 }
 
 static void bad_row(void *ud, const csv_row *r, const char *reason) {
@@ -189,8 +191,7 @@ static int explain_found(session *s, bound_input *b, finder *f, cl_error *err) {
   char asof[16];
   date_format_iso(s->cfg.as_of, asof);
   if (f->why_bad) {
-    printf("%s:%llu: this row is rejected by cleave run: %s\n", b->in.name,
-           (unsigned long long)f->line, f->why_bad);
+    printf(MSG_EXPLAIN_REJECTED "\n", b->in.name, (unsigned long long)f->line, f->why_bad);
     return CL_EXIT_FAIL;
   }
   const cleave_str id = f->cols[b->shape.id_col];
@@ -202,7 +203,7 @@ static int explain_found(session *s, bound_input *b, finder *f, cl_error *err) {
   eval_ctx_init(&ec, &s->g, ts);
   eval_begin(&ec, f->cols);
   buf out = {0};
-  explain_record(&ec, &out);
+  explain_record(&ec, NULL, &out);
   fwrite(out.p, 1, out.len, stdout);
   buf_free(&out);
   eval_ctx_free(&ec);

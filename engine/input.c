@@ -11,6 +11,7 @@
 
 #include "csv_scan.h"
 #include "input.h"
+#include "messages.h"
 
 int input_open(input *in, const char *path, cl_error *err) {
   memset(in, 0, sizeof *in);
@@ -56,13 +57,17 @@ static int fill(input *in, size_t want, cl_error *err) {
 typedef struct header_ctx {
   char **names;
   size_t n;
-  char bad[256]; /* why the header row could not be read */
+  char bad[256];     /* why the header row could not be read */
+  uint64_t line;     /* the header row's first line (1-based) */
+  uint64_t base;     /* lines before the piece being scanned */
   csv_scan *scan;
 } header_ctx;
 
 static void header_row(void *ud, const csv_row *r) {
   header_ctx *h = ud;
-  h->scan->stop = 1; /* the first row is the header: stop right after it */
+  csv_scan_stop(h->scan); /* the first row is the header: stop right after it */
+  if (h->bad[0]) return;  /* the header could not be read; this is a data row */
+  h->line = h->base + r->line + 1;
   h->n = r->nfields;
   h->names = cl_calloc(h->n, sizeof *h->names);
   for (size_t i = 0; i < h->n; i++) h->names[i] = cl_strndup(r->cols[i].ptr ? r->cols[i].ptr : "", r->cols[i].len);
@@ -70,9 +75,18 @@ static void header_row(void *ud, const csv_row *r) {
 
 static void header_bad(void *ud, const csv_row *r, const char *reason) {
   header_ctx *h = ud;
-  (void)r;
+  if (h->bad[0] || h->names) return;
   snprintf(h->bad, sizeof h->bad, "%s", reason);
+  h->line = h->base + r->line + 1;
+  csv_scan_stop(h->scan);
 }
+
+static void free_names(char **names, size_t n) {
+  for (size_t i = 0; names && i < n; i++) free(names[i]);
+  free(names);
+}
+
+#define BOM "\xEF\xBB\xBF" /* UTF-8 byte order mark */
 
 int input_header(input *in, unsigned char delim, char ***names, size_t *ncols,
                  uint64_t *lines, cl_error *err) {
@@ -81,13 +95,13 @@ int input_header(input *in, unsigned char delim, char ***names, size_t *ncols,
     if (fill(in, want, err)) return err->code;
     if (!in->bom_checked && in->plen >= 3) {
       in->bom_checked = 1;
-      if (memcmp(in->pend, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 byte order mark */
+      if (memcmp(in->pend, BOM, 3) == 0) {
         memmove(in->pend, in->pend + 3, in->plen - 3);
         in->plen -= 3;
       }
     }
     csv_scan s;
-    header_ctx h = {NULL, 0, "", &s};
+    header_ctx h = {NULL, 0, "", 0, 0, &s};
     csv_scan_init(&s, delim, 0, NULL, header_row, header_bad, &h);
     const char *p = in->pend, *end = in->pend + in->plen;
     *lines = 0;
@@ -95,9 +109,10 @@ int input_header(input *in, unsigned char delim, char ***names, size_t *ncols,
       const char *nl = memchr(p, '\n', (size_t)(end - p));
       const char *le = nl ? nl + 1 : end;
       int clean;
+      h.base = *lines;
       size_t used = csv_scan_feed(&s, p, (size_t)(le - p), in->eof && le == end, &clean);
-      *lines += s.line;
-      if (s.stop) { /* the row may end at a bare CR inside this piece */
+      *lines += csv_scan_lines(&s);
+      if (csv_scan_stopped(&s)) { /* the row may end at a bare CR inside this piece */
         p += used;
         break;
       }
@@ -105,10 +120,17 @@ int input_header(input *in, unsigned char delim, char ***names, size_t *ncols,
       if (!nl) break;
     }
     csv_scan_free(&s);
-    if (h.bad[0])
-      return cl_fail(err, CL_EXIT_INPUT, "%s:%llu: cannot read the header row: %s", in->name,
-                     (unsigned long long)*lines, h.bad);
+    if (h.bad[0]) {
+      free_names(h.names, h.n);
+      return cl_fail(err, CL_EXIT_INPUT, MSG_HEADER_UNREADABLE, in->name,
+                     (unsigned long long)h.line, h.bad);
+    }
     if (h.names) {
+      if (h.n && strncmp(h.names[0], BOM, 3) == 0) { /* a second one, kept in the name */
+        free_names(h.names, h.n);
+        return cl_fail(err, CL_EXIT_INPUT, MSG_HEADER_DOUBLE_BOM, in->name,
+                       (unsigned long long)h.line);
+      }
       size_t used = (size_t)(p - in->pend);
       memmove(in->pend, in->pend + used, in->plen - used);
       in->plen -= used;

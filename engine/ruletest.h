@@ -92,9 +92,9 @@ void rt_focus_init(rt_focus *fo, const graph *g);
 void rt_focus_micro(const graph *g, uint32_t mi, rt_focus *fo);
 void rt_focus_macro(const graph *g, uint32_t m, rt_focus *fo);
 void rt_focus_free(rt_focus *fo);
-/* The explain tree of the record begun on ec (explain_record), cut down to
-** the focus: every split's value, the chosen splits' cases, the chosen
-** segments' trees. */
+/* The explain tree of the record begun on ec, built for the focus
+** (explain_record with an explain_focus): every split's value, the chosen
+** splits' cases, the chosen segments' trees. */
 void rt_explain(eval_ctx *ec, const rt_focus *fo, buf *out);
 
 /* Text of a Lua number as a field would hold it: integers without ".0",

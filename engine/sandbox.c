@@ -202,11 +202,21 @@ void sandbox_push_env(sandbox *sb) {
   lua_setfield(L, -2, "utf8");
 }
 
-/* Message handler: keep the message (it already carries file:line). */
+/* Message handler: keep a text message (it already carries file:line). Any
+** other value (error(nil), error({})) says what was raised, and where: the
+** innermost line of the rule file on the stack. */
 static int msgh(lua_State *L) {
-  if (!lua_isstring(L, 1)) {
-    luaL_tolstring(L, 1, NULL);
+  if (lua_type(L, 1) == LUA_TSTRING) return 1;
+  lua_Debug ar;
+  int level = 1;
+  lua_pushliteral(L, "");
+  while (lua_getstack(L, level++, &ar)) {
+    if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0) continue;
+    lua_pop(L, 1);
+    lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+    break;
   }
+  lua_pushfstring(L, MSG_ERROR_NOT_TEXT, lua_tostring(L, -1), luaL_typename(L, 1));
   return 1;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "row_accept.h"
 #include "segmenter.h"
 
 void seg_result_init(seg_result *r, const seg_shape *sh) {
@@ -73,8 +74,7 @@ static void on_bad(void *ud, const csv_row *row, const char *reason) {
 /* A row to reject: in the fast path, ask for the exact one (which knows
 ** the row's lines and bytes); else record it. */
 static void rejecting(segmenter *s, const csv_row *row, const char *reason) {
-  if (s->scan.fast) s->scan.fast_failed = 1;
-  else add_reject(s, row, reason);
+  if (!csv_scan_want_exact(&s->scan)) add_reject(s, row, reason);
 }
 
 /* Format one output line from macro value indices and micro membership. */
@@ -115,7 +115,7 @@ static void flush_batch(segmenter *s) {
   const seg_shape *sh = s->sh;
   const graph *g = sh->g;
   if (!s->n) return;
-  const char *base = s->scan.arena.p;
+  const char *base = csv_scan_arena(&s->scan);
   size_t nc = sh->ncols;
   for (uint32_t k = 0; k < s->nkept; k++) {
     uint32_t c = s->kept[k];
@@ -153,23 +153,16 @@ static void on_row(void *ud, const csv_row *row) {
   segmenter *s = ud;
   const seg_shape *sh = s->sh;
   const graph *g = sh->g;
-  if (row->nfields != sh->ncols) {
-    char reason[128];
-    snprintf(reason, sizeof reason, "has %zu field%s, the header has %zu", row->nfields,
-             row->nfields == 1 ? "" : "s", sh->ncols);
+  char why[ROW_REASON_MAX];
+  const char *reason = row_accept(sh, row, why, sizeof why);
+  if (__builtin_expect(reason != NULL, 0)) {
     rejecting(s, row, reason);
     return;
   }
   const cleave_str id = row->cols[sh->id_col];
-  if (id.len == 0) {
-    char reason[160];
-    snprintf(reason, sizeof reason, "the customer id (column %s) is empty", sh->id_name);
-    rejecting(s, row, reason);
-    return;
-  }
   if (!sh->row_at_a_time) { /* gather; evaluate BATCH_MAX rows at once */
-    memcpy(&s->offs[s->n * sh->ncols], s->scan.off, sh->ncols * sizeof *s->offs);
-    memcpy(&s->lens[s->n * sh->ncols], s->scan.lens, sh->ncols * sizeof *s->lens);
+    memcpy(&s->offs[s->n * sh->ncols], csv_scan_row_offsets(&s->scan), sh->ncols * sizeof *s->offs);
+    memcpy(&s->lens[s->n * sh->ncols], csv_scan_row_lengths(&s->scan), sh->ncols * sizeof *s->lens);
     if (++s->n == BATCH_MAX) flush_batch(s);
     return;
   }
@@ -195,7 +188,7 @@ void segmenter_init(segmenter *s, const seg_shape *sh, void **tstate) {
     for (uint32_t k = 0; k < g->nmicros; k++) s->row_members[k] = &s->row_bits[k];
     return;
   }
-  s->scan.keep_arena = 1;
+  csv_scan_keep_arena(&s->scan, 1);
   batch_init(&s->bc, sh->g, tstate);
   s->kept = cl_calloc(sh->ncols ? sh->ncols : 1, sizeof *s->kept);
   s->colv = cl_calloc(sh->ncols ? sh->ncols : 1, sizeof *s->colv);
@@ -229,7 +222,7 @@ void segmenter_run(segmenter *s, const chunk *c, seg_result *r) {
     start(s, r);
     csv_scan_feed(&s->scan, c->data, c->len, c->final, &r->clean);
     if (!s->sh->row_at_a_time) flush_batch(s);
-    r->lines = s->scan.line;
+    r->lines = csv_scan_lines(&s->scan);
   }
   r->invalid += s->ec.invalid;
   s->res = NULL;

@@ -22,27 +22,11 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/t_check.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-n=0
-failed=0
-# ok STATUS DESCRIPTION: one TAP line.
-ok() {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then
-    echo "ok $n - $2"
-  else
-    echo "not ok $n - $2"
-    failed=$((failed + 1))
-  fi
-}
-skip() {
-  n=$((n + 1))
-  echo "ok $n - $1 # SKIP $2"
-}
+. "$root/tests/tap.sh"
 
 if [ ! -x "$cleave" ]; then
-  echo "1..1"
-  echo "not ok 1 - not built: $cleave"
-  exit 1
+  ok 1 "not built: $cleave"
+  done_testing
 fi
 
 # check ARGS...: run `cleave check` in a new empty directory; $rc, $out.
@@ -312,5 +296,4 @@ else
   done
 fi
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+done_testing

@@ -270,7 +270,7 @@ static void test_refeed(void) {
   is_int(r.n, 3, "refeed: 1 + 2 rows");
   row_is(&r, 1, (const char *const[]){"x", "y"}, "refeed: reset forgot '3,'");
   lines_are(&r, 2, 1, 1, "refeed: lines relative to the new buffer");
-  is_int(s.line, 2, "refeed: scanner line count is the buffer's LF count");
+  is_int(csv_scan_lines(&s), 2, "refeed: scanner line count is the buffer's LF count");
   csv_scan_free(&s);
   rec_free(&r);
 }
@@ -452,7 +452,7 @@ static uint64_t scan_lines(const char *text) {
   r.base_len = strlen(text);
   csv_scan_init(&s, ',', 2, NULL, on_row, on_bad, &r);
   csv_scan_feed(&s, text, strlen(text), 1, &clean);
-  uint64_t n = s.line;
+  uint64_t n = csv_scan_lines(&s);
   csv_scan_free(&s);
   rec_free(&r);
   return n;

@@ -11,11 +11,7 @@ edge="$root/tests/fixtures/retail_edge.csv"
 want="$root/tests/fixtures/retail_edge.expected.csv"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { # STATUS DESCRIPTION
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+. "$root/tests/tap.sh"
 explain() { # ARGS...: explain the fixture; stdout to $tmp/out, stderr to $tmp/err
   "$cleave" explain -c "$root/engine.ini" --plugins "$plugins" --input "$edge" "$@" \
     > "$tmp/out" 2> "$tmp/err"
@@ -79,17 +75,17 @@ printf 'customer_id,age\nA,30\nB,40,extra\n' > "$tmp/ragged.csv"
 [ $? -eq 4 ] && grep -q "is not in the header" "$tmp/err"
 ok $? "rules reading columns the input lacks: exit 4 before any row"
 printf 'local age = number "age"\nmicro "adult" { age:at_least(18) }\n' > "$tmp/r.lua"
-"$cleave" explain --rules "$tmp/r.lua" --input "$tmp/ragged.csv" B > "$tmp/out" 2> "$tmp/err"
-[ $? -eq 1 ] && grep -q "ragged.csv:3: this row is rejected by cleave run: it has 3 fields" "$tmp/out"
-ok $? "a row run would reject: exit 1, with the line and the reason"
-"$cleave" explain --rules "$tmp/r.lua" --input "$tmp/ragged.csv" A > "$tmp/out" 2> "$tmp/err"
+"$cleave" explain --rules "$tmp/r.lua" --plugins "$plugins" --input "$tmp/ragged.csv" B > "$tmp/out" 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q "ragged.csv:3: this row is rejected by cleave run: has 3 fields, the header has 2" "$tmp/out"
+ok $? "a row run would reject: exit 1, with the line and run's reason"
+"$cleave" explain --rules "$tmp/r.lua" --plugins "$plugins" --input "$tmp/ragged.csv" A > "$tmp/out" 2> "$tmp/err"
 [ $? -eq 0 ] && has "✓ adult: age >= 18  (age = 30)"
 ok $? "a micro segment of one condition, held"
 
-"$cleave" explain --rules "$tmp/r.lua" --input "$tmp/ragged.csv" > /dev/null 2> "$tmp/err"
+"$cleave" explain --rules "$tmp/r.lua" --plugins "$plugins" --input "$tmp/ragged.csv" > /dev/null 2> "$tmp/err"
 [ $? -eq 2 ]
 ok $? "no id and no --row: usage error (exit 2)"
-"$cleave" explain --rules "$tmp/r.lua" --input "$tmp/ragged.csv" --row 1 A > /dev/null 2> "$tmp/err"
+"$cleave" explain --rules "$tmp/r.lua" --plugins "$plugins" --input "$tmp/ragged.csv" --row 1 A > /dev/null 2> "$tmp/err"
 [ $? -eq 2 ]
 ok $? "both an id and --row: usage error (exit 2)"
-echo "1..$n"
+done_testing

@@ -32,25 +32,13 @@ trap 'exit 130' INT TERM
 # Run from an empty directory: cleave reads ./engine.ini when there is one.
 cd "$tmp" || exit 1
 
-n=0
-failed=0
-ok() { # STATUS DESCRIPTION
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else
-    echo "not ok $n - $2"
-    failed=$((failed + 1))
-  fi
-}
-diag() { # FILE [LINES]: its first lines as TAP comments
-  if [ -s "$1" ]; then head -n "${2:-15}" "$1" | sed 's/^/# /'; fi
-}
+. "$root/tests/tap.sh"
 has() { grep -qF -- "$2" "$1"; }   # FILE TEXT: the file holds the text
 has_re() { grep -q -- "$2" "$1"; } # FILE REGEX
 
 if [ ! -x "$cleave" ]; then
-  echo "1..1"
-  echo "not ok 1 - not built: $cleave"
-  exit 1
+  ok 1 "not built: $cleave"
+  done_testing
 fi
 
 # ct NAME ARGS...: cleave test ARGS > NAME.out 2> NAME.err; rc in NAME.rc
@@ -68,7 +56,7 @@ ct scripts
 [ "$(rc_of scripts)" -eq 0 ]
 st=$?
 ok $st "scripts/*_test.lua: cleave test exits 0"
-[ $st -eq 0 ] || { grep -A12 '^not ok' "$tmp/scripts.out" | head -n 40 | sed 's/^/# /'; diag "$tmp/scripts.err"; }
+[ $st -eq 0 ] || { grep -A12 '^not ok' "$tmp/scripts.out" | head -n 40 | sed 's/^/# /'; diag "$tmp/scripts.err" 15; }
 
 plan=$(sed -n '1s/^1\.\.\([0-9][0-9]*\)$/\1/p' "$tmp/scripts.out")
 oks=$(grep -c '^ok [0-9][0-9]* - ' "$tmp/scripts.out")
@@ -79,7 +67,7 @@ grep -v -e '^1\.\.[0-9][0-9]*$' -e '^ok [0-9][0-9]* - ' "$tmp/scripts.out" > "$t
 [ ! -s "$tmp/scripts.other" ]
 st=$?
 ok $st "scripts/: every line is the plan or an ok line"
-[ $st -eq 0 ] || diag "$tmp/scripts.other"
+[ $st -eq 0 ] || diag "$tmp/scripts.other" 15
 
 has_re "$tmp/scripts.out" '^ok 1 - .*retail_v1_test\.lua:[0-9][0-9]*: '
 ok $? "scripts/: retail_v1_test.lua found by default, tests named file:line: name"
@@ -87,7 +75,7 @@ ok $? "scripts/: retail_v1_test.lua found by default, tests named file:line: nam
 [ ! -s "$tmp/scripts.err" ]
 st=$?
 ok $st "scripts/: nothing on stderr"
-[ $st -eq 0 ] || diag "$tmp/scripts.err"
+[ $st -eq 0 ] || diag "$tmp/scripts.err" 15
 
 # Every micro segment is tested both ways, every macro value at least once.
 missing=""
@@ -114,7 +102,7 @@ w=$tmp/wrong.out
 [ "$(rc_of wrong)" -eq 1 ]
 st=$?
 ok $st "wrong_test.lua: exit 1"
-[ $st -eq 0 ] || { diag "$w"; diag "$tmp/wrong.err"; }
+[ $st -eq 0 ] || { diag "$w" 15; diag "$tmp/wrong.err" 15; }
 [ "$(sed -n 1p "$w")" = "1..5" ] && has_re "$w" '^ok 1 - .*wrong_test\.lua:8: right: 24 is gen_z$' &&
   [ "$(grep -c '^not ok [2-5] - ' "$w")" -eq 4 ]
 ok $? "wrong_test.lua: plan 1..5, test 1 ok, tests 2-5 not ok"
@@ -140,6 +128,21 @@ ok $? "wrong_test.lua: explain tree of a segment present by mistake"
 has_re "$w" '^#   micro segments: at_risk_regulars, vip_at_risk$'
 ok $? "wrong_test.lua: the segments the record got"
 
+# The tree is built for the failure (explain's focus), not cut out of the
+# printed tree: a text with a newline in another segment's tree changes
+# nothing (when the printed tree was parsed back, the whole tree came out).
+printf '%s\n' 'local city = text "city_tier"' 'local age = number "age"' \
+  'micro "odd" { city:is "a\nbcd" }' 'micro "adult" { age:at_least(18) }' > "$tmp/focus.lua"
+printf '%s\n' "rules \"$tmp/focus.lua\"" 'as_of "2026-11-01"' \
+  'test "a child" { given = { age = 12 }, has = { "adult" } }' > "$tmp/focus_test.lua"
+ct focus "$tmp/focus_test.lua"
+[ "$(rc_of focus)" -eq 1 ] && has "$tmp/focus.out" "# has adult: missing" &&
+  has_re "$tmp/focus.out" '^#     .* adult: age >= 18  (age = 12)$' &&
+  ! has "$tmp/focus.out" "odd:" && ! has "$tmp/focus.out" 'bcd"'
+st=$?
+ok $st "a failing test shows only the failing segment's tree, whatever the other trees print"
+[ $st -eq 0 ] || diag "$tmp/focus.out" 20
+
 # --- 3. mistakes in test files ---------------------------------------------------
 
 # err_case NAME FILE TEXT...: exit 4, each TEXT in stdout or stderr
@@ -154,7 +157,7 @@ err_case() {
   for text in "$@"; do has "$tmp/$name.all" "$text" || st=1; done
   has_re "$tmp/$name.out" '^not ok 1 - ' || st=1
   ok $st "$name: exit 4, not ok, message: $1"
-  [ $st -eq 0 ] || { echo "# exit $(rc_of "$name")"; diag "$tmp/$name.all"; }
+  [ $st -eq 0 ] || { echo "# exit $(rc_of "$name")"; diag "$tmp/$name.all" 15; }
 }
 
 err_case unknown_given "$fix/unknown_given_test.lua" \
@@ -240,7 +243,7 @@ st=$?
   [ "$(grep -c '^ok ' "$tmp/guide/pass.out")" -ge 5 ]
 st=$?
 ok $st "docs/rules.md: the example test file passes"
-[ $st -eq 0 ] || diag "$tmp/guide/pass.out"
+[ $st -eq 0 ] || diag "$tmp/guide/pass.out" 15
 sed 's/age:below(25)/age:at_most(25)/' "$rules" > "$tmp/guide/scripts/retail_v1.lua"
 (cd "$tmp/guide" && "$cleave" test -c "$root/engine.ini" --plugins "$plugins" \
   scripts/retail_v1_test.lua > fail.out 2>&1)
@@ -254,8 +257,7 @@ if [ $st -ne 0 ]; then diff "$tmp/guide/failure.expected" "$tmp/guide/fail.out" 
 # --- 6. valgrind --------------------------------------------------------------------
 
 if [ -n "$SAN" ] || ! command -v valgrind > /dev/null 2>&1; then
-  n=$((n + 1))
-  echo "ok $n - valgrind # SKIP ${SAN:+sanitizer build}${SAN:-valgrind not installed}"
+  skip "valgrind" "${SAN:+sanitizer build}${SAN:-valgrind not installed}"
 else
   valgrind -q --leak-check=full --error-exitcode=9 "$cleave" test -c "$root/engine.ini" \
     --plugins "$plugins" "$fix/wrong_test.lua" "$fix/unknown_segment_test.lua" \
@@ -266,5 +268,4 @@ else
   [ $st -eq 0 ] || diag "$tmp/vg.err" 30
 fi
 
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing

@@ -1,0 +1,233 @@
+#!/bin/sh
+# t_messages.sh -- messages a user reads, and the one row-acceptance rule.
+#
+# 1. One rule decides whether a row is taken (engine/row_accept.c): explain
+#    of a row that run rejects says so with run's own reason and exits 1;
+#    check gives the same reason.
+# 2. error() with a value that is not a text names file:line and what was
+#    raised.
+# 3. The log writes one line per message: newlines, CRs, ESC and other
+#    control characters in rule print()/error(), plugin messages and names
+#    are escaped (\n, \r, \x1b), so nothing can forge a "cleave: ..." line.
+# 4. Header messages: a second byte-order mark; a bad header ended by a bare
+#    CR is on line 1; the header error paths free what they read (under the
+#    sanitizer build: LeakSanitizer; under the plain build: valgrind).
+#
+# Needs $CLEAVE_BUILD. POSIX sh; prints TAP.
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${CLEAVE_BUILD:-$root/build}
+cleave=$build/cleave
+plugins=$build/plugins
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/t_messages.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+# Run from an empty directory: cleave reads ./engine.ini when there is one.
+cd "$tmp" || exit 1
+. "$root/tests/tap.sh"
+
+if [ ! -x "$cleave" ]; then
+  ok 1 "not built: $cleave"
+  done_testing
+fi
+
+# cl NAME CMD ARGS...: cleave CMD --plugins P ARGS > NAME.out 2> NAME.err; $rc
+cl() {
+  cl_name=$1 cl_cmd=$2
+  shift 2
+  "$cleave" "$cl_cmd" --plugins "$plugins" --as-of 2026-11-01 "$@" \
+    > "$tmp/$cl_name.out" 2> "$tmp/$cl_name.err"
+  rc=$?
+}
+has() { grep -qF -- "$2" "$1"; } # FILE TEXT
+# show NAME: its exit status, stdout and stderr as TAP comments
+show() {
+  echo "# exit status $rc"
+  diag "$tmp/$1.out" 8
+  diag "$tmp/$1.err" 8
+}
+
+printf '%s\n' 'local age = number "age"' 'micro "adult" { age:at_least(18) }' > r.lua
+# line 2: A; line 3: an empty id; line 4: three fields
+printf 'customer_id,age\nA,30\n,40\nB,40,extra\n' > in.csv
+
+# --- 1. one row-acceptance rule ------------------------------------------------
+
+cl run run --rules r.lua --input in.csv --output out.csv --rejects rej.csv -q
+[ $rc -eq 0 ] && has rej.csv '3,the customer id (column customer_id) is empty,' &&
+  has rej.csv '4,"has 3 fields, the header has 2",'
+st=$?
+ok $st "run rejects the empty id (line 3) and the three-field row (line 4)"
+[ $st -eq 0 ] || { show run; diag rej.csv; }
+
+cl empty explain --rules r.lua --input in.csv --row 2
+[ $rc -eq 1 ] &&
+  has empty.out "in.csv:3: this row is rejected by cleave run: the customer id (column customer_id) is empty" &&
+  ! has empty.out "micro segments"
+st=$?
+ok $st "explain --row of an empty-id row: exit 1, run's reason, no tree"
+[ $st -eq 0 ] || show empty
+
+cl wide explain --rules r.lua --input in.csv B
+[ $rc -eq 1 ] && has wide.out "in.csv:4: this row is rejected by cleave run: has 3 fields, the header has 2"
+st=$?
+ok $st "explain of a row with too many fields: exit 1, the reason run writes in its reject file"
+[ $st -eq 0 ] || show wide
+
+cl good explain --rules r.lua --input in.csv --row 1
+[ $rc -eq 0 ] && has good.out "customer A: in.csv line 2" && has good.out "✓ adult: age >= 18  (age = 30)"
+st=$?
+ok $st "explain of a row run takes: exit 0, the tree"
+[ $st -eq 0 ] || show good
+
+cl check check --rules r.lua --input in.csv
+has check.out "in.csv:3: 2 of the 3 rows in the sample would be rejected by cleave run (the first: the customer id (column customer_id) is empty)"
+st=$?
+ok $st "check: the same rows rejected, for the same reason"
+[ $st -eq 0 ] || show check
+
+# --- 2. error() with a value that is not a text ----------------------------------
+
+printf '%s\n' 'local age = number "age"' 'error(nil)' > enil.lua
+printf '%s\n' 'local age = number "age"' 'local t = {}' '' 'error(t)' > etab.lua
+printf '%s\n' 'local age = number "age"' 'local function f()' '  error({})' 'end' 'f()' > efun.lua
+
+cl enil run --rules enil.lua --input in.csv --output out.csv
+[ $rc -eq 4 ] && has enil.err "cleave: error: enil.lua:2: error() called with a nil value"
+st=$?
+ok $st "error(nil): exit 4, file:line and 'error() called with a nil value'"
+[ $st -eq 0 ] || show enil
+
+cl etab run --rules etab.lua --input in.csv --output out.csv
+[ $rc -eq 4 ] && has etab.err "cleave: error: etab.lua:4: error() called with a table value" &&
+  ! has etab.err "table: 0x"
+st=$?
+ok $st "error({}): exit 4, file:line and 'error() called with a table value'"
+[ $st -eq 0 ] || show etab
+
+cl efun check --rules efun.lua --input in.csv
+[ $rc -eq 4 ] && has efun.out "error: efun.lua:3: error() called with a table value"
+st=$?
+ok $st "error({}) in a function, in cleave check: the line of the error() call"
+[ $st -eq 0 ] || show efun
+
+# --- 3. one message, one line -------------------------------------------------------
+
+# only "cleave: " lines in FILE
+only_cleave_lines() { ! grep -qv '^cleave: ' "$1"; }
+# no raw CR or ESC in FILE
+no_controls() { ! grep -q "$(printf '[\r\033]')" "$1"; }
+printf 'customer_id,age\nA,30\n' > one.csv
+
+printf '%s\n' 'local age = number "age"' \
+  'print("hi\ncleave: info: forged\r\27[31m")' 'micro "adult" { age:at_least(18) }' > pr.lua
+cl print run --rules pr.lua --input one.csv --output out.csv
+[ $rc -eq 0 ] && [ "$(grep -c forged print.err)" -eq 1 ] && no_controls print.err &&
+  has print.err 'cleave: info: pr.lua:2: hi\ncleave: info: forged\r\x1b[31m'
+st=$?
+ok $st "print() with a newline, a CR and ESC: one log line, each escaped (backslash n, r, x1b)"
+[ $st -eq 0 ] || show print
+
+printf '%s\n' 'local age = number "age"' 'error("bad\ncleave: error: forged")' > enl.lua
+cl enl run --rules enl.lua --input in.csv --output out.csv
+[ $rc -eq 4 ] && only_cleave_lines enl.err && [ "$(wc -l < enl.err)" -eq 1 ] &&
+  has enl.err 'cleave: error: enl.lua:2: bad\ncleave: error: forged'
+st=$?
+ok $st "error() with a newline: one log line, the newline escaped"
+[ $st -eq 0 ] || show enl
+
+# a plugin's message (the template plugin logs its separators at debug level)
+esc=$(printf '\033')
+printf '[engine]\nlog_level = debug\n[plugin.template]\nseparators = ,%s[31m;\n' "$esc" > tpl.ini
+"$cleave" run -c tpl.ini --plugins "$build/plugins-extra" --rules r.lua --input one.csv \
+  --output out.csv > tpl.out 2> tpl.err
+rc=$?
+[ $rc -eq 0 ] && no_controls tpl.err &&
+  has tpl.err 'cleave: debug: plugin: template: ready (extra separators: ,\x1b[31m;)'
+st=$?
+ok $st "a plugin's log message with ESC: escaped (backslash x1b)"
+[ $st -eq 0 ] || show tpl
+
+# a name from the command line
+nl='
+'
+cl name run --rules r.lua --input "no${nl}cleave: error: such.csv" --output out.csv
+[ $rc -eq 5 ] && only_cleave_lines name.err && has name.err 'no\ncleave: error: such.csv'
+st=$?
+ok $st "an input name with a newline in an error message: escaped"
+[ $st -eq 0 ] || show name
+
+# --- 4. header messages and error paths -------------------------------------------------
+
+printf '\357\273\277\357\273\277customer_id,age\nA,30\n' > bom2.csv
+cl bom2 run --rules r.lua --input bom2.csv --output out.csv
+[ $rc -eq 5 ] && has bom2.err "bom2.csv:1: the header starts with a byte-order mark twice" &&
+  ! has bom2.err "did you mean"
+st=$?
+ok $st "a second byte-order mark: exit 5, said so (no did-you-mean)"
+[ $st -eq 0 ] || show bom2
+
+printf '\357\273\277customer_id,age\nA,30\n' > bom1.csv
+cl bom1 run --rules r.lua --input bom1.csv --output out.csv -q
+[ $rc -eq 0 ]
+st=$?
+ok $st "one byte-order mark is still fine"
+[ $st -eq 0 ] || show bom1
+
+printf 'customer_id,a"ge\rA,30\r' > cr.csv
+cl cr run --rules r.lua --input cr.csv --output out.csv
+[ $rc -eq 5 ] && has cr.err "cr.csv:1: cannot read the header row: a quote inside an unquoted field"
+st=$?
+ok $st "a bad header ended by a bare CR: reported on line 1"
+[ $st -eq 0 ] || show cr
+
+printf '\n\ncustomer_id,a"ge\nA,30\n' > blank.csv
+cl blank run --rules r.lua --input blank.csv --output out.csv
+[ $rc -eq 5 ] && has blank.err "blank.csv:3: cannot read the header row"
+st=$?
+ok $st "a bad header after two blank lines: reported on line 3"
+[ $st -eq 0 ] || show blank
+
+printf 'customer_id,"age' > open.csv
+cl open run --rules r.lua --input open.csv --output out.csv
+[ $rc -eq 5 ] && has open.err "open.csv:1: cannot read the header row: a quoted field is never closed"
+st=$?
+ok $st "a header with an unterminated quote and no line end: reported on line 1"
+[ $st -eq 0 ] || show open
+
+# the header's error paths free what they read
+printf 'customer_id,age,age\nA,1,2\n' > dup.csv
+: > empty.csv
+printf 'customer_id,age\n' > ho.csv
+printf 'customer_id,a\000ge\nA,1\n' > nul.csv
+printf 'customer_id,a"ge\r"x\rA,1\r' > cr3.csv
+bad_headers="cr cr3 open dup empty ho nul bom2"
+if [ -n "${SAN:-}" ]; then
+  for f in $bad_headers; do
+    for cmd in run check explain; do
+      case $cmd in run) a="--output out.csv -q" ;; check) a="" ;; explain) a="--row 1" ;; esac
+      # shellcheck disable=SC2086
+      cl "leak_${f}_$cmd" $cmd --rules r.lua --input $f.csv $a
+      st=0
+      ! grep -q "LeakSanitizer\|AddressSanitizer" "$tmp/leak_${f}_$cmd.err" || st=1
+      ok $st "$cmd with header $f.csv: no leak, no ASan error (exit $rc)"
+      [ $st -eq 0 ] || grep -A6 "Sanitizer" "$tmp/leak_${f}_$cmd.err" | head -n 12 | sed 's/^/# /'
+    done
+  done
+elif command -v valgrind > /dev/null 2>&1; then
+  for f in cr cr3; do
+    valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+      "$cleave" run --plugins "$plugins" --rules r.lua --input $f.csv --output out.csv -q \
+      > vg.out 2> vg.err
+    rc=$?
+    [ $rc -eq 5 ]
+    st=$?
+    ok $st "valgrind: run with header $f.csv: exit 5, no leak"
+    [ $st -eq 0 ] || diag vg.err 20
+  done
+else
+  skip "the header's error paths leak nothing" "neither a sanitizer build nor valgrind"
+fi
+
+done_testing
