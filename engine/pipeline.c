@@ -144,6 +144,8 @@ static int emit(pipe_t *p, slot_job *j, uint64_t *line, pipeline_stats *st, cl_e
   for (uint32_t v = 0; v < o->shape->nvalues; v++) st->value_counts[v] += r->value_counts[v];
   for (uint32_t m = 0; m < o->shape->g->nmicros; m++) st->micro_counts[m] += r->micro_counts[m];
   st->chunks++;
+  st->bytes += j->c.len;
+  if (o->progress) progress_tick(o->progress, st->rows, st->bytes);
   free(j->c.data);
   j->c.data = NULL;
   j->state = SLOT_FREE;

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "input.h"
 #include "plugin_loader.h"
+#include "progress.h"
 #include "segmenter.h"
 
 typedef struct pipeline_sink {
@@ -29,6 +30,7 @@ typedef struct pipeline_stats {
   uint64_t *value_counts; /* shape.nvalues */
   uint64_t *micro_counts; /* graph.nmicros */
   uint64_t chunks, merges;
+  uint64_t bytes;         /* input bytes segmented (after the header) */
 } pipeline_stats;
 
 typedef struct pipeline_opts {
@@ -39,6 +41,7 @@ typedef struct pipeline_opts {
   size_t chunk_size;
   uint64_t first_line;       /* line number of the first row after the header */
   pipeline_sink sink;
+  progress *progress;        /* NULL: no progress line */
 } pipeline_opts;
 
 /* stats->value_counts/micro_counts are allocated here (free with

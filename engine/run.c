@@ -138,6 +138,7 @@ typedef struct sinks {
   logger *log;
   const char *input_name;
   uint64_t logged;
+  progress pg;  /* the terminal's progress line, if any */
 } sinks;
 
 static int sink_out(void *ud, const char *p, size_t n, cl_error *err) {
@@ -152,8 +153,11 @@ static int sink_reject(void *ud, uint64_t line, uint64_t last, const char *reaso
   if (last > line) snprintf(where, sizeof where, "%llu-%llu", (unsigned long long)line,
                             (unsigned long long)last);
   else snprintf(where, sizeof where, "%llu", (unsigned long long)line);
-  if (k->logged++ < REJECTS_LOGGED || !k->have_rej)
-    log_msg(k->log, LOG_WARNING, "%s:%s: row rejected: %.*s", k->input_name, where, (int)rl, reason);
+  if (k->logged++ < REJECTS_LOGGED || !k->have_rej) {
+    progress_hide(&k->pg); /* the message gets a line of its own */
+    log_msg(k->log, LOG_WARNING, "%s:%s: row rejected: %.*s", k->input_name, where, (int)rl,
+            reason);
+  }
   if (!k->have_rej) return 0;
   buf b = {0};
   buf_puts(&b, where);
@@ -372,7 +376,10 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
     po.first_line = b.header_lines + 1;
     po.sink = (pipeline_sink){sink_out, sink_reject, &k};
     b.shape.row_at_a_time = o->row_at_a_time;
+    if (progress_start(&k.pg, stderr, &b.in, !o->quiet && s->log.level >= LOG_INFO))
+      po.progress = &k.pg;
     rc = pipeline_run(&po, &st, err);
+    progress_end(&k.pg);
     ran = !rc;
   }
   if (!rc && k.logged > REJECTS_LOGGED && k.have_rej)
