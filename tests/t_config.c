@@ -615,7 +615,7 @@ static void test_unreadable(void) {
 
   config_init(&c);
   is_int(config_load(&c, "conf", &err), CL_EXIT_CONFIG, "directory: CL_EXIT_CONFIG");
-  is_str(err.msg, "cannot read conf: Is a directory", "directory message");
+  is_str(err.msg, "cannot read conf: it is a directory, not a regular file", "directory message");
   config_free(&c);
 
   if (geteuid() != 0) {
