@@ -32,35 +32,7 @@ trap 'exit 130' INT TERM
 # ./engine.ini when no -c is given).
 cd "$tmp" || exit 1
 
-n=0
-failed=0
-todo=""
-# ok STATUS DESCRIPTION [TODO-REASON]: one TAP line from a status; a TODO
-# test when a reason is given or $todo is set.
-ok() {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then tap_r="ok"; else tap_r="not ok"; fi
-  tap_todo=${3:-$todo}
-  if [ -n "$tap_todo" ]; then
-    echo "$tap_r $n - $2 # TODO $tap_todo"
-  else
-    echo "$tap_r $n - $2"
-    [ "$1" -eq 0 ] || failed=$((failed + 1))
-  fi
-}
-skip() {
-  n=$((n + 1))
-  echo "ok $n - $1 # SKIP $2"
-}
-# diag FILE: its first lines as TAP comments.
-diag() {
-  if [ -s "$1" ]; then head -n "${2:-10}" "$1" | sed 's/^/# /'; fi
-}
-# okd STATUS DESC FILE [TODO-REASON]: ok, with FILE as diagnostics on failure.
-okd() {
-  ok "$1" "$2" "${4:-}"
-  [ "$1" -eq 0 ] || diag "$3"
-}
+. "$root/tests/tap.sh" # ok, okd, skip, diag, done_testing
 # cl NAME ARGS...: cleave run -q ARGS; stdout in $tmp/NAME.stdout, stderr in
 # $tmp/NAME.stderr, exit status in $rc.
 cl() {
@@ -110,9 +82,8 @@ command -v python3 >/dev/null 2>&1 && have_py=1
 
 for f in "$cleave" "$gen"; do
   if [ ! -x "$f" ]; then
-    echo "1..1"
-    echo "not ok 1 - not built: $f"
-    exit 1
+    ok 1 "not built: $f"
+    done_testing
   fi
 done
 
@@ -570,5 +541,4 @@ find "$tmp" -name '*.tmp.*' > "$tmp/tmpfiles"
 [ ! -s "$tmp/tmpfiles" ]
 okd $? "no *.tmp.* file left in any output directory" "$tmp/tmpfiles"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing

@@ -30,29 +30,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 cd "$tmp" || exit 1
 
-n=0
-failed=0
-todo=""
-# ok STATUS DESCRIPTION: one TAP line; a TODO test when $todo is set.
-ok() {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then tap_r="ok"; else tap_r="not ok"; fi
-  if [ -n "$todo" ]; then
-    echo "$tap_r $n - $2 # TODO $todo"
-  else
-    echo "$tap_r $n - $2"
-    [ "$1" -eq 0 ] || failed=$((failed + 1))
-  fi
-}
-skip() {
-  n=$((n + 1))
-  echo "ok $n - $1 # SKIP $2"
-}
+. "$root/tests/tap.sh" # ok (a TODO test when $todo is set), skip, done_testing
 
 if [ ! -x "$cleave" ]; then
-  echo "1..1"
-  echo "not ok 1 - not built: $cleave"
-  exit 1
+  ok 1 "not built: $cleave"
+  done_testing
 fi
 
 cases=0
@@ -318,5 +300,4 @@ else
   skip "another run holds the lock: no output file created" "flock(1) not found"
 fi
 
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing

@@ -29,15 +29,12 @@ build=${CLEAVE_BUILD:-$root/build}
 cleave=$build/cleave
 plugins=$build/plugins
 fix=$root/tests/fixtures/evaluators
+. "$root/tests/tap.sh" # ok STATUS DESCRIPTION [TODO-REASON], skip_all, done_testing
 
-if ! command -v python3 > /dev/null 2>&1; then
-  echo "1..0 # SKIP python3 not found"
-  exit 0
-fi
+command -v python3 > /dev/null 2>&1 || skip_all "python3 not found"
 if [ ! -x "$cleave" ]; then
-  echo "1..1"
-  echo "not ok 1 - not built: $cleave"
-  exit 1
+  ok 1 "not built: $cleave"
+  done_testing
 fi
 
 # about 10 s plain, 20 s with sanitizers (alone on 2 cores)
@@ -55,20 +52,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-n=0
-failed=0
-# ok STATUS DESCRIPTION [TODO-REASON]: one TAP line.
-ok() {
-  n=$((n + 1))
-  todo=${3:+ # TODO $3}
-  if [ "$1" -eq 0 ]; then
-    echo "ok $n - $2$todo"
-  else
-    echo "not ok $n - $2$todo"
-    [ -n "$3" ] || failed=$((failed + 1))
-  fi
-}
 
 variants="row1 batch1 row2 batch2"
 
@@ -274,5 +257,4 @@ sed 's/"r5": 3/"r5": 4/' "$d/batch2/summary.json" > "$d/batch2/s.tmp" && mv "$d/
 if same "$d" || ! grep -q '^batch2 differs from row1 in counts' "$tmp/why"; then st=1; fi
 ok $st "the comparison notices a changed output line and a changed count"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+done_testing

@@ -26,24 +26,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/t_real_data.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-n=0
-failed=0
-ok() {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then
-    echo "ok $n - $2"
-  else
-    echo "not ok $n - $2"
-    failed=$((failed + 1))
-  fi
-}
-skip() {
-  n=$((n + 1))
-  echo "ok $n - $1 # SKIP $2"
-}
-diag() { # FILE [LINES]: its first lines as TAP comments
-  if [ -s "$1" ]; then head -n "${2:-10}" "$1" | sed 's/^/# /'; fi
-}
+. "$root/tests/tap.sh" # ok, skip, diag, done_testing
 json_num() { # FILE KEY: the number after "KEY": in a summary.json
   sed -n "s/^ *\"$2\": *\([0-9][0-9]*\),*\$/\1/p" "$1"
 }
@@ -136,5 +119,4 @@ for spec in "$@"; do
   done
 done
 
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing

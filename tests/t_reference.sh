@@ -5,12 +5,11 @@
 # Needs $CLEAVE_BUILD (the build directory; the generator is
 # $CLEAVE_BUILD/tools/gen_retail) and python3. Prints TAP.
 
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "1..0 # SKIP python3 not found"
-  exit 0
-fi
-
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/tap.sh" # ok, diag, skip_all, done_testing
+
+command -v python3 >/dev/null 2>&1 || skip_all "python3 not found"
+
 build=${CLEAVE_BUILD:-$root/build}
 gen=$build/tools/gen_retail
 ref=$root/tools/retail_ref.py
@@ -20,25 +19,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/t_reference.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-n=0
-failed=0
-# ok COND-STATUS DESCRIPTION: one TAP line from the status of the last check.
-ok() {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then
-    echo "ok $n - $2"
-  else
-    echo "not ok $n - $2"
-    failed=$((failed + 1))
-  fi
-}
-# diag FILE: show the first lines of FILE as TAP comments.
-diag() {
-  [ -s "$1" ] && head -n 10 "$1" | sed 's/^/# /'
-}
-
-echo "1..14"
-
+# 14 tests
 # 1. The reference reproduces the hand-checked fixture byte for byte.
 python3 "$ref" "$fix/retail_edge.csv" > "$tmp/edge.out" 2> "$tmp/edge.err"
 st=$?
@@ -57,7 +38,7 @@ if [ ! -x "$gen" ]; then
   for i in 3 4 5 6 7 8 9 10 11 12 13 14; do
     ok 1 "generator not built: $gen"
   done
-  exit 1
+  done_testing
 fi
 
 rows=5000
@@ -194,4 +175,4 @@ EOF
 ok $? "20,000 seed-1 records show every macro value and micro segment"
 diag "$tmp/cover.err"
 
-[ $failed -eq 0 ]
+done_testing

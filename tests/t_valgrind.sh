@@ -6,16 +6,12 @@
 # Plain build only ($SAN empty): the sanitizer build does its own checking.
 # Needs $CLEAVE_BUILD and valgrind. Prints TAP.
 
-if [ -n "${SAN:-}" ]; then
-  echo "1..0 # SKIP sanitizer build (valgrind runs on the plain build)"
-  exit 0
-fi
-if ! command -v valgrind >/dev/null 2>&1; then
-  echo "1..0 # SKIP valgrind not found"
-  exit 0
-fi
-
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/tap.sh" # ok (a TODO test when $todo is set), skip_all, done_testing
+
+[ -z "${SAN:-}" ] || skip_all "sanitizer build (valgrind runs on the plain build)"
+command -v valgrind >/dev/null 2>&1 || skip_all "valgrind not found"
+
 build=${CLEAVE_BUILD:-$root/build}
 cleave=$build/cleave
 plugins=$build/plugins
@@ -32,26 +28,10 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 cd "$tmp" || exit 1
 
-n=0
-failed=0
-todo=""
-# ok STATUS DESCRIPTION: one TAP line; a TODO test when $todo is set.
-ok() {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then tap_r="ok"; else tap_r="not ok"; fi
-  if [ -n "$todo" ]; then
-    echo "$tap_r $n - $2 # TODO $todo"
-  else
-    echo "$tap_r $n - $2"
-    [ "$1" -eq 0 ] || failed=$((failed + 1))
-  fi
-}
-
 for f in "$cleave" "$gen"; do
   if [ ! -x "$f" ]; then
-    echo "1..1"
-    echo "not ok 1 - not built: $f"
-    exit 1
+    ok 1 "not built: $f"
+    done_testing
   fi
 done
 
@@ -119,5 +99,4 @@ vg 0 "test plugin with factor = 3, 2 threads" "$e2e/ages.factor3.expected.csv" \
 vg 0 "fixture from standard input" "$want" \
   -c "$ini" --plugins "$plugins" --input - --output out.csv --threads 2 < "$edge"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing
