@@ -310,12 +310,27 @@ static int open_outputs(const config *cfg, const run_files *f, sinks *k, outfile
   return 0;
 }
 
-/* max_rejects: the run fails and only its reject file is kept (the rows the
-** operator must look at), committed alone; the output and summary of the
-** previous run stay. */
-static void keep_rejects_only(sinks *k, outfile *sum, int sum_open, logger *log) {
+/* max_rejects: the run fails, and none of its files replaces the previous
+** run's (all or nothing). The rows the operator must look at are kept apart,
+** as "<rejects>.failed" (failed_rejects_name), replaced by the next failing
+** run and never read by cleave. */
+static char *failed_rejects_name(const char *rejects) {
+  size_t n = strlen(rejects) + sizeof ".failed";
+  char *p = cl_malloc(n);
+  snprintf(p, n, "%s.failed", rejects);
+  return p;
+}
+
+/* failed: where the staged rejects go (owned; NULL: a device that has had
+** its rows already). */
+static void keep_failed_rejects(sinks *k, char *failed, outfile *sum, int sum_open,
+                                logger *log) {
   outfile_abort(&k->out);
   if (sum_open) outfile_abort(sum);
+  if (failed) {
+    free(k->rej.path);
+    k->rej.path = failed;
+  }
   commit c;
   commit_init(&c, NULL, log);
   commit_add(&c, &k->rej);
@@ -347,6 +362,7 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   outfile sum;
   memset(&sum, 0, sizeof sum);
   int sum_open = 0, max_hit = 0;
+  char *failed_rej = NULL; /* max_rejects: "<rejects>.failed" */
   commit cm;
   commit_init(&cm, rf.journal, &s->log);
   pipeline_stats st;
@@ -387,9 +403,11 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
             (unsigned long long)(k.logged - REJECTS_LOGGED), rf.rej);
   if (!rc && cfg->max_rejects >= 0 && st.rejected > (uint64_t)cfg->max_rejects) {
     max_hit = 1;
+    if (k.have_rej && k.rej.kind == OUT_STAGED) failed_rej = failed_rejects_name(rf.rej);
     rc = cl_fail(err, CL_EXIT_INPUT, "%llu rows rejected, more than max_rejects = %ld: "
-                 "no output written (the rejected rows are in %s)",
-                 (unsigned long long)st.rejected, cfg->max_rejects, rf.rej ? rf.rej : "the log");
+                 "no file replaced (the rejected rows are in %s)",
+                 (unsigned long long)st.rejected, cfg->max_rejects,
+                 failed_rej ? failed_rej : rf.rej ? rf.rej : "the log");
   }
   double secs = now_s() - t0;
   summary_info si = {&s->g, &b.shape, &st, cfg, threads, secs, b.in.name};
@@ -398,7 +416,7 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   /* all of the run's files, or none of them (commit.c) */
   if (!rc && sum_open) rc = outfile_write(&sum, js.p, js.len, err);
   if (!rc) rc = commit_publish(&cm, err);
-  else if (max_hit && k.have_rej) keep_rejects_only(&k, &sum, sum_open, &s->log);
+  else if (max_hit && k.have_rej) keep_failed_rejects(&k, failed_rej, &sum, sum_open, &s->log);
   else commit_abort(&cm);
   if (!rc && !o->quiet) summary_print(&si, stderr);
   commit_free(&cm);

@@ -387,6 +387,8 @@ mkdir "$m"
 "$gen" --rows 300 --seed 5 --ragged 7 > "$m/in.csv"
 printf 'previous run\n' > "$m/out.csv"
 cp "$m/out.csv" "$m/out.keep"
+printf 'previous rejects\n' > "$m/rej.csv"
+cp "$m/rej.csv" "$m/rej.keep"
 cl maxrej -c "$e2e/max_rejects.ini" --plugins "$plugins" --input "$m/in.csv" \
   --output "$m/out.csv" --rejects "$m/rej.csv"
 [ $rc -eq 5 ] && grep -q 'max_rejects' "$tmp/maxrej.stderr"
@@ -398,8 +400,11 @@ if [ $st -ne 0 ]; then
 fi
 cmp -s "$m/out.keep" "$m/out.csv"
 ok $? "max_rejects: the existing output file is left untouched"
-[ -f "$m/rej.csv" ] && [ "$(lines "$m/rej.csv")" = 8 ]
-ok $? "max_rejects: the rejects file is written (7 rows)"
+cmp -s "$m/rej.keep" "$m/rej.csv"
+ok $? "max_rejects: the existing reject file is left untouched (all or nothing)"
+[ -f "$m/rej.csv.failed" ] && [ "$(lines "$m/rej.csv.failed")" = 8 ] &&
+  grep -q "rej.csv.failed" "$tmp/maxrej.stderr"
+ok $? "max_rejects: the failed run's rejected rows are kept in rej.csv.failed (7 rows), named in the message"
 cl maxrej2 -c "$e2e/max_rejects.ini" --plugins "$plugins" --input "$m/in.csv" \
   --output "$m/new.csv" --rejects "$m/rej2.csv"
 [ $rc -eq 5 ] && [ ! -e "$m/new.csv" ]
