@@ -64,20 +64,26 @@ int rules_load(graph *g, const rules_opts *o, cl_error *err) {
 int rules_bind(graph *g, char *const *header, size_t ncols, const char *input_name,
                cl_error *err) {
   buf msg = {0};
+  strset names; /* hashed: declared columns x header width stays linear */
+  strset_init(&names);
+  int32_t *col_of = cl_malloc((ncols ? ncols : 1) * sizeof *col_of); /* per item of names */
+  for (size_t c = 0; c < ncols; c++) {
+    size_t n = names.n;
+    uint32_t ix = strset_add(&names, header[c], strlen(header[c]));
+    if (names.n > n) col_of[ix] = (int32_t)c; /* the first column of that name */
+  }
   for (uint32_t s = 0; s < g->nslots; s++) {
     slot *sl = &g->slots[s];
-    sl->col = -1;
-    for (size_t c = 0; c < ncols; c++)
-      if (strcmp(header[c], sl->column) == 0) {
-        sl->col = (int32_t)c;
-        break;
-      }
+    int64_t ix = strset_find(&names, sl->column, strlen(sl->column));
+    sl->col = ix >= 0 ? col_of[ix] : -1;
     if (sl->col >= 0) continue;
     const char *hint = suggest_closest(sl->column, (const char *const *)header, ncols);
     if (msg.len) buf_puts(&msg, "\n");
     buf_printf(&msg, MSG_UNKNOWN_COLUMN, g->rules_path, sl->line, sl->column, input_name,
                MSG_DID_YOU_MEAN_ARGS(hint));
   }
+  strset_free(&names);
+  free(col_of);
   int rc = 0;
   if (msg.len) rc = cl_fail(err, CL_EXIT_RULES, "%s", buf_cstr(&msg));
   buf_free(&msg);

@@ -1,5 +1,5 @@
 /*
-** t_limits.c -- value rules both evaluators share (values.h) where a rule
+** t_limits.c -- (the shell side: t_rule_limits.sh) value rules both evaluators share (values.h) where a rule
 ** file or a plugin pushes at the edges: a plugin's NaN and infinities are
 ** missing, long number texts parse, and at_least counts past 65,536 -- the
 ** same from eval.h (row) and batch.h (column batches).

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t_limits.sh -- rule files that attack the engine's resources (issue #7
+# t_rule_limits.sh -- rule files that attack the engine's resources (issue #7
 # items 3-6, 11): each is refused at load time with file:line and exit 4 by
 # run, check and explain, or loads in seconds, or gives the same answer from
 # both evaluators. The caps are in engine/rule_limits.h and docs/rules.md
@@ -18,7 +18,7 @@ cleave=$build/cleave
 
 [ -x "$cleave" ] || { echo "1..1"; echo "not ok 1 - not built: $cleave"; exit 1; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/t_limits.XXXXXX") || exit 1
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/t_rule_limits.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 cd "$tmp" || exit 1
