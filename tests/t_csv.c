@@ -963,6 +963,103 @@ static void test_pipe(void) {
   buf_free(&b);
 }
 
+/* --- the interface a row consumer uses (csv_scan.h accessors) ------------- */
+
+/* A consumer like the segmenter: rows are gathered as arena offsets and
+** lengths (csv_scan_row_offsets/lengths, keep_arena) and read back from
+** csv_scan_arena after the whole buffer; a row it refuses in the fast path
+** asks for the exact path (csv_scan_want_exact). */
+typedef struct gather {
+  csv_scan *scan;
+  size_t n;
+  size_t offs[8][3];
+  uint32_t lens[8][3];
+  int refused, refused_exact; /* rows refused in the fast / exact path */
+  uint64_t refused_line;
+  char refused_raw[32];
+  int stop_after;             /* csv_scan_stop after this many rows (0: never) */
+} gather;
+
+static void gather_row(void *ud, const csv_row *r) {
+  gather *g = ud;
+  if (r->nfields == 2) { /* "refuse" two-field rows, as run rejects them */
+    if (csv_scan_want_exact(g->scan)) {
+      g->refused++;
+      return;
+    }
+    g->refused_exact++;
+    g->refused_line = r->line;
+    snprintf(g->refused_raw, sizeof g->refused_raw, "%.*s", (int)r->raw_len, r->raw);
+    return;
+  }
+  if (g->n < 8) {
+    memcpy(g->offs[g->n], csv_scan_row_offsets(g->scan), sizeof g->offs[0]);
+    memcpy(g->lens[g->n], csv_scan_row_lengths(g->scan), sizeof g->lens[0]);
+  }
+  g->n++;
+  if (g->stop_after && (int)g->n == g->stop_after) csv_scan_stop(g->scan);
+}
+
+static void gather_bad(void *ud, const csv_row *r, const char *reason) {
+  (void)ud, (void)r, (void)reason;
+}
+
+static int gathered_is(const gather *g, const csv_scan *s, size_t row, size_t col, const char *want) {
+  const char *base = csv_scan_arena(s);
+  return g->lens[row][col] == strlen(want) && memcmp(base + g->offs[row][col], want, strlen(want)) == 0;
+}
+
+static void test_consumer_interface(void) {
+  csv_scan s;
+  gather g;
+  int clean;
+  const char *text = "a,b,c\nd,\"e,e\",f\ng,h,i\n";
+  memset(&g, 0, sizeof g);
+  g.scan = &s;
+  csv_scan_init(&s, ',', 3, NULL, gather_row, gather_bad, &g);
+  csv_scan_keep_arena(&s, 1);
+  ok(csv_scan_feed_fast(&s, text, strlen(text), 1, &clean), "interface: a clean buffer stays on the fast path");
+  is_int(g.n, 3, "interface: three rows gathered");
+  ok(gathered_is(&g, &s, 0, 0, "a") && gathered_is(&g, &s, 1, 1, "e,e") && gathered_is(&g, &s, 2, 2, "i"),
+     "interface: kept arena + row offsets/lengths give every gathered field after the buffer");
+  is_int(csv_scan_lines(&s), 0, "interface: the fast path counts no lines (csv_count_lines does)");
+  is_int(csv_count_lines(text, strlen(text)), 3, "interface: csv_count_lines of the buffer");
+  csv_scan_clear_arena(&s);
+  csv_scan_free(&s);
+
+  /* a refused row: the fast pass is abandoned, the exact one has its position */
+  const char *bad = "a,b,c\nd,e\ng,h,i\n";
+  memset(&g, 0, sizeof g);
+  g.scan = &s;
+  csv_scan_init(&s, ',', 3, NULL, gather_row, gather_bad, &g);
+  csv_scan_keep_arena(&s, 1);
+  ok(!csv_scan_feed_fast(&s, bad, strlen(bad), 1, &clean), "interface: want_exact in the fast path fails it");
+  is_int(g.refused, 1, "interface: the row was refused once in the fast path");
+  csv_scan_reset(&s);
+  csv_scan_clear_arena(&s);
+  g.n = 0;
+  csv_scan_feed(&s, bad, strlen(bad), 1, &clean);
+  is_int(g.refused_exact, 1, "interface: the exact path delivers it (want_exact returns 0)");
+  is_int(g.refused_line, 1, "interface: with its line");
+  is_str(g.refused_raw, "d,e", "interface: and its bytes");
+  is_int(g.n, 2, "interface: the other rows are gathered on the exact path");
+  ok(gathered_is(&g, &s, 1, 0, "g"), "interface: exact path, kept arena: fields readable after the buffer");
+  is_int(csv_scan_lines(&s), 3, "interface: the exact path counts the buffer's lines");
+  ok(!csv_scan_stopped(&s), "interface: not stopped");
+  csv_scan_free(&s);
+
+  /* stop after the first row (the header reader, check's sample) */
+  memset(&g, 0, sizeof g);
+  g.scan = &s;
+  g.stop_after = 1;
+  csv_scan_init(&s, ',', 3, NULL, gather_row, gather_bad, &g);
+  size_t used = csv_scan_feed(&s, text, strlen(text), 1, &clean);
+  ok(csv_scan_stopped(&s) && g.n == 1, "interface: csv_scan_stop ends the feed after the row");
+  is_int(used, 6, "interface: stopped right after the first line");
+  is_int(csv_scan_lines(&s), 1, "interface: one line read");
+  csv_scan_free(&s);
+}
+
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
   (void)st, (void)flag, (void)ftw;
   return remove(path);
@@ -981,6 +1078,7 @@ int main(void) {
   test_long_field();
   test_delims();
   test_bare_cr();
+  test_consumer_interface();
 
   if (!mkdtemp(tmpdir)) {
     ok(0, "mkdtemp: %s", strerror(errno));
