@@ -172,7 +172,7 @@ while [ "$i" -lt "$files" ]; do
   # the rule file and its lists beside the runs (relative paths, as above)
   cp "$gen/$f.lua" "$d/rules.lua"
   ln -s ../data.csv "$d/data.csv"
-  ln -s ../lists "$d/lists"
+  cp -R "$gen/lists" "$d/lists" # a copy: a list may not lead out of the rules folder
   st=0
   if run_all "$d" rules.lua data.csv; then
     same "$d" || st=1
@@ -184,9 +184,8 @@ while [ "$i" -lt "$files" ]; do
     echo "# $f.lua:"
     show "$d/rules.lua"
     sed 's/^/# /' "$tmp/why"
-    rm "$d/data.csv" "$d/lists"
+    rm "$d/data.csv"
     cp "$gen/data.csv" "$d/data.csv"
-    cp -R "$gen/lists" "$d/lists"
     keep_case "$d" "$f"
     echo "# kept as cases/$f (rules.lua, data.csv, and each way's out.csv, rejects.csv, summary.json)"
     echo "# regenerate: python3 tests/fixtures/evaluators/gen_rules.py DIR $seed $i (the last file)"
