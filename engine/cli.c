@@ -56,7 +56,8 @@ static const command commands[] = {
 /* --- options ------------------------------------------------------------- */
 
 enum { O_RULES = 256, O_INPUT, O_OUTPUT, O_REJECTS, O_SUMMARY, O_ASOF, O_PLUGINS,
-       O_THREADS, O_CHUNK, O_EVAL, O_SAMPLE, O_STRICT, O_ROW, O_IDCOL, O_NOCONFIG };
+       O_THREADS, O_CHUNK, O_EVAL, O_SAMPLE, O_STRICT, O_ROW, O_IDCOL, O_NOCONFIG,
+       O_LOGFILE, O_VERBOSE };
 
 typedef struct option_info {
   const char *name;  /* long name */
@@ -97,6 +98,10 @@ static const option_info options[] = {
     {"row", O_ROW, required_argument, "N", C_EXPLAIN,
      "the Nth row of the input (1 = the first after the header)"},
     {"quiet", 'q', no_argument, NULL, C_RULES, "print only warnings and errors"},
+    {"verbose", O_VERBOSE, no_argument, NULL, C_RULES,
+     "info lines and the size table even when stderr is not a terminal"},
+    {"log-file", O_LOGFILE, required_argument, "FILE", C_RULES,
+     "also append every message, with time and run id, to FILE ([engine] log_file)"},
     {"help", 'h', no_argument, NULL, C_RULES | C_HELP, "this text"},
     {"version", 'V', no_argument, NULL, C_RULES | C_HELP,
      "version, plugin ABI and Lua versions"},
@@ -250,6 +255,8 @@ static int take_option(const option_info *p, const char *arg, cli_opts *o) {
     o->row = v;
     break;
   case 'q': o->quiet = 1; break;
+  case O_VERBOSE: o->verbose = 1; break;
+  case O_LOGFILE: o->log_file = arg; break;
   default: break; /* -h and -V are acted on once the command is known */
   }
   return -1;
@@ -376,6 +383,10 @@ int cli_parse(int argc, char **argv, cli_opts *o) {
     goto done;
   }
   if ((rc = check_options(&ps, cmd)) >= 0) goto done;
+  if (o->quiet && o->verbose) {
+    rc = usage_error(cmd, "-q/--quiet and --verbose contradict each other");
+    goto done;
+  }
   if (o->no_config && o->config) {
     rc = usage_error(cmd, "-c/--config and --no-config contradict each other");
     goto done;

@@ -228,6 +228,7 @@ static const key_def key_defs[] = {
      F(lua_instructions), 1000, LONG_MAX},
     {SECT_ENGINE, "lua_memory_mb", "a whole number from 1 to 65536", set_long,
      F(lua_memory_mb), 1, 65536},
+    {SECT_ENGINE, "log_file", "a file path", set_path, F(log_file), 0, 0},
     {SECT_ENGINE, "log_level", "one of error, warning, info, debug", set_level,
      F(log_level), 0, 0},
     {SECT_INPUT, "path", "a file path or '-'", set_stdio_path, F(input), 0, 0},
@@ -563,6 +564,7 @@ void config_free(config *c) {
   free(c->output);
   free(c->summary);
   free(c->lock);
+  free(c->log_file);
   for (size_t i = 0; i < c->nplugins_cfg; i++) {
     config_section *s = &c->plugins_cfg[i];
     for (size_t j = 0; j < s->n; j++) {

@@ -34,6 +34,7 @@ typedef struct config {
   long lua_instructions;/* lua_instructions = N    (default 50000000) */
   long lua_memory_mb;   /* lua_memory_mb = N       (default 256) */
   int log_level;        /* log_level = error|warning|info|debug (default info) */
+  char *log_file;       /* log_file = FILE: lines appended with time and run id */
   /* [input] */
   char *input;          /* path = FILE | -         (default none) */
   char *id_column;      /* id_column = NAME        (default customer_id) */

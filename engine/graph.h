@@ -130,6 +130,7 @@ typedef struct micro {
 
 typedef struct graph {
   char *rules_path;     /* as used in messages */
+  char rules_sha256[65];/* of the bytes compiled ("" for rules given as a string) */
   node *nodes;
   uint32_t nnodes, cap_nodes;
   slot *slots;

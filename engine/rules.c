@@ -10,6 +10,7 @@
 #include "messages.h"
 #include "rules.h"
 #include "sandbox.h"
+#include "sha256.h"
 #include "suggest.h"
 
 typedef struct warn_ctx {
@@ -47,8 +48,21 @@ int rules_load(graph *g, const rules_opts *o, cl_error *err) {
   d.rules_dir = dir_of(o->path ? o->path : ".");
   sandbox_push_env(&sb);
   dsl_install(&d, &sb);
-  int rc = o->source ? sandbox_run_string(&sb, o->source, o->source_len, display, err)
-                     : sandbox_run_file(&sb, o->path, display, err);
+  char *file = NULL; /* the rule file's bytes: hashed as compiled */
+  size_t flen = 0;
+  int rc = o->source ? 0 : sandbox_read_file(o->path, display, &file, &flen, err);
+  if (rc) {
+    lua_pop(sb.L, 1);
+  } else if (o->source) {
+    rc = sandbox_run_string(&sb, o->source, o->source_len, display, err);
+  } else {
+    sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, file, flen);
+    sha256_hex(&h, g->rules_sha256);
+    rc = sandbox_run_string(&sb, file, flen, display, err);
+  }
+  free(file);
   if (!rc) rc = dsl_finish(&d, err);
   sandbox_close(&sb);
   dsl_free(&d);

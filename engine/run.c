@@ -344,6 +344,11 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   config *cfg = &s->cfg;
   double t0 = now_s();
   if (session_rules(s, NULL, NULL, err)) return err->code;
+  char day[16];
+  date_format_iso(cfg->as_of, day);
+  log_event(&s->log, LOG_INFO, "run start: rules %s (sha256 %s), input %s, output %s, as of %s, "
+            "%d threads", cfg->rules, s->g.rules_sha256, cfg->input ? cfg->input : "(none)",
+            cfg->output ? cfg->output : "-", day, run_threads(cfg));
   run_files rf;
   if (plan_files(cfg, &rf, err)) {
     run_files_free(&rf);
@@ -392,7 +397,7 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
     po.first_line = b.header_lines + 1;
     po.sink = (pipeline_sink){sink_out, sink_reject, &k};
     b.shape.row_at_a_time = o->row_at_a_time;
-    if (progress_start(&k.pg, stderr, &b.in, !o->quiet && s->log.level >= LOG_INFO))
+    if (progress_start(&k.pg, stderr, &b.in, s->log.out_info && s->log.level >= LOG_INFO))
       po.progress = &k.pg;
     rc = pipeline_run(&po, &st, err);
     progress_end(&k.pg);
@@ -418,7 +423,12 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   if (!rc) rc = commit_publish(&cm, err);
   else if (max_hit && k.have_rej) keep_failed_rejects(&k, failed_rej, &sum, sum_open, &s->log);
   else commit_abort(&cm);
-  if (!rc && !o->quiet) summary_print(&si, stderr);
+  if (!rc && s->log.out_info && s->log.level >= LOG_INFO) summary_print(&si, stderr);
+  if (!rc)
+    log_event(&s->log, LOG_INFO, "run end: ok, %llu rows read, %llu written, %llu rejected, "
+              "%llu invalid values, %.2f s", (unsigned long long)st.rows,
+              (unsigned long long)st.written, (unsigned long long)st.rejected,
+              (unsigned long long)st.invalid, secs);
   commit_free(&cm);
   buf_free(&js);
   pipeline_stats_free(&st);
@@ -433,7 +443,10 @@ int cmd_run(const cli_opts *o) {
   cl_error err = {0, ""};
   int rc = session_open(&s, o, &err);
   if (!rc) rc = do_run(&s, o, &err);
-  if (rc) log_msg(&s.log, LOG_ERROR, "%s", err.msg);
+  if (rc) {
+    log_msg(&s.log, LOG_ERROR, "%s", err.msg);
+    log_event(&s.log, LOG_ERROR, "run end: failed, exit %d", rc);
+  }
   session_close(&s);
   return rc;
 }

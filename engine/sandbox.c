@@ -261,26 +261,37 @@ int sandbox_run_string(sandbox *sb, const char *src, size_t len,
   return run_loaded(sb, st, display, err);
 }
 
-int sandbox_run_file(sandbox *sb, const char *path, const char *display,
-                     cl_error *err) {
+int sandbox_read_file(const char *path, const char *display, char **buf, size_t *len,
+                      cl_error *err) {
   /* a regular file only: a FIFO or a device would hang the run or never end */
   char why[FSAFE_WHY_MAX];
+  *buf = NULL;
+  *len = 0;
   int fd = fsafe_open_read(NULL, path, FSAFE_REGULAR, RULE_FILE_MAX, why);
   if (fd < 0) {
-    lua_pop(sb->L, 1);
     if (strstr(why, "larger than"))
       return cl_fail(err, CL_EXIT_RULES, MSG_RULE_FILE_TOO_BIG, display, RULE_FILE_MAX >> 20);
     return cl_fail(err, CL_EXIT_RULES, MSG_RULE_FILE_UNREADABLE, display, why);
   }
-  char *buf = NULL;
-  size_t len = 0;
-  int e = fsafe_read_all(fd, RULE_FILE_MAX, &buf, &len);
+  int e = fsafe_read_all(fd, RULE_FILE_MAX, buf, len);
   close(fd);
   if (e) {
-    lua_pop(sb->L, 1);
+    free(*buf);
+    *buf = NULL;
     if (e == EFBIG)
       return cl_fail(err, CL_EXIT_RULES, MSG_RULE_FILE_TOO_BIG, display, RULE_FILE_MAX >> 20);
     return cl_fail(err, CL_EXIT_RULES, MSG_RULE_FILE_READ_ERROR, display);
+  }
+  return 0;
+}
+
+int sandbox_run_file(sandbox *sb, const char *path, const char *display,
+                     cl_error *err) {
+  char *buf;
+  size_t len;
+  if (sandbox_read_file(path, display, &buf, &len, err)) {
+    lua_pop(sb->L, 1);
+    return err->code;
   }
   int rc = sandbox_run_string(sb, buf, len, display, err);
   free(buf);

@@ -37,6 +37,11 @@ void sandbox_push_env(sandbox *sb);
 int sandbox_run_file(sandbox *sb, const char *path, const char *display,
                      cl_error *err);
 
+/* Read a rule file the way sandbox_run_file does (a regular file, at most
+** RULE_FILE_MAX bytes) into *buf (malloc'd), without running it. */
+int sandbox_read_file(const char *path, const char *display, char **buf, size_t *len,
+                      cl_error *err);
+
 /* Same, from a string already in memory (tests, `cleave test`). */
 int sandbox_run_string(sandbox *sb, const char *src, size_t len,
                        const char *display, cl_error *err);

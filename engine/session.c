@@ -15,14 +15,26 @@ static void override(char **dst, const char *v) {
   *dst = cl_strdup(v);
 }
 
+static int open_log(session *s, const char *path, cl_error *err) {
+  char why[256];
+  if (log_open_file(&s->log, path, why, sizeof why))
+    return cl_fail(err, CL_EXIT_OUTPUT, "cannot append to the log file %s: %s", path, why);
+  return 0;
+}
+
 int session_open(session *s, const cli_opts *o, cl_error *err) {
   memset(s, 0, sizeof *s);
   config_init(&s->cfg);
   log_init(&s->log, LOG_INFO, stderr);
+  /* cron-shaped: info lines on stderr only for a person watching (or asked) */
+  s->log.out_info = !o->quiet && (o->verbose || isatty(fileno(s->log.out)));
+  /* --log-file first: a broken engine.ini is then in the log too */
+  if (o->log_file && open_log(s, o->log_file, err)) return err->code;
   const char *ini = o->config;
   if (!ini && !o->no_config && access("engine.ini", F_OK) == 0) ini = "engine.ini";
   if (ini && config_load(&s->cfg, ini, err)) return err->code;
-  s->log.level = o->quiet ? LOG_WARNING : s->cfg.log_level;
+  s->log.level = s->cfg.log_level;
+  if (!o->log_file && s->cfg.log_file && open_log(s, s->cfg.log_file, err)) return err->code;
   override(&s->cfg.rules, o->rules);
   override(&s->cfg.input, o->input);
   override(&s->cfg.output, o->output);
@@ -64,4 +76,5 @@ void session_close(session *s) {
   if (s->have_graph) graph_free(&s->g); /* plugin instances: before plugins go */
   plugins_free(&s->plugins);
   config_free(&s->cfg);
+  log_close(&s->log);
 }

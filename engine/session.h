@@ -22,7 +22,9 @@ typedef struct cli_opts {
   const char *id_column; /* --id-column */
   int threads;          /* -1 = not given */
   long chunk_size;      /* bytes; -1 = default */
-  int quiet;
+  int quiet;            /* -q: warnings and errors only on stderr */
+  int verbose;          /* --verbose: info lines on stderr even when not a terminal */
+  const char *log_file; /* --log-file FILE */
   int row_at_a_time;     /* --evaluator row */
   int rules_optional;    /* test: test files may name their rule file */
   int strict;           /* check --strict */

@@ -81,7 +81,7 @@ fi
 
 # a plain file that happens to start like nothing compressed, 1 byte long
 printf 'c' > one.csv
-seg one one.csv
-[ $rc -eq 5 ]; okd $? "a one-byte plain file is read as plain (no header: exit 5)" one.err
+seg onebyte one.csv
+[ $rc -eq 5 ]; okd $? "a one-byte plain file is read as plain (no header: exit 5)" onebyte.err
 
 done_testing

@@ -108,8 +108,12 @@ ok $? "fixture: the rejects file holds just its header"
   [ "$(json_num "$fx/sum.json" rows_written)" = 59 ] &&
   [ "$(json_num "$fx/sum.json" rows_rejected)" = 0 ]
 ok $? "fixture: summary.json has rows_read 59, rows_written 59, rows_rejected 0"
-grep -q '59 rows read, 59 written, 0 rejected' "$fx/stderr"
-ok $? "fixture: the run reports '59 rows read, 59 written, 0 rejected' on stderr"
+[ ! -s "$fx/stderr" ]
+okd $? "fixture: a good run says nothing on stderr when it is not a terminal (cron)" "$fx/stderr"
+"$cleave" run --verbose -c "$root/engine.ini" --plugins "$plugins" --input "$edge" \
+  --output "$fx/outv.csv" --rejects "$fx/rejv.csv" --summary "$fx/sumv.json" 2> "$fx/stderr.v"
+grep -q '59 rows read, 59 written, 0 rejected' "$fx/stderr.v"
+okd $? "fixture: with --verbose the run reports '59 rows read, 59 written, 0 rejected' on stderr" "$fx/stderr.v"
 [ ! -s "$fx/stdout" ]
 ok $? "fixture: nothing on stdout when the output is a file"
 
