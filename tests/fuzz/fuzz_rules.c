@@ -232,7 +232,7 @@ static void make_table(const graph *g, table *t, uint64_t seed) {
         default: v = texts.n ? texts.v[(q >> 8) % texts.n] : "x"; break;
         }
         if (k) buf_putc(&t->text, sep);
-        buf_puts(&t->text, v);
+        if (*v) buf_puts(&t->text, v); /* buf_put(NULL + 0): UB to clang's UBSan */
       }
       if ((r & 31) == 0) t->text.len = at; /* some missing values whatever the pools */
       t->off[i * t->ncols + c] = at;
