@@ -24,6 +24,7 @@ void buf_free(buf *b);
 const char *buf_cstr(buf *b);
 
 static inline void buf_put(buf *b, const char *s, size_t n) {
+  if (n == 0) return; /* b->p may be NULL: memcpy(NULL, s, 0) is undefined */
   if (b->cap - b->len < n) buf_grow(b, n);
   memcpy(b->p + b->len, s, n);
   b->len += n;

@@ -45,15 +45,17 @@ uint32_t strset_add(strset *s, const char *p, size_t len) {
     uint32_t size = s->table ? (s->mask + 1) * 2 : 16;
     s->items = cl_realloc(s->items, size / 2 * sizeof *s->items);
     s->lens = cl_realloc(s->lens, size / 2 * sizeof *s->lens);
+    /* every per-item array grows with the table (doubling): adding n items
+    ** copies O(n) bytes, never O(n^2) */
+    s->head = cl_realloc(s->head, size / 2 * sizeof *s->head);
+    if (s->n == 0 || s->packed) s->packed = cl_realloc(s->packed, size / 2 * sizeof *s->packed);
     rehash(s, size);
   }
   s->items[s->n] = cl_strndup(p, len);
   s->lens[s->n] = (uint32_t)len;
-  s->head = cl_realloc(s->head, (s->n + 1) * sizeof *s->head);
   s->head[s->n] = strset_head8(p, len);
   if (s->n == 0 || s->packed) { /* keep the packed form while items are short */
     if (len <= 7) {
-      s->packed = cl_realloc(s->packed, (s->n + 1) * sizeof *s->packed);
       s->packed[s->n] = strset_pack7(p, len);
     } else {
       free(s->packed);
