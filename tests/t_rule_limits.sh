@@ -25,12 +25,15 @@ cd "$tmp" || exit 1
 
 # 1 GB of address space (ASan reserves far more: no ulimit under SAN).
 ATTACK_KB=1048576
+# Under the sanitizers everything is ~15 times slower: a longer time limit,
+# and the 100,000-item timings are left to the plain build.
+if [ -n "$SAN" ]; then limit=120 bound=60; else limit=30 bound=10; fi
 # bounded CMD...: run under the memory and time limits; $rc, out, err.
 bounded() {
   case "$*" in *"--output o.csv"*) rm -f o.csv ;; *"--output row.csv"*) rm -f row.csv ;; esac
   (
     [ -n "$SAN" ] || ulimit -v "$ATTACK_KB"
-    exec timeout 30 "$@"
+    exec timeout "$limit" "$@"
   ) > out 2> err
   rc=$?
   cat out >> err # check reports its errors on standard output
@@ -130,6 +133,13 @@ okd $(( rc != 0 )) "100,000 unused calculations, 4 threads, within 1 GB (exit $r
 
 # --- item 5: quadratic loading --------------------------------------------------
 
+if [ -n "$SAN" ]; then
+  for d in "100,000 micro segments" "a duplicate among 50,000 micro names" \
+           "100,001 micro segments: run" "100,001 micro segments: check" \
+           "100,001 micro segments: explain"; do
+    skip "$d" "timed in the plain build"
+  done
+else
 cat > many_micros.lua <<'EOF'
 local age = number "age"
 for i = 1, 100000 do micro("s" .. i) { age:above(i % 50) } end
@@ -137,8 +147,8 @@ EOF
 t0=$(now)
 bounded "$cleave" run $runargs --rules many_micros.lua $common
 t=$(elapsed "$t0")
-fast "$t" 10
-okd $(( rc != 0 || $? != 0 )) "100,000 micro segments load and run in ${t}s (< 10 s; exit $rc)" err
+fast "$t" "$bound"
+okd $(( rc != 0 || $? != 0 )) "100,000 micro segments load and run in ${t}s (< $bound s; exit $rc)" err
 
 cat > dup_micro.lua <<'EOF'
 local age = number "age"
@@ -155,6 +165,7 @@ local c = age:above(1)
 for i = 1, 100001 do micro("s" .. i) { c } end
 EOF
 refused too_many_micros.lua 3 "100,001 micro segments"
+fi
 
 cat > many_columns.lua <<'EOF'
 local cols = {}
@@ -166,8 +177,8 @@ bounded "$cleave" check --rules many_columns.lua $common
 t=$(elapsed "$t0")
 grep -q "many_columns.lua:2: more than 10000 declared columns" err
 okd $(( rc != 4 || $? != 0 )) "50,000 declared columns: refused at the cap, naming the line, in ${t}s (exit $rc)" err
-fast "$t" 10
-ok $? "50,000 declared columns: answered in ${t}s (< 10 s)"
+fast "$t" "$bound"
+ok $? "50,000 declared columns: answered in ${t}s (< $bound s)"
 
 cat > cap_columns.lua <<'EOF'
 local cols = {}
@@ -182,7 +193,7 @@ if [ -s cols.csv ]; then
   t0=$(now)
   bounded "$cleave" check --rules cap_columns.lua --input cols.csv --id-column id
   t=$(elapsed "$t0")
-  fast "$t" 10
+  fast "$t" "$bound"
   okd $(( rc != 0 || $? != 0 )) "9,999 declared columns bound to a 10,000-column header in ${t}s (exit $rc)" err
   bounded "$cleave" run $runargs --threads 1 --rules cap_columns.lua --input cols.csv --id-column id
   grep -q '^C1,m$' o.csv
@@ -192,7 +203,10 @@ else
   skip "9,999 declared columns: one field" "python3 not found"
 fi
 
-if python3 -c "
+if [ -n "$SAN" ]; then
+  skip "a 100,000-column header" "timed in the plain build"
+  skip "a 100,000-column header: duplicates" "timed in the plain build"
+elif python3 -c "
 n = 100000
 print(','.join(['id', 'age'] + ['c%d' % i for i in range(3, n + 1)]))
 print(','.join(['C1', '30'] + ['1'] * (n - 2)))" > wide.csv 2> /dev/null; then
@@ -204,8 +218,8 @@ EOF
   t0=$(now)
   bounded "$cleave" check --rules wide.lua --input wide.csv --id-column id
   t=$(elapsed "$t0")
-  fast "$t" 10
-  okd $(( rc != 0 || $? != 0 )) "a 100,000-column header is checked in ${t}s (< 10 s; exit $rc)" err
+  fast "$t" "$bound"
+  okd $(( rc != 0 || $? != 0 )) "a 100,000-column header is checked in ${t}s (< $bound s; exit $rc)" err
   sed -i '1s/,c99999,/,c77,/' wide.csv
   bounded "$cleave" check --rules wide.lua --input wide.csv --id-column id
   grep -q "column 'c77' appears twice in the header (columns 77 and 99999)" err
