@@ -43,7 +43,7 @@ typedef struct eval_ctx {
   void **tstate;          /* per plugin (index = call.plugin): thread state */
   uint64_t invalid;       /* number/date values present but not parsable (after
                           ** eval_count_invalid: all of the record's) */
-  text_block *texts;      /* first block reused for every record */
+  text_block *texts;      /* block being filled (the largest); kept by reset */
 } eval_ctx;
 
 void eval_texts_reset(eval_ctx *c);

@@ -1,9 +1,31 @@
 /*
-** plugin_loader.c -- find, dlopen, check and initialise criterion plugins.
+** plugin_loader.c -- find, check, dlopen and initialise criterion plugins.
 **
-** Every refusal names the .so file and says what to do about it. Nothing in
-** a plugin is called before its descriptor has passed every check, except
-** cleave_plugin_entry itself (which only returns a pointer).
+** Every refusal names the .so file and says what to do about it.
+**
+** What runs when. A plugin is code that will run as the user running cleave
+** (often root, from cron), so the order is:
+**   1. Trust (plugin_trust.c), before anything of the file is mapped: the
+**      .so, its folder and every folder up to / are owned by root or by the
+**      user running cleave and writable by no one else (a sticky folder
+**      owned by root, like /tmp, is allowed above the plugin folder). The
+**      file is opened once (O_NOFOLLOW, O_CLOEXEC) and read as data: its ELF
+**      header must match this process (class, byte order, machine, a shared
+**      object) and its .dynsym must export cleave_plugin_entry. A foreign,
+**      damaged or entry-less file is refused here, having run nothing.
+**   2. dlopen of that same open file ("/proc/self/fd/N", so the file checked
+**      is the file loaded). THIS RUNS CODE OF THE PLUGIN: the dynamic linker
+**      maps it with the libraries it needs and runs their ELF constructors
+**      and IFUNC resolvers, before cleave can look at the descriptor. Step 1
+**      is what makes that acceptable: only a file that no one but root and
+**      the user running cleave could have written is ever mapped. Without
+**      /proc the checked path is dlopened instead; every folder on it passed
+**      step 1, so only root or that user could swap the file in between.
+**   3. cleave_plugin_entry is called (it should only return a pointer), and
+**      the descriptor is checked (ABI version, names, criteria). A plugin
+**      refused here is dlclosed: its constructors have run, but none of its
+**      functions has been called by cleave and nothing points into it.
+**   4. init, compile, thread_init, eval, fini: only for plugins that passed.
 **
 ** Unloading: a plugin that passed the checks is never dlclosed, not even by
 ** plugins_free. Descriptors, criterion names and help strings live in the
@@ -13,19 +35,28 @@
 ** atexit handlers that would run into unmapped code. Keeping the mapping is
 ** what SQLite and Redis do for loaded extensions, costs nothing in a batch
 ** process, and keeps valgrind able to symbolise plugin frames in its leak
-** reports. A plugin refused by the checks is dlclosed at once: none of its
-** code has run beyond the entry function, so nothing can point into it.
+** reports.
+**
+** File descriptors: the dynamic linker knows an object loaded through
+** /proc/self/fd/N by that name, and dlopen of a name it already knows returns
+** the object it knows. So the descriptor of every object that stays mapped
+** stays open for the life of the process (one per plugin); it is closed only
+** when the object is gone (dlopen failed, or a refused plugin was really
+** unmapped by dlclose).
 */
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "plugin_loader.h"
+#include "plugin_trust.h"
 #include "suggest.h"
 
 /* The bytes of cleave_plugin this engine reads: every field of ABI 1.0.
@@ -232,25 +263,36 @@ static int check_descriptor(const char *path, const cleave_plugin *d,
 
 /* ---- loading ------------------------------------------------------------- */
 
-/* dlerror() text, minus a leading "path: " that would repeat ours. */
-static const char *dl_reason(const char *path) {
+/* dlerror() text, minus a leading "name: " that would repeat ours. */
+static const char *dl_reason(const char *name) {
   const char *e = dlerror();
-  size_t n = strlen(path);
+  size_t n = strlen(name);
   if (!e) return "unknown dlopen error";
-  if (strncmp(e, path, n) == 0 && e[n] == ':' && e[n + 1] == ' ') return e + n + 2;
+  if (strncmp(e, name, n) == 0 && e[n] == ':' && e[n + 1] == ' ') return e + n + 2;
   return e;
 }
 
-/* dlopen searches the library path for a name without '/': make it a path. */
-static void *open_so(const char *path) {
-  if (strchr(path, '/')) return dlopen(path, RTLD_NOW | RTLD_LOCAL);
-  size_t n = strlen(path);
-  char *p = cl_malloc(n + 3);
-  memcpy(p, "./", 2);
-  memcpy(p + 2, path, n + 1);
-  void *h = dlopen(p, RTLD_NOW | RTLD_LOCAL);
-  free(p);
-  return h;
+/* How a checked file is dlopened: "/proc/self/fd/N" when that names the very
+** file pf holds open, else (no /proc) its checked real path. */
+static void open_name(const plugin_file *pf, char *name, size_t cap, int *by_fd) {
+  struct stat st;
+  snprintf(name, cap, "/proc/self/fd/%d", pf->fd);
+  *by_fd = stat(name, &st) == 0 && st.st_dev == pf->st.st_dev && st.st_ino == pf->st.st_ino;
+  if (!*by_fd) snprintf(name, cap, "%s", pf->real);
+}
+
+/* Refused after dlopen: unmap it, and close its descriptor unless the object
+** is still known by the /proc name (see "File descriptors" at the top). */
+static void unload_refused(void *h, plugin_file *pf, const char *name, int by_fd) {
+  dlclose(h);
+  if (by_fd) {
+    void *still = dlopen(name, RTLD_LAZY | RTLD_NOLOAD);
+    if (still) {
+      dlclose(still);
+      pf->fd = -1; /* stays open: the name must keep naming this file */
+    }
+  }
+  plugin_file_close(pf);
 }
 
 static const cleave_plugin *call_entry(const char *path, void *h, cl_error *err) {
@@ -282,16 +324,26 @@ static void set_add(plugin_set *set, const char *path, void *h, const cleave_plu
 }
 
 int plugins_load_file(plugin_set *set, const char *path, cl_error *err) {
-  void *h = open_so(path);
-  if (!h)
-    return cl_fail(err, CL_EXIT_PLUGIN,
-                   "%s: cannot load plugin: %s (check the path, and that it was "
-                   "built for this machine with `make`)", path, dl_reason(path));
-  const cleave_plugin *d = call_entry(path, h, err);
-  if (!d || check_descriptor(path, d, set, err)) {
-    dlclose(h); /* refused: none of its code can be referenced yet */
+  plugin_file pf;
+  char name[PATH_MAX];
+  int by_fd;
+  if (plugin_trust_open(path, &pf, err)) return err->code; /* nothing mapped */
+  open_name(&pf, name, sizeof name, &by_fd);
+  void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL); /* runs its constructors */
+  if (!h) {
+    cl_fail(err, CL_EXIT_PLUGIN,
+            "%s: cannot load plugin: %s (check the path, and that it was built for "
+            "this machine with `make`)", path, dl_reason(name));
+    plugin_file_close(&pf);
     return err->code;
   }
+  const cleave_plugin *d = call_entry(path, h, err);
+  if (!d || check_descriptor(path, d, set, err)) {
+    unload_refused(h, &pf, name, by_fd);
+    return err->code;
+  }
+  if (!by_fd) close(pf.fd); /* known by its path: the descriptor is not needed */
+  free(pf.real);
   set_add(set, path, h, d);
   return 0;
 }
@@ -356,6 +408,7 @@ int plugins_load_dir(plugin_set *set, const char *dir, cl_error *err) {
   char **names = list_so(dir, &n, err);
   int rc = 0;
   if (!names) return err->code;
+  if (plugin_trust_dir(dir, err)) rc = err->code; /* before any file in it */
   for (size_t i = 0; i < n; i++) {
     if (!rc) rc = load_entry(set, dir, names[i], err);
     free(names[i]);

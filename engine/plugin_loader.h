@@ -24,15 +24,23 @@ typedef struct plugin_set {
   size_t n;
 } plugin_set;
 
-/* Load one .so: dlopen(RTLD_NOW|RTLD_LOCAL), look up cleave_plugin_entry,
-** check abi_major == CLEAVE_ABI_MAJOR, abi_minor <= CLEAVE_ABI_MINOR,
-** struct_size, a valid name (also unique in the set) and sane criteria.
+/* Load one .so. First, with nothing of it mapped (plugin_trust.h): the file,
+** its folder and the folders above it must be owned by root or the user
+** running cleave and writable by no one else, and its ELF header and .dynsym
+** must show a shared object for this machine exporting cleave_plugin_entry.
+** Then dlopen(RTLD_NOW|RTLD_LOCAL) of the file checked -- which runs its ELF
+** constructors -- cleave_plugin_entry, and the descriptor checks:
+** abi_major == CLEAVE_ABI_MAJOR, abi_minor <= CLEAVE_ABI_MINOR, struct_size,
+** a valid name (also unique in the set) and sane criteria.
 ** Errors (CL_EXIT_PLUGIN) name the file, e.g.
 **   "plugins/geo.so: built for plugin ABI 2.0, this cleave provides 1.0;
-**    rebuild it against include/cleave/plugin.h" */
+**    rebuild it against include/cleave/plugin.h"
+**   "plugins/geo.so: plugin folder /srv/plugins is writable by group (mode
+**    0775), who could make cleave run their code; chmod g-w /srv/plugins, ..." */
 int plugins_load_file(plugin_set *set, const char *path, cl_error *err);
 
-/* Load every *.so in dir, in name order. A missing dir is an error. */
+/* Load every *.so in dir, in name order. A missing dir is an error, and so
+** is a dir that fails the trust rule (checked before any file in it). */
 int plugins_load_dir(plugin_set *set, const char *dir, cl_error *err);
 
 /* Call init on every plugin with its [plugin.<name>] section (or an empty

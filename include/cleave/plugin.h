@@ -7,11 +7,17 @@
 **
 **     CLEAVE_EXPORT const cleave_plugin *cleave_plugin_entry(void);
 **
-** The engine dlopens every *.so in its plugin directory (RTLD_NOW|RTLD_LOCAL),
-** calls cleave_plugin_entry, and refuses the plugin -- naming the file -- when
-** the symbol is missing, when abi_major differs from CLEAVE_ABI_MAJOR, or when
-** abi_minor is newer than the engine's. Fields are only ever appended to the
-** structs below (minor bump); anything else is a major bump.
+** For every *.so in its plugin directory the engine first checks, running
+** nothing of the file: that the file, its folder and every folder above it
+** are owned by root or the user running cleave and writable by no one else
+** (docs/plugins.md, "Plugin trust"), and, reading the file as data, that it
+** is an ELF shared object for this machine whose .dynsym exports
+** cleave_plugin_entry. Only then does it dlopen the file (RTLD_NOW|
+** RTLD_LOCAL) -- which runs the plugin's ELF constructors, if any: keep work
+** out of them and in init -- call cleave_plugin_entry, and refuse the plugin,
+** naming the file, when abi_major differs from CLEAVE_ABI_MAJOR or abi_minor
+** is newer than the engine's. Fields are only ever appended to the structs
+** below (minor bump); anything else is a major bump.
 **
 ** Lifecycle, all on the engine's main thread unless said otherwise:
 **   init(host, config)           once, with the [plugin.<name>] section
