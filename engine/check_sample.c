@@ -11,7 +11,9 @@
 #include "csv_scan.h"
 #include "datecalc.h"
 #include "eval.h"
+#include "messages.h"
 #include "row_accept.h"
+#include "utf8.h"
 #include "values.h"
 
 #define EXAMPLE_MAX 40 /* bytes of a bad value quoted in a message */
@@ -40,6 +42,8 @@ typedef struct sampler {
   eval_ctx ec;
   uint64_t *value_counts; /* by shape.value_base[m] + value */
   uint64_t *micro_counts;
+  uint64_t *bad_utf8;     /* per input column: kept fields not valid UTF-8 */
+  uint64_t *bad_utf8_line;/* the first one's line */
 } sampler;
 
 /* The value as it can be quoted in a message: control bytes as '?'. */
@@ -106,6 +110,9 @@ static void on_row(void *ud, const csv_row *r) {
     return;
   }
   check_values(sp, r, line);
+  for (size_t c = 0; c < sh->ncols; c++) /* as cleave run counts them */
+    if (sh->keep[c] && !utf8_valid(r->cols[c].ptr, r->cols[c].len) && !sp->bad_utf8[c]++)
+      sp->bad_utf8_line[c] = line;
   if (sp->sizes) evaluate(sp, r);
   sp->evaluated++;
 }
@@ -119,7 +126,8 @@ static void on_bad(void *ud, const csv_row *r, const char *reason) {
 
 static int read_rows(session *s, bound_input *b, sampler *sp, cl_error *err) {
   csv_scan scan;
-  csv_scan_init(&scan, (unsigned char)s->cfg.delimiter, b->ncols, b->keep, on_row, on_bad, sp);
+  (void)s;
+  seg_scan_init(&scan, &b->shape, b->keep, on_row, on_bad, sp);
   sp->scan = &scan;
   /* on_row/on_bad raise sp->done when the sample is complete */
   int rc = scan_input(b, &scan, &sp->base, &sp->done, err);
@@ -177,6 +185,12 @@ static void value_findings(const sampler *sp, check_report *r) {
                 st->bad == 1 ? "is" : "are", st->example, (unsigned long long)st->line, in,
                 shape, form);
   }
+  for (size_t c = 0; c < sp->b->ncols; c++)
+    if (sp->bad_utf8[c])
+      check_add(r, &r->rules, CHK_WARNING, 0, MSG_INVALID_UTF8, in,
+                (unsigned long long)sp->bad_utf8_line[c], (unsigned long long)sp->bad_utf8[c],
+                sp->bad_utf8[c] == 1 ? "" : "s", sp->b->header[c],
+                sp->bad_utf8[c] == 1 ? "is" : "are");
   if (sp->rejected)
     check_add(r, &r->rules, CHK_WARNING, 0, "%s:%llu: %llu of the %llu rows in the sample would "
               "be rejected by cleave run (%s%s); rejected rows are not checked or counted",
@@ -259,11 +273,15 @@ int check_sample(session *s, bound_input *b, uint64_t *nrows, int sizes, check_r
   sp.want = *nrows;
   sp.sizes = sizes;
   sp.slots = cl_calloc(g->nslots ? g->nslots : 1, sizeof *sp.slots);
+  sp.bad_utf8 = cl_calloc(b->ncols ? b->ncols : 1, sizeof *sp.bad_utf8);
+  sp.bad_utf8_line = cl_calloc(b->ncols ? b->ncols : 1, sizeof *sp.bad_utf8_line);
   void **ts = NULL;
   int rc = 0;
   if (sizes) {
     if (plugins_thread_init(&s->plugins, &ts, err)) {
       free(sp.slots);
+      free(sp.bad_utf8);
+      free(sp.bad_utf8_line);
       return err->code;
     }
     eval_ctx_init(&sp.ec, g, ts);
@@ -283,5 +301,7 @@ int check_sample(session *s, bound_input *b, uint64_t *nrows, int sizes, check_r
     free(sp.micro_counts);
   }
   free(sp.slots);
+  free(sp.bad_utf8);
+  free(sp.bad_utf8_line);
   return rc;
 }

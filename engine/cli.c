@@ -18,6 +18,7 @@
 
 #include "cleave/plugin.h"
 #include "cli.h"
+#include "config.h"
 #include "error.h"
 #include "suggest.h"
 #include "version.h"
@@ -57,7 +58,8 @@ static const command commands[] = {
 
 enum { O_RULES = 256, O_INPUT, O_OUTPUT, O_REJECTS, O_SUMMARY, O_ASOF, O_PLUGINS,
        O_THREADS, O_CHUNK, O_EVAL, O_SAMPLE, O_STRICT, O_ROW, O_IDCOL, O_NOCONFIG,
-       O_LOGFILE, O_VERBOSE };
+       O_LOGFILE, O_VERBOSE, O_DELIM, O_QUOTE, O_DECIMAL, O_ENCODING, O_OUT_DELIM,
+       O_OUT_BOM, O_CRLF };
 
 typedef struct option_info {
   const char *name;  /* long name */
@@ -86,6 +88,20 @@ static const option_info options[] = {
      "plugin directory ([engine] plugins)"},
     {"id-column", O_IDCOL, required_argument, "NAME", C_RULES,
      "the customer id column ([input] id_column)"},
+    {"delimiter", O_DELIM, required_argument, "D", C_RULES,
+     "input field separator: comma, semicolon, tab, pipe (or , ; |) or auto ([input] delimiter)"},
+    {"quote", O_QUOTE, required_argument, "double|none", C_RULES,
+     "none: '\"' is an ordinary character, as in TSV from COPY ([input] quote)"},
+    {"decimal", O_DECIMAL, required_argument, "point|comma", C_RULES,
+     "comma: numbers are written 1.234,56 ([input] decimal)"},
+    {"encoding", O_ENCODING, required_argument, "ENC", C_RULES,
+     "input encoding: utf-8, latin-1 or cp1252 ([input] encoding)"},
+    {"output-delimiter", O_OUT_DELIM, required_argument, "D", C_RUN,
+     "output field separator: comma, semicolon, tab, pipe ([output] delimiter)"},
+    {"output-bom", O_OUT_BOM, no_argument, NULL, C_RUN,
+     "start the output with a UTF-8 byte-order mark ([output] bom)"},
+    {"crlf", O_CRLF, no_argument, NULL, C_RUN,
+     "end output lines with CRLF ([output] line_ending)"},
     {"threads", O_THREADS, required_argument, "N", C_RUN | C_CHECK,
      "worker threads, 0 = one per core ([engine] threads)"},
     {"chunk-size", O_CHUNK, required_argument, "BYTES", C_RUN,
@@ -228,6 +244,38 @@ static int take_option(const option_info *p, const char *arg, cli_opts *o) {
     if (!*arg) return usage_error(NULL, "--id-column needs a column name");
     o->id_column = arg;
     break;
+  case O_DELIM:
+  case O_OUT_DELIM: {
+    char d;
+    if (config_word_delimiter(arg, p->val == O_DELIM, &d))
+      return usage_error(NULL, "--%s %s: give comma, semicolon, tab or pipe (or , ; |)%s",
+                         p->name, arg, p->val == O_DELIM ? ", or auto" : "");
+    if (p->val == O_DELIM) o->delimiter = arg;
+    else o->out_delimiter = arg;
+    break;
+  }
+  case O_QUOTE: {
+    char q;
+    if (config_word_quote(arg, &q)) return usage_error(NULL, "--quote %s: double or none", arg);
+    o->quote = arg;
+    break;
+  }
+  case O_DECIMAL: {
+    char d;
+    if (config_word_decimal(arg, &d))
+      return usage_error(NULL, "--decimal %s: point or comma", arg);
+    o->decimal = arg;
+    break;
+  }
+  case O_ENCODING: {
+    int e;
+    if (config_word_encoding(arg, &e))
+      return usage_error(NULL, "--encoding %s: utf-8, latin-1 or cp1252", arg);
+    o->encoding = arg;
+    break;
+  }
+  case O_OUT_BOM: o->out_bom = 1; break;
+  case O_CRLF: o->crlf = 1; break;
   case O_THREADS:
     if (parse_long(arg, 0, 1024, &v))
       return usage_error(NULL, "--threads %s: give a whole number from 0 to 1024", arg);

@@ -172,16 +172,99 @@ static int set_level(load_ctx *x, const key_def *k, const char *v) {
   return 1;
 }
 
-static int set_delimiter(load_ctx *x, const key_def *k, const char *v) {
-  static const char *const words[][2] = {
-      {",", ","}, {";", ";"}, {"|", "|"}, {"tab", "\t"},
-      {"comma", ","}, {"semicolon", ";"}, {"pipe", "|"}};
-  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-    if (strcmp(v, words[i][0]) == 0) {
-      *(char *)field(x, k) = words[i][1][0];
-      return 1;
+typedef struct word {
+  const char *w;
+  int v;
+} word;
+
+static int lookup(const word *t, size_t n, const char *v, int *out) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(v, t[i].w) == 0) {
+      *out = t[i].v;
+      return 0;
     }
-  return fail_value(x, k, v);
+  return -1;
+}
+
+#define LOOKUP(t, v, out) lookup(t, sizeof t / sizeof t[0], v, out)
+
+int config_word_delimiter(const char *v, int allow_auto, char *out) {
+  static const word t[] = {{",", ','},     {";", ';'},         {"|", '|'},    {"tab", '\t'},
+                           {"\t", '\t'},   {"comma", ','},     {"semicolon", ';'},
+                           {"pipe", '|'},  {"auto", 0}};
+  int d;
+  if (LOOKUP(t, v, &d) || (!d && !allow_auto)) return -1;
+  *out = (char)d;
+  return 0;
+}
+
+int config_word_quote(const char *v, char *out) {
+  static const word t[] = {{"double", '"'}, {"\"", '"'}, {"none", 0}};
+  int q;
+  if (LOOKUP(t, v, &q)) return -1;
+  *out = (char)q;
+  return 0;
+}
+
+int config_word_decimal(const char *v, char *out) {
+  static const word t[] = {{"point", '.'}, {".", '.'}, {"comma", ','}, {",", ','}};
+  int d;
+  if (LOOKUP(t, v, &d)) return -1;
+  *out = (char)d;
+  return 0;
+}
+
+int config_word_encoding(const char *v, int *out) {
+  static const word t[] = {{"utf-8", CONFIG_ENC_UTF8},     {"utf8", CONFIG_ENC_UTF8},
+                           {"latin-1", CONFIG_ENC_LATIN1}, {"latin1", CONFIG_ENC_LATIN1},
+                           {"iso-8859-1", CONFIG_ENC_LATIN1}, {"cp1252", CONFIG_ENC_CP1252},
+                           {"windows-1252", CONFIG_ENC_CP1252}};
+  return LOOKUP(t, v, out);
+}
+
+const char *config_encoding_name(int enc) {
+  return enc == CONFIG_ENC_LATIN1 ? "latin-1" : enc == CONFIG_ENC_CP1252 ? "cp1252" : "utf-8";
+}
+
+int config_word_yes_no(const char *v, int *out) {
+  static const word t[] = {{"yes", 1}, {"no", 0}, {"true", 1}, {"false", 0}};
+  return LOOKUP(t, v, out);
+}
+
+int config_word_line_ending(const char *v, int *out) {
+  static const word t[] = {{"lf", 0}, {"crlf", 1}};
+  return LOOKUP(t, v, out);
+}
+
+static int set_delimiter(load_ctx *x, const key_def *k, const char *v) {
+  /* [input] delimiter may be auto; [output] delimiter may not (lo = 1) */
+  if (config_word_delimiter(v, k->lo == 0, (char *)field(x, k))) return fail_value(x, k, v);
+  return 1;
+}
+
+static int set_quote(load_ctx *x, const key_def *k, const char *v) {
+  if (config_word_quote(v, (char *)field(x, k))) return fail_value(x, k, v);
+  return 1;
+}
+
+static int set_decimal(load_ctx *x, const key_def *k, const char *v) {
+  if (config_word_decimal(v, (char *)field(x, k))) return fail_value(x, k, v);
+  return 1;
+}
+
+static int set_encoding(load_ctx *x, const key_def *k, const char *v) {
+  if (config_word_encoding(v, (int *)field(x, k))) return fail_value(x, k, v);
+  return 1;
+}
+
+static int set_yes_no(load_ctx *x, const key_def *k, const char *v) {
+  if (config_word_yes_no(v, (int *)field(x, k))) return fail_value(x, k, v);
+  return 1;
+}
+
+static int set_line_ending(load_ctx *x, const key_def *k, const char *v) {
+  if (config_word_line_ending(v, (int *)field(x, k))) return fail_value(x, k, v);
+  return 1;
 }
 
 static int set_text(load_ctx *x, const key_def *k, const char *v) {
@@ -233,13 +316,19 @@ static const key_def key_defs[] = {
      F(log_level), 0, 0},
     {SECT_INPUT, "path", "a file path or '-'", set_stdio_path, F(input), 0, 0},
     {SECT_INPUT, "id_column", "a column name", set_text, F(id_column), 0, 0},
-    {SECT_INPUT, "delimiter", "one of , ; | tab", set_delimiter, F(delimiter), 0, 0},
+    {SECT_INPUT, "delimiter", "one of , ; | tab or auto", set_delimiter, F(delimiter), 0, 0},
+    {SECT_INPUT, "quote", "double or none", set_quote, F(quote), 0, 0},
+    {SECT_INPUT, "decimal", "point or comma", set_decimal, F(decimal), 0, 0},
+    {SECT_INPUT, "encoding", "one of utf-8, latin-1, cp1252", set_encoding, F(encoding), 0, 0},
     {SECT_INPUT, "rejects", "a file path", set_path, F(rejects), 0, 0},
     {SECT_INPUT, "max_rejects", "a whole number of at least -1 (-1 = no limit)", set_long,
      F(max_rejects), -1, LONG_MAX},
     {SECT_OUTPUT, "path", "a file path or '-'", set_stdio_path, F(output), 0, 0},
     {SECT_OUTPUT, "summary", "a file path", set_path, F(summary), 0, 0},
     {SECT_OUTPUT, "lock", "a file path", set_path, F(lock), 0, 0},
+    {SECT_OUTPUT, "delimiter", "one of , ; | tab", set_delimiter, F(out_delimiter), 1, 0},
+    {SECT_OUTPUT, "bom", "yes or no", set_yes_no, F(out_bom), 0, 0},
+    {SECT_OUTPUT, "line_ending", "lf or crlf", set_line_ending, F(out_crlf), 0, 0},
 };
 
 #undef F
@@ -505,6 +594,10 @@ void config_init(config *c) {
   c->log_level = LOG_INFO;
   c->id_column = cl_strdup("customer_id");
   c->delimiter = ',';
+  c->quote = '"';
+  c->decimal = '.';
+  c->encoding = CONFIG_ENC_UTF8;
+  c->out_delimiter = ',';
   c->max_rejects = -1;
 }
 

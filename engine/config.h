@@ -38,17 +38,36 @@ typedef struct config {
   /* [input] */
   char *input;          /* path = FILE | -         (default none) */
   char *id_column;      /* id_column = NAME        (default customer_id) */
-  char delimiter;       /* delimiter = , | ; | tab | | (default ,) */
+  char delimiter;       /* delimiter = , | ; | tab | | | auto (default ,); 0 = auto */
+  char quote;           /* quote = double | none (default double: '"'); 0 = none */
+  char decimal;         /* decimal = point | comma (default point: '.') */
+  int encoding;         /* encoding = utf-8 | latin-1 | cp1252 (CONFIG_ENC_*) */
   char *rejects;        /* rejects = FILE          (default <output>.rejects.csv) */
   long max_rejects;     /* max_rejects = N, -1 = no limit (default -1) */
   /* [output] */
   char *output;         /* path = FILE | -         (default -) */
   char *summary;        /* summary = FILE          (default none) */
   char *lock;           /* lock = FILE             (default <output>.lock) */
+  char out_delimiter;   /* delimiter = , | ; | tab | | (default ,) */
+  int out_bom;          /* bom = yes | no (default no): a UTF-8 BOM first */
+  int out_crlf;         /* line_ending = lf | crlf (default lf) */
   /* [plugin.<name>] sections, in file order */
   config_section *plugins_cfg;
   size_t nplugins_cfg;
 } config;
+
+enum { CONFIG_ENC_UTF8, CONFIG_ENC_LATIN1, CONFIG_ENC_CP1252 };
+
+/* The words of the dialect keys, shared by engine.ini and the command line;
+** each returns 0, or -1 when v is not one of them. */
+int config_word_delimiter(const char *v, int allow_auto, char *out); /* auto -> 0 */
+int config_word_quote(const char *v, char *out);    /* double -> '"', none -> 0 */
+int config_word_decimal(const char *v, char *out);  /* point -> '.', comma -> ',' */
+int config_word_encoding(const char *v, int *out);  /* utf-8, latin-1, cp1252 */
+int config_word_yes_no(const char *v, int *out);
+int config_word_line_ending(const char *v, int *out); /* lf -> 0, crlf -> 1 */
+/* "utf-8", "latin-1", "cp1252" */
+const char *config_encoding_name(int enc);
 
 /* Fill c with defaults (as_of = today in UTC). */
 void config_init(config *c);

@@ -21,6 +21,7 @@ static int parser_init(csv_scan *s) {
   if (csv_init(&s->p, PARSER_OPTS) != 0) return -1;
   csv_set_space_func(&s->p, csv_no_space);
   csv_set_delim(&s->p, s->delim);
+  csv_set_quote(&s->p, s->quote);
   csv_set_blk_size(&s->p, 4096);
   return 0;
 }
@@ -29,6 +30,7 @@ int csv_scan_init(csv_scan *s, unsigned char delim, size_t ncols, const uint8_t 
                   csv_row_fn on_row, csv_bad_fn on_bad, void *ud) {
   memset(s, 0, sizeof *s);
   s->delim = delim;
+  s->quote = '"';
   s->ncols = ncols;
   s->keep = keep;
   s->cols = cl_calloc(ncols ? ncols : 1, sizeof *s->cols);
@@ -53,6 +55,61 @@ void csv_scan_reset(csv_scan *s) {
 }
 
 void csv_scan_clear_arena(csv_scan *s) { s->arena.len = 0; }
+
+void csv_scan_set_quote(csv_scan *s, unsigned char quote) {
+  s->quote = quote;
+  csv_set_quote(&s->p, quote);
+}
+
+void csv_scan_set_decimal_comma(csv_scan *s, const uint8_t *numcols) { s->numcols = numcols; }
+
+static int is_digit(char c) { return (unsigned)((unsigned char)c - '0') <= 9u; }
+
+size_t csv_decimal_comma(char *f, size_t len) {
+  size_t i = 0, end = len;
+  while (i < end && (f[i] == ' ' || f[i] == '\t')) i++;
+  while (end > i && (f[end - 1] == ' ' || f[end - 1] == '\t')) end--;
+  size_t j = i;
+  if (j < end && (f[j] == '-' || f[j] == '+')) j++;
+  size_t int_digits = 0, group = 0;
+  int dots = 0, ok = 1;
+  for (; j < end && (is_digit(f[j]) || f[j] == '.'); j++) {
+    if (f[j] != '.') {
+      int_digits++;
+      group++;
+      continue;
+    }
+    /* a thousands separator: after 1 to 3 digits first, exactly 3 later */
+    if (dots ? group != 3 : group < 1 || group > 3) ok = 0;
+    dots++;
+    group = 0;
+  }
+  if (dots && group != 3) ok = 0;
+  size_t frac = 0;
+  if (ok && j < end && f[j] == ',') {
+    for (j++; j < end && is_digit(f[j]); j++) frac++;
+    if (!frac) ok = 0;
+  }
+  if (ok && !int_digits && !frac) ok = 0;
+  if (ok && j < end && (f[j] == 'e' || f[j] == 'E')) {
+    size_t e = 0;
+    j++;
+    if (j < end && (f[j] == '-' || f[j] == '+')) j++;
+    for (; j < end && is_digit(f[j]); j++) e++;
+    if (!e) ok = 0;
+  }
+  if (!ok || j != end) { /* not a number: make sure num_parse does not read one */
+    for (size_t k = 0; k < len; k++)
+      if (f[k] == '.') f[k] = ',';
+    return len;
+  }
+  size_t w = 0;
+  for (size_t k = 0; k < len; k++) {
+    if (k >= i && k < end && f[k] == '.') continue; /* thousands */
+    f[w++] = k >= i && k < end && f[k] == ',' ? '.' : f[k];
+  }
+  return w;
+}
 
 void csv_scan_free(csv_scan *s) {
   csv_free(&s->p);
@@ -79,6 +136,11 @@ static __attribute__((noinline, cold)) void copy_long(csv_scan *s, const void *f
   a->len += len;
 }
 
+/* decimal = comma: rewrite the field just copied to the arena at off. */
+static __attribute__((noinline, cold)) size_t comma_field(csv_scan *s, size_t off, size_t len) {
+  return csv_decimal_comma(s->arena.p + off, len);
+}
+
 static void on_field(void *field, size_t len, void *ud) {
   csv_scan *s = ud;
   size_t i = s->nfields++;
@@ -96,6 +158,12 @@ static void on_field(void *field, size_t len, void *ud) {
     a->len += len;
   } else {
     copy_long(s, field, len);
+  }
+  if (__builtin_expect(s->numcols != NULL, 0) && s->numcols[i] && len) {
+    size_t n = comma_field(s, s->off[i], len);
+    a->len -= len - n;
+    s->cols[i].len = n;
+    s->lens[i] = (uint32_t)n;
   }
 }
 

@@ -39,6 +39,8 @@ typedef void (*csv_bad_fn)(void *ud, const csv_row *row, const char *reason);
 typedef struct csv_scan {
   struct csv_parser p;
   unsigned char delim;
+  unsigned char quote;   /* libcsv's quote character (csv_scan_set_quote) */
+  const uint8_t *numcols; /* decimal = comma: columns read as numbers, or NULL */
   size_t ncols;
   const uint8_t *keep;   /* keep[i]: copy column i; NULL = keep all */
   size_t *kept;          /* the kept columns' indices */
@@ -65,6 +67,26 @@ typedef struct csv_scan {
 
 int csv_scan_init(csv_scan *s, unsigned char delim, size_t ncols, const uint8_t *keep,
                   csv_row_fn on_row, csv_bad_fn on_bad, void *ud);
+
+/* The quote character (default '"'); input.h's INPUT_NO_QUOTE for none.
+** Call before feeding. */
+void csv_scan_set_quote(csv_scan *s, unsigned char quote);
+
+/* decimal = comma: the fields of the columns marked in numcols (ncols
+** entries; NULL = none) are rewritten as csv_decimal_comma says, so the
+** number parser sees "1234.56". numcols must outlive the scanner. */
+void csv_scan_set_decimal_comma(csv_scan *s, const uint8_t *numcols);
+
+/* Rewrite the number f[0..len) written with a decimal comma, in place, as
+** num_parse reads it; returns the new length (<= len). The rule: optional
+** spaces, an optional sign, digits in which '.' may separate thousands (the
+** first group 1 to 3 digits, every later one exactly 3: 1.234.567), then
+** optionally ',' and digits, then optionally an exponent (e, sign, digits),
+** optional spaces: "1.234,56" -> "1234.56", "12,5" -> "12.5", ",5" -> ".5".
+** Anything else is not a number: when it holds a '.' (12.5, 1.23), each '.'
+** becomes ',' so that num_parse refuses it (a missing value, counted as
+** invalid); other text is left as it is. */
+size_t csv_decimal_comma(char *f, size_t len);
 
 /* Parse len bytes starting at a row boundary. final: the input ends here
 ** (a last row without a line ending is flushed; an open quote is an error).

@@ -14,6 +14,7 @@
 #include "render.h"
 #include "row_accept.h"
 #include "run.h"
+#include "utf8.h"
 
 #define YES "\xE2\x9C\x93" /* ✓ */
 #define NO "\xE2\x9C\x97"  /* ✗ */
@@ -180,7 +181,8 @@ static int find_row(session *s, bound_input *b, finder *f, cl_error *err) {
   csv_scan scan;
   uint8_t *all = cl_malloc(b->ncols);
   memset(all, 1, b->ncols);
-  csv_scan_init(&scan, (unsigned char)s->cfg.delimiter, b->ncols, all, found_row, bad_row, f);
+  (void)s;
+  seg_scan_init(&scan, &b->shape, all, found_row, bad_row, f);
   int rc = scan_input(b, &scan, &f->base, &f->found, err);
   csv_scan_free(&scan);
   free(all);
@@ -195,8 +197,13 @@ static int explain_found(session *s, bound_input *b, finder *f, cl_error *err) {
     return CL_EXIT_FAIL;
   }
   const cleave_str id = f->cols[b->shape.id_col];
-  printf("customer %.*s: %s line %llu, as of %s, rules %s\n\n", (int)id.len, id.ptr,
-         b->in.name, (unsigned long long)f->line, asof, s->g.rules_path);
+  buf head = {0}, clean = {0};
+  buf_printf(&head, "customer %.*s: %s line %llu, as of %s, rules %s\n\n", (int)id.len, id.ptr,
+             b->in.name, (unsigned long long)f->line, asof, s->g.rules_path);
+  utf8_sanitize_into(&clean, head.p, head.len); /* valid UTF-8, whatever the input's bytes */
+  fwrite(clean.p, 1, clean.len, stdout);
+  buf_free(&head);
+  buf_free(&clean);
   void **ts;
   if (plugins_thread_init(&s->plugins, &ts, err)) return err->code;
   eval_ctx ec;
@@ -204,8 +211,10 @@ static int explain_found(session *s, bound_input *b, finder *f, cl_error *err) {
   eval_begin(&ec, f->cols);
   buf out = {0};
   explain_record(&ec, NULL, &out);
-  fwrite(out.p, 1, out.len, stdout);
+  utf8_sanitize_into(&clean, out.p, out.len);
+  fwrite(clean.p, 1, clean.len, stdout);
   buf_free(&out);
+  buf_free(&clean);
   eval_ctx_free(&ec);
   plugins_thread_fini(&s->plugins, ts);
   return 0;

@@ -3,18 +3,21 @@
 */
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "csv_scan.h"
 #include "input.h"
 #include "messages.h"
 
 int input_open(input *in, const char *path, cl_error *err) {
   memset(in, 0, sizeof *in);
+  in->quote = '"';
   if (strcmp(path, "-") == 0) {
     in->fd = 0;
     in->name = cl_strdup("standard input");
@@ -35,6 +38,54 @@ int input_open(input *in, const char *path, cl_error *err) {
   return 0;
 }
 
+int input_set_dialect(input *in, char quote, int encoding, cl_error *err) {
+  in->quote = quote;
+  if (encoding == CONFIG_ENC_UTF8) return 0;
+  const char *from = encoding == CONFIG_ENC_LATIN1 ? "ISO-8859-1" : "CP1252";
+  iconv_t cd = iconv_open("UTF-8", from);
+  if (cd == (iconv_t)-1)
+    return cl_fail(err, CL_EXIT_INPUT, MSG_ICONV_OPEN, in->name, config_encoding_name(encoding),
+                   strerror(errno));
+  in->cd = cd;
+  in->rcap = 1 << 16;
+  in->raw = cl_malloc(in->rcap);
+  return 0;
+}
+
+/* Convert what raw holds (reading more first when it is empty) into pend;
+** at least one byte of progress, or eof. */
+static int convert_some(input *in, cl_error *err) {
+  if (in->rlen == 0 && !in->raw_eof) {
+    ssize_t n = decomp_read(&in->dc, in->raw, in->rcap, err);
+    if (n < 0) return err->code;
+    if (n == 0) in->raw_eof = 1;
+    in->rlen = (size_t)n;
+  }
+  if (in->rlen == 0) {
+    in->eof = 1;
+    return 0;
+  }
+  if (in->pcap - in->plen < 16) { /* room for a few characters at least */
+    in->pcap = in->pcap * 2 + 16;
+    in->pend = cl_realloc(in->pend, in->pcap);
+  }
+  char *ip = in->raw, *op = in->pend + in->plen;
+  size_t il = in->rlen, ol = in->pcap - in->plen - 1;
+  while (il && ol) {
+    if (iconv((iconv_t)in->cd, &ip, &il, &op, &ol) != (size_t)-1) break;
+    if (errno == E2BIG) break;
+    /* EILSEQ (a cp1252 byte with no character) or EINVAL (cannot happen
+    ** with one byte per character): pass the byte on, invalid UTF-8 */
+    *op++ = *ip++;
+    il--;
+    ol--;
+  }
+  in->plen = (size_t)(op - in->pend);
+  memmove(in->raw, ip, il);
+  in->rlen = il;
+  return 0;
+}
+
 /* Read until pend holds at least want bytes or the input ends. */
 static int fill(input *in, size_t want, cl_error *err) {
   if (in->pcap < want + 1) {
@@ -46,12 +97,44 @@ static int fill(input *in, size_t want, cl_error *err) {
     in->dc_ready = 1;
   }
   while (!in->eof && in->plen < want) {
-    ssize_t n = decomp_read(&in->dc, in->pend + in->plen, in->pcap - in->plen, err);
-    if (n < 0) return err->code;
-    if (n == 0) in->eof = 1;
-    in->plen += (size_t)n;
+    size_t from = in->plen;
+    if (in->cd) {
+      if (convert_some(in, err)) return err->code;
+    } else {
+      ssize_t n = decomp_read(&in->dc, in->pend + in->plen, in->pcap - 1 - in->plen, err);
+      if (n < 0) return err->code;
+      if (n == 0) in->eof = 1;
+      in->plen += (size_t)n;
+    }
+    if (!in->quote) /* quote = none: no byte may be libcsv's quote (input.h) */
+      for (char *q = in->pend + from; (q = memchr(q, INPUT_NO_QUOTE, in->plen - (size_t)(q - in->pend)));)
+        *q++ = (char)0xFE;
   }
   return 0;
+}
+
+/* quote = none scans with no quote at all: a byte that never occurs */
+static char quote_byte(const input *in) { return in->quote ? in->quote : (char)INPUT_NO_QUOTE; }
+
+/* auto: the candidate that occurs most often outside quotes in the first
+** line of p[0..len); ',' on a tie or when none occurs. */
+static unsigned char sniff_delimiter(const char *p, size_t len, char quote) {
+  static const char cands[] = {',', ';', '\t', '|'};
+  size_t count[4] = {0, 0, 0, 0};
+  int in_q = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = p[i];
+    if (quote && c == quote) in_q = !in_q;
+    if (in_q) continue;
+    if (c == '\n' || c == '\r') break;
+    for (int k = 0; k < 4; k++) count[k] += c == cands[k];
+  }
+  int best = 0, tie = 0;
+  for (int k = 1; k < 4; k++) {
+    if (count[k] > count[best]) best = k, tie = 0;
+    else if (count[k] == count[best]) tie = 1;
+  }
+  return count[best] == 0 || tie ? ',' : (unsigned char)cands[best];
 }
 
 typedef struct header_ctx {
@@ -100,9 +183,15 @@ int input_header(input *in, unsigned char delim, char ***names, size_t *ncols,
         in->plen -= 3;
       }
     }
+    in->delim = delim ? delim : sniff_delimiter(in->pend, in->plen, in->quote);
+    if (!delim && !in->eof && !memchr(in->pend, '\n', in->plen)) { /* the line goes on */
+      want = in->plen * 2;
+      continue;
+    }
     csv_scan s;
     header_ctx h = {NULL, 0, "", 0, 0, &s};
-    csv_scan_init(&s, delim, 0, NULL, header_row, header_bad, &h);
+    csv_scan_init(&s, in->delim, 0, NULL, header_row, header_bad, &h);
+    csv_scan_set_quote(&s, quote_byte(in));
     const char *p = in->pend, *end = in->pend + in->plen;
     *lines = 0;
     while (p < end && !h.names && !h.bad[0]) { /* one line at a time: stop right after the row */
@@ -147,22 +236,23 @@ int input_header(input *in, unsigned char delim, char ***names, size_t *ncols,
 /* Where to end a chunk within pend[0..plen): just after the last LF with an
 ** even count of quotes before it (after the last CR in a file of CR line
 ** ends); 0 if there is none. */
-static size_t split_point(const char *p, size_t len) {
+static size_t split_point(const char *p, size_t len, char quote) {
   const char *nl = memrchr(p, '\n', len);
   if (!nl) { /* CR-only line ends: split after a CR (never the CR of a CRLF) */
     nl = memrchr(p, '\r', len);
     if (nl && nl + 1 == p + len) nl = memrchr(p, '\r', (size_t)(nl - p));
     if (!nl) return 0;
     size_t quotes = 0;
-    for (const char *q = p; (q = memchr(q, '"', (size_t)(nl - q))) != NULL; q++) quotes++;
+    for (const char *q = p; quote && (q = memchr(q, quote, (size_t)(nl - q))) != NULL; q++) quotes++;
     return quotes & 1 ? 0 : (size_t)(nl - p) + 1;
   }
   size_t quotes = 0;
-  for (const char *q = p; (q = memchr(q, '"', (size_t)(nl - q))) != NULL; q++) quotes++;
+  if (!quote) return (size_t)(nl - p) + 1; /* quote = none: every line end ends a row */
+  for (const char *q = p; (q = memchr(q, quote, (size_t)(nl - q))) != NULL; q++) quotes++;
   while (quotes & 1) {
     const char *prev = memrchr(p, '\n', (size_t)(nl - p));
     if (!prev) return 0;
-    for (const char *q = prev; (q = memchr(q, '"', (size_t)(nl - q))) != NULL; q++) quotes--;
+    for (const char *q = prev; (q = memchr(q, quote, (size_t)(nl - q))) != NULL; q++) quotes--;
     nl = prev;
   }
   return (size_t)(nl - p) + 1;
@@ -176,7 +266,7 @@ int input_chunk(input *in, size_t target, chunk *out, cl_error *err) {
     /* cut within the first `want` bytes even when more is buffered (the
     ** header read may have read ahead), so chunks keep to the target */
     size_t lim = in->plen < want ? in->plen : want;
-    size_t cut = in->eof && lim == in->plen ? lim : split_point(in->pend, lim);
+    size_t cut = in->eof && lim == in->plen ? lim : split_point(in->pend, lim, in->quote);
     if (cut == 0) { /* one row longer than the chunk: look further */
       want = lim * 2;
       continue;
@@ -200,6 +290,8 @@ int input_chunk(input *in, size_t target, chunk *out, cl_error *err) {
 }
 
 void input_close(input *in) {
+  if (in->cd) iconv_close((iconv_t)in->cd);
+  free(in->raw);
   if (in->dc_ready) decomp_free(&in->dc);
   if (in->close_fd) close(in->fd);
   free(in->pend);

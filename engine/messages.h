@@ -515,4 +515,29 @@
 /* ini path, reason */
 #define MSG_INI_UNREADABLE "cannot read %s: %s"
 
+/* --- dialects and encodings --------------------------------------------------- */
+/* input, encoding, strerror */
+#define MSG_ICONV_OPEN "%s: cannot read it as %s: iconv: %s"
+/* input, line, id column, the header's one column, delimiter shown, word, word */
+#define MSG_HEADER_ONE_COLUMN \
+  "%s:%llu: no column '%s' for the customer id: the header has one column '%s'; the file " \
+  "seems to use %s as its delimiter: pass --delimiter %s (or auto), or set delimiter = %s " \
+  "in [input] of engine.ini"
+/* input, line, id column, header name, "spaces", "case" or "spaces and case" */
+#define MSG_ID_LOOSE \
+  "%s:%llu: no column '%s' for the customer id, but the header has '%s' (it differs by %s); " \
+  "fix the header, or pass --id-column with the name as the header writes it"
+/* rules, line, column, input, header name, how it differs */
+#define MSG_COLUMN_LOOSE \
+  "%s:%u: column '%s' is not in the header of %s, but the header has '%s' (it differs by " \
+  "%s); fix the header, or declare the column as the header writes it"
+/* input, line, count, "s"/"", column, "is"/"are" */
+#define MSG_INVALID_UTF8 \
+  "%s:%llu: %llu value%s of column '%s' %s not valid UTF-8 (the first is on this line); " \
+  "rules see the bytes as they are (a rule's text never matches them) and every output " \
+  "shows each such byte as U+FFFD; if the file is not UTF-8, pass --encoding latin-1 or " \
+  "cp1252 (or set encoding in [input])"
+/* input, delimiter word */
+#define MSG_DELIMITER_SNIFFED "%s: delimiter = auto: the header line uses %s"
+
 #endif

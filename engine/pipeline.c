@@ -143,6 +143,17 @@ static int emit(pipe_t *p, slot_job *j, uint64_t *line, pipeline_stats *st, cl_e
   st->invalid += r->invalid;
   for (uint32_t v = 0; v < o->shape->nvalues; v++) st->value_counts[v] += r->value_counts[v];
   for (uint32_t m = 0; m < o->shape->g->nmicros; m++) st->micro_counts[m] += r->micro_counts[m];
+  if (r->any_bad_utf8) {
+    size_t nc = o->shape->ncols ? o->shape->ncols : 1;
+    if (!st->bad_utf8) {
+      st->bad_utf8 = cl_calloc(nc, sizeof *st->bad_utf8);
+      st->bad_utf8_line = cl_calloc(nc, sizeof *st->bad_utf8_line);
+    }
+    for (size_t c = 0; c < o->shape->ncols; c++) {
+      if (r->bad_utf8[c] && !st->bad_utf8[c]) st->bad_utf8_line[c] = e.base + r->bad_utf8_line[c] - 1;
+      st->bad_utf8[c] += r->bad_utf8[c];
+    }
+  }
   st->chunks++;
   st->bytes += j->c.len;
   if (o->progress) progress_tick(o->progress, st->rows, st->bytes);
@@ -259,5 +270,8 @@ int pipeline_run(const pipeline_opts *o, pipeline_stats *st, cl_error *err) {
 void pipeline_stats_free(pipeline_stats *s) {
   free(s->value_counts);
   free(s->micro_counts);
+  free(s->bad_utf8);
+  free(s->bad_utf8_line);
   s->value_counts = s->micro_counts = NULL;
+  s->bad_utf8 = s->bad_utf8_line = NULL;
 }

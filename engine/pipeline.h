@@ -31,6 +31,9 @@ typedef struct pipeline_stats {
   uint64_t *micro_counts; /* graph.nmicros */
   uint64_t chunks, merges;
   uint64_t bytes;         /* input bytes segmented (after the header) */
+  /* kept fields that are not valid UTF-8, per input column (shape.ncols),
+  ** and the line of each column's first; NULL while there is none */
+  uint64_t *bad_utf8, *bad_utf8_line;
 } pipeline_stats;
 
 typedef struct pipeline_opts {

@@ -21,6 +21,7 @@
 #include "messages.h"
 #include "suggest.h"
 #include "summary.h"
+#include "utf8.h"
 
 #define DEFAULT_CHUNK (1u << 20)
 #define REJECTS_LOGGED 10
@@ -29,6 +30,74 @@ int run_threads(const config *cfg) {
   if (cfg->threads > 0) return cfg->threads;
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? (int)(n > 256 ? 256 : n) : 1;
+}
+
+/* "comma", "semicolon", "tab", "pipe" */
+static const char *delim_word(char d) {
+  return d == ';' ? "semicolon" : d == '\t' ? "tab" : d == '|' ? "pipe" : "comma";
+}
+
+/* 0: a and b differ by more than spaces around them and ASCII case; else
+** what they differ by. */
+static const char *loose_match(const char *a, const char *b) {
+  size_t al = strlen(a), bl = strlen(b);
+  const char *as = a, *bs = b;
+  while (al && (*as == ' ' || *as == '\t')) as++, al--;
+  while (al && (as[al - 1] == ' ' || as[al - 1] == '\t')) al--;
+  while (bl && (*bs == ' ' || *bs == '\t')) bs++, bl--;
+  while (bl && (bs[bl - 1] == ' ' || bs[bl - 1] == '\t')) bl--;
+  if (al != bl || !al || strncasecmp(as, bs, al) != 0) return NULL;
+  int spaces = strlen(a) != al || strlen(b) != bl, cased = strncmp(as, bs, al) != 0;
+  return spaces && cased ? "spaces and case" : spaces ? "spaces" : cased ? "case" : NULL;
+}
+
+/* The header's one name holds another delimiter: which one, or 0. */
+static char other_delimiter(const bound_input *b, char delim) {
+  static const char cands[] = {';', '\t', '|', ','};
+  if (b->ncols != 1) return 0;
+  for (size_t k = 0; k < sizeof cands; k++)
+    if (cands[k] != delim && strchr(b->header[0], cands[k])) return cands[k];
+  return 0;
+}
+
+static int id_missing(const bound_input *b, const config *cfg, cl_error *err) {
+  char d = other_delimiter(b, (char)b->in.delim);
+  if (d) {
+    char shown[8];
+    snprintf(shown, sizeof shown, d == '\t' ? "a tab" : "'%c'", d);
+    return cl_fail(err, CL_EXIT_INPUT, MSG_HEADER_ONE_COLUMN, b->in.name,
+                   (unsigned long long)b->header_lines, cfg->id_column, b->header[0], shown,
+                   delim_word(d), delim_word(d));
+  }
+  for (size_t i = 0; i < b->ncols; i++) {
+    const char *how = loose_match(cfg->id_column, b->header[i]);
+    if (how)
+      return cl_fail(err, CL_EXIT_INPUT, MSG_ID_LOOSE, b->in.name,
+                     (unsigned long long)b->header_lines, cfg->id_column, b->header[i], how);
+  }
+  return 0;
+}
+
+/* A rule column missing from the header that a header name matches but for
+** spaces or case: say so (before rules_bind's plainer "not in the header"). */
+static int columns_loose(const session *s, const bound_input *b, cl_error *err) {
+  strset names;
+  strset_init(&names);
+  for (size_t c = 0; c < b->ncols; c++) strset_add(&names, b->header[c], strlen(b->header[c]));
+  int rc = 0, looked = 0;
+  for (uint32_t i = 0; i < s->g.nslots && !rc && looked < 64; i++) {
+    const slot *sl = &s->g.slots[i];
+    if (strset_find(&names, sl->column, strlen(sl->column)) >= 0) continue;
+    looked++; /* a few missing columns are looked for; rules_bind lists all */
+    for (size_t c = 0; c < b->ncols && !rc; c++) {
+      const char *how = loose_match(sl->column, b->header[c]);
+      if (how)
+        rc = cl_fail(err, CL_EXIT_RULES, MSG_COLUMN_LOOSE, s->g.rules_path, sl->line,
+                     sl->column, b->in.name, b->header[c], how);
+    }
+  }
+  strset_free(&names);
+  return rc;
 }
 
 static int check_header(const bound_input *b, const config *cfg, cl_error *err) {
@@ -52,6 +121,7 @@ static int check_header(const bound_input *b, const config *cfg, cl_error *err) 
   if (rc) return rc;
   for (size_t i = 0; i < b->ncols; i++)
     if (strcmp(b->header[i], cfg->id_column) == 0) return 0;
+  if (id_missing(b, cfg, err)) return err->code;
   const char *hint = suggest_closest(cfg->id_column, (const char *const *)b->header, b->ncols);
   return cl_fail(err, CL_EXIT_INPUT, "%s:%llu: no column '%s' for the customer id%s%s%s "
                  "(set id_column in [input] of engine.ini, or pass --id-column NAME)", b->in.name,
@@ -66,10 +136,14 @@ int bind_input(session *s, bound_input *b, cl_error *err) {
     return cl_fail(err, CL_EXIT_CONFIG, "no input: set path = FILE in [input] of engine.ini, "
                    "or pass --input FILE (- for standard input)");
   if (input_open(&b->in, cfg->input, err)) return err->code;
+  if (input_set_dialect(&b->in, cfg->quote, cfg->encoding, err)) return err->code;
   if (input_header(&b->in, (unsigned char)cfg->delimiter, &b->header, &b->ncols,
                    &b->header_lines, err))
     return err->code;
+  if (!cfg->delimiter)
+    log_msg(&s->log, LOG_INFO, MSG_DELIMITER_SNIFFED, b->in.name, delim_word((char)b->in.delim));
   if (check_header(b, cfg, err)) return err->code;
+  if (columns_loose(s, b, err)) return err->code;
   if (rules_bind(&s->g, b->header, b->ncols, b->in.name, err)) return err->code;
   b->keep = cl_calloc(b->ncols, 1);
   seg_shape *sh = &b->shape;
@@ -81,7 +155,16 @@ int bind_input(session *s, bound_input *b, cl_error *err) {
   b->keep[sh->id_col] = 1;
   for (uint32_t i = 0; i < s->g.nslots; i++) b->keep[s->g.slots[i].col] = 1;
   sh->keep = b->keep;
-  sh->delim = (unsigned char)cfg->delimiter;
+  sh->delim = b->in.delim; /* as given, or as sniffed */
+  sh->quote = cfg->quote;
+  sh->out_delim = cfg->out_delimiter;
+  sh->crlf = cfg->out_crlf;
+  if (cfg->decimal == ',') { /* the number columns get the comma rule */
+    b->numcols = cl_calloc(b->ncols, 1);
+    for (uint32_t i = 0; i < s->g.nslots; i++)
+      if (s->g.slots[i].type == VT_NUMBER) b->numcols[s->g.slots[i].col] = 1;
+    sh->numcols = b->numcols;
+  }
   sh->value_base = cl_calloc(s->g.nmacros ? s->g.nmacros : 1, sizeof *sh->value_base);
   for (uint32_t m = 0; m < s->g.nmacros; m++) {
     sh->value_base[m] = sh->nvalues;
@@ -94,7 +177,7 @@ int bind_input(session *s, bound_input *b, cl_error *err) {
   sh->micro_len = cl_calloc(s->g.nmicros ? s->g.nmicros : 1, sizeof *sh->micro_len);
   for (uint32_t k = 0; k < s->g.nmicros; k++)
     sh->micro_len[k] = (uint32_t)strlen(s->g.micros[k].name);
-  sh->line_max = 2; /* ",...,\n" around the values and segments */
+  sh->line_max = 5; /* ",...,\r\n" around the values and segments, "" around them */
   for (uint32_t m = 0; m < s->g.nmacros; m++) {
     uint32_t longest = 0;
     for (uint32_t v = 0; v < s->g.macros[m].nvalues; v++)
@@ -109,6 +192,7 @@ void bound_input_free(bound_input *b) {
   for (size_t i = 0; i < b->ncols; i++) free(b->header[i]);
   free(b->header);
   free(b->keep);
+  free(b->numcols);
   free(b->shape.value_base);
   free(b->shape.value_len);
   free(b->shape.micro_len);
@@ -164,7 +248,7 @@ static int sink_reject(void *ud, uint64_t line, uint64_t last, const char *reaso
   buf_putc(&b, ',');
   buf_csv_field(&b, reason, rl, ',');
   buf_putc(&b, ',');
-  buf_csv_field(&b, raw, wl, ',');
+  utf8_csv_field(&b, raw, wl, ','); /* the record as read; bad bytes as U+FFFD */
   buf_putc(&b, '\n');
   int rc = outfile_write(&k->rej, b.p, b.len, err);
   buf_free(&b);
@@ -377,9 +461,11 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   if (!rc) rc = open_outputs(cfg, &rf, &k, &sum, &sum_open, &cm, err);
   if (!rc) {
     buf h = {0};
-    buf_csv_field(&h, cfg->id_column, strlen(cfg->id_column), ',');
-    for (uint32_t m = 0; m < s->g.nmacros; m++) buf_printf(&h, ",%s", s->g.macros[m].name);
-    buf_puts(&h, ",segments\n");
+    char od = cfg->out_delimiter;
+    if (cfg->out_bom) buf_puts(&h, "\xEF\xBB\xBF");
+    utf8_csv_field(&h, cfg->id_column, strlen(cfg->id_column), od);
+    for (uint32_t m = 0; m < s->g.nmacros; m++) buf_printf(&h, "%c%s", od, s->g.macros[m].name);
+    buf_printf(&h, "%csegments%s", od, cfg->out_crlf ? "\r\n" : "\n");
     rc = outfile_write(&k.out, h.p, h.len, err);
     buf_free(&h);
   }
@@ -406,6 +492,11 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   if (!rc && k.logged > REJECTS_LOGGED && k.have_rej)
     log_msg(&s->log, LOG_WARNING, "... %llu more rejected rows: see %s",
             (unsigned long long)(k.logged - REJECTS_LOGGED), rf.rej);
+  for (size_t c = 0; ran && st.bad_utf8 && c < b.ncols; c++)
+    if (st.bad_utf8[c])
+      log_msg(&s->log, LOG_WARNING, MSG_INVALID_UTF8, b.in.name,
+              (unsigned long long)st.bad_utf8_line[c], (unsigned long long)st.bad_utf8[c],
+              st.bad_utf8[c] == 1 ? "" : "s", b.header[c], st.bad_utf8[c] == 1 ? "is" : "are");
   if (!rc && cfg->max_rejects >= 0 && st.rejected > (uint64_t)cfg->max_rejects) {
     max_hit = 1;
     if (k.have_rej && k.rej.kind == OUT_STAGED) failed_rej = failed_rejects_name(rf.rej);
@@ -415,7 +506,8 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
                  failed_rej ? failed_rej : rf.rej ? rf.rej : "the log");
   }
   double secs = now_s() - t0;
-  summary_info si = {&s->g, &b.shape, &st, cfg, threads, secs, b.in.name};
+  summary_info si = {&s->g, &b.shape, &st, cfg, threads, secs, b.in.name,
+                     (const char *const *)b.header};
   buf js = {0};
   if (ran) summary_json(&si, &js);
   /* all of the run's files, or none of them (commit.c) */

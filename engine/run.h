@@ -21,6 +21,7 @@ typedef struct bound_input {
   uint64_t header_lines;
   seg_shape shape;
   uint8_t *keep;
+  uint8_t *numcols; /* decimal = comma: the columns read as numbers */
 } bound_input;
 
 int bind_input(session *s, bound_input *b, cl_error *err);

@@ -10,11 +10,14 @@
 #include "error.h"
 #include "row_accept.h"
 #include "segmenter.h"
+#include "utf8.h"
 
 void seg_result_init(seg_result *r, const seg_shape *sh) {
   memset(r, 0, sizeof *r);
   r->value_counts = cl_calloc(sh->nvalues ? sh->nvalues : 1, sizeof *r->value_counts);
   r->micro_counts = cl_calloc(sh->g->nmicros ? sh->g->nmicros : 1, sizeof *r->micro_counts);
+  r->bad_utf8 = cl_calloc(sh->ncols ? sh->ncols : 1, sizeof *r->bad_utf8);
+  r->bad_utf8_line = cl_calloc(sh->ncols ? sh->ncols : 1, sizeof *r->bad_utf8_line);
 }
 
 void seg_result_reset(seg_result *r, const seg_shape *sh) {
@@ -23,6 +26,11 @@ void seg_result_reset(seg_result *r, const seg_shape *sh) {
   r->clean = 0;
   memset(r->value_counts, 0, (sh->nvalues ? sh->nvalues : 1) * sizeof *r->value_counts);
   memset(r->micro_counts, 0, (sh->g->nmicros ? sh->g->nmicros : 1) * sizeof *r->micro_counts);
+  if (r->any_bad_utf8) {
+    memset(r->bad_utf8, 0, (sh->ncols ? sh->ncols : 1) * sizeof *r->bad_utf8);
+    memset(r->bad_utf8_line, 0, (sh->ncols ? sh->ncols : 1) * sizeof *r->bad_utf8_line);
+    r->any_bad_utf8 = 0;
+  }
 }
 
 void seg_result_free(seg_result *r) {
@@ -30,6 +38,8 @@ void seg_result_free(seg_result *r) {
   buf_free(&r->rejects);
   free(r->value_counts);
   free(r->micro_counts);
+  free(r->bad_utf8);
+  free(r->bad_utf8_line);
   memset(r, 0, sizeof *r);
 }
 
@@ -84,18 +94,21 @@ static inline void put_line(segmenter *s, cleave_str id, const uint32_t *vals,
   const graph *g = sh->g;
   seg_result *r = s->res;
   buf *out = &r->out;
-  buf_csv_field(out, id.ptr, id.len, ',');
+  const char od = sh->out_delim;
+  if (__builtin_expect(s->utf8_check, 0)) utf8_csv_field(out, id.ptr, id.len, od);
+  else buf_csv_field(out, id.ptr, id.len, od);
   /* one capacity check for the rest of the line, then plain stores */
   if (out->cap - out->len < sh->line_max) buf_grow(out, sh->line_max);
   char *p = out->p + out->len;
   for (uint32_t m = 0; m < g->nmacros; m++) {
     uint32_t v = sh->value_base[m] + vals[m];
-    *p++ = ',';
+    *p++ = od;
     memcpy(p, g->macros[m].values[vals[m]], sh->value_len[v]);
     p += sh->value_len[v];
     r->value_counts[v]++;
   }
-  *p++ = ',';
+  *p++ = od;
+  char *segs = p;
   int first = 1;
   for (uint32_t k = 0; k < g->nmicros; k++) {
     if (!((members[k][i >> 6] >> (i & 63)) & 1)) continue;
@@ -105,6 +118,13 @@ static inline void put_line(segmenter *s, cleave_str id, const uint32_t *vals,
     first = 0;
     r->micro_counts[k]++;
   }
+  if (__builtin_expect(od == ';', 0) && memchr(segs, ';', (size_t)(p - segs))) {
+    memmove(segs + 1, segs, (size_t)(p - segs)); /* "a;b": the list is one field */
+    *segs = '"';
+    p++;
+    *p++ = '"';
+  }
+  if (__builtin_expect(sh->crlf, 0)) *p++ = '\r';
   *p++ = '\n';
   out->len = (size_t)(p - out->p);
   r->rows++;
@@ -149,6 +169,17 @@ static void flush_batch(segmenter *s) {
   csv_scan_clear_arena(&s->scan);
 }
 
+/* The chunk is not all UTF-8 (so this is the exact path): count the kept
+** fields of this row that are not. */
+static __attribute__((noinline, cold)) void check_utf8(segmenter *s, const csv_row *row) {
+  seg_result *r = s->res;
+  for (uint32_t c = 0; c < s->sh->ncols; c++) {
+    if (!s->sh->keep[c] || utf8_valid(row->cols[c].ptr, row->cols[c].len)) continue;
+    if (!r->bad_utf8[c]++) r->bad_utf8_line[c] = row->line + 1;
+    r->any_bad_utf8 = 1;
+  }
+}
+
 static void on_row(void *ud, const csv_row *row) {
   segmenter *s = ud;
   const seg_shape *sh = s->sh;
@@ -159,6 +190,7 @@ static void on_row(void *ud, const csv_row *row) {
     rejecting(s, row, reason);
     return;
   }
+  if (__builtin_expect(s->utf8_check, 0)) check_utf8(s, row);
   const cleave_str id = row->cols[sh->id_col];
   if (!sh->row_at_a_time) { /* gather; evaluate BATCH_MAX rows at once */
     memcpy(&s->offs[s->n * sh->ncols], csv_scan_row_offsets(&s->scan), sh->ncols * sizeof *s->offs);
@@ -175,10 +207,18 @@ static void on_row(void *ud, const csv_row *row) {
   put_line(s, id, vals, (const uint64_t *const *)s->row_members, 0);
 }
 
+int seg_scan_init(csv_scan *scan, const seg_shape *sh, const uint8_t *keep, csv_row_fn row_fn,
+                  csv_bad_fn bad_fn, void *ud) {
+  int rc = csv_scan_init(scan, sh->delim, sh->ncols, keep, row_fn, bad_fn, ud);
+  csv_scan_set_quote(scan, sh->quote ? (unsigned char)sh->quote : INPUT_NO_QUOTE);
+  csv_scan_set_decimal_comma(scan, sh->numcols);
+  return rc;
+}
+
 void segmenter_init(segmenter *s, const seg_shape *sh, void **tstate) {
   memset(s, 0, sizeof *s);
   s->sh = sh;
-  csv_scan_init(&s->scan, sh->delim, sh->ncols, sh->keep, on_row, on_bad, s);
+  seg_scan_init(&s->scan, sh, sh->keep, on_row, on_bad, s);
   eval_ctx_init(&s->ec, sh->g, tstate);
   if (sh->row_at_a_time) {
     const graph *g = sh->g;
@@ -215,7 +255,11 @@ void segmenter_run(segmenter *s, const chunk *c, seg_result *r) {
   /* Most chunks hold no bad row: one libcsv call for all of it. A chunk
   ** with a reject is done again line by line, for exact lines and bytes. */
   start(s, r);
-  if (csv_scan_feed_fast(&s->scan, c->data, c->len, c->final, &r->clean)) {
+  /* a chunk that is all valid UTF-8 (ASCII: one test per 16 bytes) has no
+  ** field that is not; else the exact path checks the kept fields, with
+  ** their lines */
+  s->utf8_check = !utf8_valid(c->data, c->len);
+  if (!s->utf8_check && csv_scan_feed_fast(&s->scan, c->data, c->len, c->final, &r->clean)) {
     if (!s->sh->row_at_a_time) flush_batch(s);
     r->lines = csv_count_lines(c->data, c->len);
   } else {

@@ -23,6 +23,10 @@ typedef struct seg_shape {
   const char *id_name;  /* its name, for messages */
   const uint8_t *keep;  /* columns the rules read (and the id) */
   unsigned char delim;
+  char quote;           /* '"', or 0 for quote = none */
+  const uint8_t *numcols; /* decimal = comma: the number columns; NULL: point */
+  char out_delim;       /* output field separator */
+  int crlf;             /* output lines end with CRLF */
   uint32_t *value_base; /* macro m's values start at value_base[m] in counts */
   uint32_t nvalues;     /* all macros' values */
   uint32_t *value_len;  /* strlen of each value name (by value_base + v) */
@@ -40,6 +44,10 @@ typedef struct seg_result {
   uint64_t *value_counts; /* per macro value (shape.nvalues) */
   uint64_t *micro_counts; /* per micro segment */
   int clean;            /* the chunk ended between rows */
+  /* kept fields that are not valid UTF-8, per input column (ncols); the
+  ** first one's line, relative to the chunk, plus 1 (0: none) */
+  uint64_t *bad_utf8, *bad_utf8_line;
+  int any_bad_utf8;
 } seg_result;
 
 typedef struct segmenter {
@@ -48,6 +56,7 @@ typedef struct segmenter {
   eval_ctx ec;          /* row at a time */
   batch_ctx bc;         /* batches */
   seg_result *res;
+  int utf8_check;       /* this chunk is not all valid UTF-8: check fields */
   /* the batch being gathered: arena offsets of the kept columns per row */
   uint32_t n;
   uint32_t nkept;
@@ -64,6 +73,10 @@ typedef struct segmenter {
 void seg_result_init(seg_result *r, const seg_shape *sh);
 void seg_result_reset(seg_result *r, const seg_shape *sh);
 void seg_result_free(seg_result *r);
+
+/* A scanner for sh's dialect (delimiter, quote, decimal comma). */
+int seg_scan_init(csv_scan *scan, const seg_shape *sh, const uint8_t *keep, csv_row_fn on_row,
+                  csv_bad_fn on_bad, void *ud);
 
 /* tstate: the plugins' states for this thread (owned by the caller). */
 void segmenter_init(segmenter *s, const seg_shape *sh, void **tstate);

@@ -43,6 +43,14 @@ int session_open(session *s, const cli_opts *o, cl_error *err) {
   override(&s->cfg.summary, o->summary);
   override(&s->cfg.id_column, o->id_column);
   if (o->threads >= 0) s->cfg.threads = o->threads;
+  /* the dialect words were checked when the command line was read */
+  if (o->delimiter) config_word_delimiter(o->delimiter, 1, &s->cfg.delimiter);
+  if (o->quote) config_word_quote(o->quote, &s->cfg.quote);
+  if (o->decimal) config_word_decimal(o->decimal, &s->cfg.decimal);
+  if (o->encoding) config_word_encoding(o->encoding, &s->cfg.encoding);
+  if (o->out_delimiter) config_word_delimiter(o->out_delimiter, 0, &s->cfg.out_delimiter);
+  if (o->out_bom) s->cfg.out_bom = 1;
+  if (o->crlf) s->cfg.out_crlf = 1;
   if (o->as_of && config_parse_date(o->as_of, &s->cfg.as_of) != 0)
     return cl_fail(err, CL_EXIT_USAGE, "--as-of %s: not a date (write YYYY-MM-DD)", o->as_of);
   if (!s->cfg.rules && !o->rules_optional)

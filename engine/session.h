@@ -20,6 +20,10 @@ typedef struct cli_opts {
   int no_config;        /* --no-config: no engine.ini at all */
   const char *rules, *input, *output, *plugins, *rejects, *summary, *as_of;
   const char *id_column; /* --id-column */
+  /* dialect words, checked by cli.c (config_word_*); NULL = not given */
+  const char *delimiter, *quote, *decimal, *encoding, *out_delimiter;
+  int out_bom;          /* --output-bom */
+  int crlf;             /* --crlf */
   int threads;          /* -1 = not given */
   long chunk_size;      /* bytes; -1 = default */
   int quiet;            /* -q: warnings and errors only on stderr */

@@ -5,17 +5,20 @@
 
 #include "datecalc.h"
 #include "summary.h"
+#include "utf8.h"
 #include "version.h"
 
+/* every string through utf8_json_str: valid UTF-8 and JSON whatever the
+** bytes of a path or a column name */
 static void json_key(buf *b, const char *k) {
-  buf_json_str(b, k, strlen(k));
+  utf8_json_str(b, k, strlen(k));
   buf_puts(b, ": ");
 }
 
 static void json_strf(buf *b, const char *k, const char *v, int comma) {
   buf_puts(b, "  ");
   json_key(b, k);
-  if (v) buf_json_str(b, v, strlen(v));
+  if (v) utf8_json_str(b, v, strlen(v));
   else buf_puts(b, "null");
   buf_puts(b, comma ? ",\n" : "\n");
 }
@@ -36,6 +39,15 @@ void summary_json(const summary_info *s, buf *b) {
              (unsigned long long)st->rows, (unsigned long long)st->written,
              (unsigned long long)st->rejected);
   buf_printf(b, "  \"invalid_values\": %llu,\n", (unsigned long long)st->invalid);
+  buf_puts(b, "  \"invalid_utf8\": {");
+  int any = 0;
+  for (size_t c = 0; st->bad_utf8 && s->header && c < s->shape->ncols; c++) {
+    if (!st->bad_utf8[c]) continue;
+    buf_puts(b, any++ ? ", " : "");
+    json_key(b, s->header[c]);
+    buf_printf(b, "%llu", (unsigned long long)st->bad_utf8[c]);
+  }
+  buf_puts(b, "},\n");
   buf_puts(b, "  \"macro\": {");
   for (uint32_t m = 0; m < g->nmacros; m++) {
     const macro *mc = &g->macros[m];

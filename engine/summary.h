@@ -21,6 +21,7 @@ typedef struct summary_info {
   int threads;
   double seconds;
   const char *input_name;
+  const char *const *header; /* the input's column names (shape->ncols) */
 } summary_info;
 
 void summary_json(const summary_info *s, buf *out);

@@ -187,6 +187,35 @@ static void test_values(void) {
     is_int(c.delimiter, delims[i].want, "delimiter=%s", delims[i].word);
     config_free(&c);
   }
+  /* the dialect keys */
+  loads(&c, "[input]\ndelimiter = auto\nquote = none\ndecimal = comma\nencoding = cp1252\n"
+            "[output]\ndelimiter = semicolon\nbom = yes\nline_ending = crlf\n",
+        "dialect keys load");
+  is_int(c.delimiter, 0, "delimiter = auto is 0");
+  is_int(c.quote, 0, "quote = none is 0");
+  is_int(c.decimal, ',', "decimal = comma");
+  is_int(c.encoding, CONFIG_ENC_CP1252, "encoding = cp1252");
+  is_int(c.out_delimiter, ';', "[output] delimiter = semicolon");
+  is_int(c.out_bom, 1, "bom = yes");
+  is_int(c.out_crlf, 1, "line_ending = crlf");
+  config_free(&c);
+  loads(&c, "[input]\nencoding = latin-1\n", "encoding = latin-1 loads");
+  is_int(c.encoding, CONFIG_ENC_LATIN1, "encoding = latin-1");
+  is_int(c.quote, '"', "default: quote double");
+  is_int(c.decimal, '.', "default: decimal point");
+  is_int(c.out_delimiter, ',', "default: [output] delimiter ,");
+  is_int(c.out_bom, 0, "default: no bom");
+  is_int(c.out_crlf, 0, "default: line_ending lf");
+  config_free(&c);
+  fails("[output]\ndelimiter = auto\n",
+        "engine.ini:2: delimiter = 'auto' is not one of , ; | tab", "[output] delimiter = auto");
+  fails("[input]\nencoding = utf-16\n",
+        "engine.ini:2: encoding = 'utf-16' is not one of utf-8, latin-1, cp1252", "encoding utf-16");
+  fails("[input]\nquote = single\n", "engine.ini:2: quote = 'single' is not double or none",
+        "quote = single");
+  fails("[output]\nbom = 1\n", "engine.ini:2: bom = '1' is not yes or no", "bom = 1");
+  fails("[output]\nline_ending = cr\n", "engine.ini:2: line_ending = 'cr' is not lf or crlf",
+        "line_ending = cr");
   for (int i = 0; i < 4; i++) {
     snprintf(text, sizeof text, "[engine]\nlog_level = %s\n", levels[i]);
     loads(&c, text, "log_level = %s loads", levels[i]);
@@ -436,7 +465,7 @@ static void test_keys(void) {
         "unknown key: belongs in another section");
   fails("[input]\nfoo = 1\n",
         "engine.ini:2: unknown key 'foo' in [input] (its keys are: path, id_column, delimiter, "
-        "rejects, max_rejects)",
+        "quote, decimal, encoding, rejects, max_rejects)",
         "unknown key without suggestion");
   fails("[engine]\nThreads = 1\n",
         "engine.ini:2: unknown key 'Threads' in [engine] (did you mean 'threads'?)",
@@ -516,8 +545,8 @@ static void test_bad_values(void) {
       {"[engine]\nlog_level = verbose\n",
        "log_level = 'verbose' is not one of error, warning, info, debug"},
       {"[engine]\nlog_level = INFO\n", "log_level = 'INFO' is not one of error, warning, info, debug"},
-      {"[input]\ndelimiter = x\n", "delimiter = 'x' is not one of , ; | tab"},
-      {"[input]\ndelimiter = \\t\n", "delimiter = '\\t' is not one of , ; | tab"},
+      {"[input]\ndelimiter = x\n", "delimiter = 'x' is not one of , ; | tab or auto"},
+      {"[input]\ndelimiter = \\t\n", "delimiter = '\\t' is not one of , ; | tab or auto"},
       {"[input]\ndelimiter = ;\n",
        "delimiter has no value; give one of , ; | tab (for ';' write 'semicolon': a ';' after a "
        "space starts a comment)"},

@@ -17,6 +17,8 @@
 #include "csv_scan.h"
 #include "error.h"
 #include "input.h"
+#include "utf8.h"
+#include "values.h"
 
 /* --- recording scanner callbacks ----------------------------------------- */
 
@@ -1060,6 +1062,63 @@ static void test_consumer_interface(void) {
   csv_scan_free(&s);
 }
 
+/* decimal = comma: the rule of csv_decimal_comma, then what num_parse reads */
+static void test_decimal_comma(void) {
+  static const struct {
+    const char *in, *out;
+    int number; /* num_parse reads the result */
+  } cases[] = {
+      {"1.234,56", "1234.56", 1}, {"12,5", "12.5", 1},      {",5", ".5", 1},
+      {"-1.234.567,8", "-1234567.8", 1}, {"1234", "1234", 1}, {"1.234", "1234", 1},
+      {" 12,5 ", " 12.5 ", 1},      {"1,5e3", "1.5e3", 1},   {"999.999", "999999", 1},
+      {"12.5", "12,5", 0},          {"1.23", "1,23", 0},     {"1234.567", "1234,567", 0},
+      {"1.2345", "1,2345", 0},      {".5", ",5", 0},         {"1.234.56", "1,234,56", 0},
+      {"12,", "12,", 0},            {"1,2,3", "1,2,3", 0},   {"abc", "abc", 0},
+      {"-", "-", 0},                {"1.234,5.6", "1,234,5,6", 0}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char f[32];
+    const char *in = cases[i].in, *want = cases[i].out;
+    size_t len = strlen(in);
+    memcpy(f, in, len);
+    len = csv_decimal_comma(f, len);
+    f[len] = '\0';
+    is_str(f, want, "decimal comma case %zu: '%s'", i, in);
+    double x;
+    ok((num_parse(f, len, &x) == 0) == cases[i].number, "decimal comma case %zu: %sa number", i,
+       cases[i].number ? "" : "not ");
+  }
+}
+
+/* The one U+FFFD rule (utf8.h) */
+static void test_utf8(void) {
+  static const struct {
+    const char *in, *out;
+    int valid;
+  } cases[] = {
+      {"plain", "plain", 1},
+      {"Z\xC3\xBCrich", "Z\xC3\xBCrich", 1},
+      {"\xE2\x82\xAC 5", "\xE2\x82\xAC 5", 1},
+      {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80", 1},
+      {"Z\xFCrich", "Z\xEF\xBF\xBDrich", 0},                    /* Latin-1 */
+      {"\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD", 0},            /* overlong */
+      {"\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", 0}, /* surrogate */
+      {"a\xE2\x82", "a\xEF\xBF\xBD\xEF\xBF\xBD", 0},          /* truncated */
+      {"\xF4\x90\x80\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", 0},
+      {"0123456789abcdef\xFF", "0123456789abcdef\xEF\xBF\xBD", 0}}; /* past 16 bytes */
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const char *in = cases[i].in;
+    ok(utf8_valid(in, strlen(in)) == cases[i].valid, "utf8_valid case %zu", i);
+    buf b = {0};
+    utf8_sanitize_into(&b, in, strlen(in));
+    is_str(buf_cstr(&b), cases[i].out, "utf8_sanitize_into case %zu", i);
+    buf_free(&b);
+  }
+  buf j = {0};
+  utf8_json_str(&j, "a\"\\\x01\x7f\xFF", 6);
+  is_str(buf_cstr(&j), "\"a\\\"\\\\\\u0001\\u007f\xEF\xBF\xBD\"", "utf8_json_str escapes and replaces");
+  buf_free(&j);
+}
+
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
   (void)st, (void)flag, (void)ftw;
   return remove(path);
@@ -1079,6 +1138,8 @@ int main(void) {
   test_delims();
   test_bare_cr();
   test_consumer_interface();
+  test_decimal_comma();
+  test_utf8();
 
   if (!mkdtemp(tmpdir)) {
     ok(0, "mkdtemp: %s", strerror(errno));
