@@ -25,7 +25,9 @@ int utf8_valid_tail(const char *s, size_t len) {
   const unsigned char *p = (const unsigned char *)s, *end = p + len;
   while (p < end) {
     if (*p < 0x80) {
-      p++;
+      /* back to 16 bytes at a time between the non-ASCII characters */
+      if (end - p >= 16 && utf8_is_ascii((const char *)p, 16)) p += 16;
+      else p++;
       continue;
     }
     size_t n = utf8_seq_len(p, (size_t)(end - p));
