@@ -46,22 +46,6 @@ void buf_csv_field(buf *b, const char *s, size_t len, char delim) {
   buf_putc(b, '"');
 }
 
-void buf_json_str(buf *b, const char *s, size_t len) {
-  buf_putc(b, '"');
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c == '"' || c == '\\') {
-      buf_putc(b, '\\');
-      buf_putc(b, (char)c);
-    } else if (c < 0x20) {
-      buf_printf(b, "\\u%04x", c);
-    } else {
-      buf_putc(b, (char)c);
-    }
-  }
-  buf_putc(b, '"');
-}
-
 const char *buf_cstr(buf *b) {
   buf_grow(b, 1);
   b->p[b->len] = '\0';

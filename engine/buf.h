@@ -17,8 +17,6 @@ void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 /* Append s as one CSV field: quoted (quotes doubled) only when it holds the
 ** delimiter, a quote, CR or LF. */
 void buf_csv_field(buf *b, const char *s, size_t len, char delim);
-/* Append s as a JSON string literal, quotes included. */
-void buf_json_str(buf *b, const char *s, size_t len);
 void buf_free(buf *b);
 /* NUL-terminated contents (always valid, "" when empty). */
 const char *buf_cstr(buf *b);
