@@ -82,6 +82,36 @@ static const char *kind_of(mode_t m) {
   return "not a regular file";
 }
 
+int fsafe_open_own(const char *path, int access, struct stat *st, char why[FSAFE_WHY_MAX]) {
+  int fd = open(path, access | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0644);
+  if (fd < 0) {
+    int e = errno;
+    if (e == ENXIO) { /* a FIFO nobody reads: O_NONBLOCK does not wait for one */
+      snprintf(why, FSAFE_WHY_MAX, "it is a FIFO, not a regular file");
+      e = EINVAL;
+    } else {
+      snprintf(why, FSAFE_WHY_MAX, "%s", e == ELOOP ? "it is a symbolic link" : strerror(e));
+    }
+    errno = e;
+    return -1;
+  }
+  if (fstat(fd, st) != 0) {
+    int e = errno;
+    snprintf(why, FSAFE_WHY_MAX, "%s", strerror(e));
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  if (!S_ISREG(st->st_mode)) {
+    snprintf(why, FSAFE_WHY_MAX, "it is %s, not a regular file", kind_of(st->st_mode));
+    close(fd);
+    errno = EINVAL;
+    return -1;
+  }
+  fcntl(fd, F_SETFL, access & O_APPEND); /* blocking again: it is a regular file */
+  return fd;
+}
+
 int fsafe_open_read(const char *dir, const char *rel, unsigned flags, off_t max_size,
                     char why[FSAFE_WHY_MAX]) {
   int oflags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;

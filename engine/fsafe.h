@@ -19,6 +19,7 @@
 #define CLEAVE_FSAFE_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 enum {
@@ -35,6 +36,14 @@ enum {
 ** max_size 0: no cap. */
 int fsafe_open_read(const char *dir, const char *rel, unsigned flags, off_t max_size,
                     char why[FSAFE_WHY_MAX]);
+
+/* Open (creating it, mode 0644) a file cleave keeps writing in place -- the
+** lock, the log file -- for access (O_RDWR, or O_WRONLY|O_APPEND): never
+** through a symbolic link, never a FIFO or a device (O_NONBLOCK until it is
+** known to be a regular file). Returns the fd with *st filled, or -1 with
+** why set and errno: ELOOP (a symlink), EINVAL (not a regular file) or the
+** open's own. */
+int fsafe_open_own(const char *path, int access, struct stat *st, char why[FSAFE_WHY_MAX]);
 
 /* Read all of fd (at most max bytes; more is an error, EFBIG). *buf is
 ** malloc'd and NUL-terminated. Returns 0 or an errno value. */

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fsafe.h"
 #include "log.h"
 
 static const char *const level_names[] = {"error", "warning", "info", "debug"};
@@ -31,22 +32,13 @@ void log_init(logger *lg, int level, FILE *out) {
 }
 
 int log_open_file(logger *lg, const char *path, char *why, size_t whylen) {
-  int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
-                          O_NOCTTY, 0644);
-  if (fd < 0) {
-    /* ENXIO: a FIFO nobody reads (O_NONBLOCK does not wait for one) */
-    snprintf(why, whylen, "%s", errno == ELOOP   ? "it is a symbolic link"
-                                : errno == ENXIO ? "it is not a regular file (a FIFO)"
-                                                 : strerror(errno));
-    return -1;
-  }
   struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    snprintf(why, whylen, "it is not a regular file");
-    close(fd);
+  char reason[FSAFE_WHY_MAX];
+  int fd = fsafe_open_own(path, O_WRONLY | O_APPEND, &st, reason);
+  if (fd < 0) {
+    snprintf(why, whylen, "%s", reason);
     return -1;
   }
-  fcntl(fd, F_SETFL, O_APPEND); /* blocking again: it is a regular file */
   if (lg->file_fd >= 0) close(lg->file_fd);
   lg->file_fd = fd;
   return 0;

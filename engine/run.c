@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "commit.h"
 #include "datecalc.h"
+#include "fsafe.h"
 #include "outfile.h"
 #include "pipeline.h"
 #include "rules.h"
@@ -286,18 +287,15 @@ static void lock_holder(int fd, char *who, size_t n) {
 static int take_lock(const char *path, int *fd, cl_error *err) {
   *fd = -1;
   if (!path) return 0;
-  *fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0644);
+  struct stat st;
+  char why[FSAFE_WHY_MAX];
+  *fd = fsafe_open_own(path, O_RDWR, &st, why);
   if (*fd < 0) {
     if (errno == ELOOP)
       return cl_fail(err, CL_EXIT_OUTPUT, MSG_LOCK_UNUSABLE, path,
                      "it is a symbolic link (a lock file is never followed)");
-    return cl_fail(err, CL_EXIT_OUTPUT, "cannot create lock file %s: %s", path, strerror(errno));
-  }
-  struct stat st;
-  if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(*fd);
-    *fd = -1;
-    return cl_fail(err, CL_EXIT_OUTPUT, MSG_LOCK_UNUSABLE, path, "it is not a regular file");
+    if (errno == EINVAL) return cl_fail(err, CL_EXIT_OUTPUT, MSG_LOCK_UNUSABLE, path, why);
+    return cl_fail(err, CL_EXIT_OUTPUT, "cannot create lock file %s: %s", path, why);
   }
   if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
     char who[48];
