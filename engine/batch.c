@@ -121,7 +121,7 @@ static uint8_t *live_nodes(const graph *g) {
 size_t batch_memory(const graph *g, size_t cap, uint32_t *line) {
   uint8_t *live = live_nodes(g);
   size_t total = sizeof(batch_ctx) + (size_t)g->nmicros * sizeof(bitmap) +
-                 (size_t)g->nmacros * sizeof(uint32_t) +
+                 (size_t)g->nmacros * sizeof(uint32_t) + (size_t)g->nslots * sizeof(slot_tally) +
                  (size_t)counter_rows(g, live) * BATCH_MAX * sizeof(uint32_t);
   *line = 0;
   for (uint32_t i = 0; i < g->nnodes; i++) {
@@ -140,6 +140,7 @@ void batch_init(batch_ctx *b, const graph *g, void **tstate) {
   uint8_t *live = live_nodes(g);
   b->slots = cl_calloc(g->nslots ? g->nslots : 1, sizeof *b->slots);
   for (uint32_t s = 0; s < g->nslots; s++) alloc_slot(&b->slots[s], g->slots[s].type);
+  b->tally = cl_calloc(g->nslots ? g->nslots : 1, sizeof *b->tally);
   b->col_ix = cl_malloc(nn * sizeof *b->col_ix);
   b->pred_ix = cl_malloc(nn * sizeof *b->pred_ix);
   for (uint32_t i = 0; i < g->nnodes; i++) {
@@ -169,6 +170,7 @@ void batch_free(batch_ctx *b) {
   for (uint32_t i = 0; i < g->nnodes; i++)
     if (b->col_ix[i] != GRAPH_NONE) free_col(&b->vals[b->col_ix[i]], g->nodes[i].type);
   free(b->slots);
+  free(b->tally);
   free(b->vals);
   free(b->col_ix);
   free(b->pred);
@@ -202,13 +204,14 @@ static const bcol *slot_col(batch_ctx *b, uint32_t s) {
   const slot *sl = &b->g->slots[s];
   const cleave_str *raw = b->cols[sl->col];
   memset(c->present, 0, sizeof c->present);
+  slot_tally *t = &b->tally[s];
   for (uint32_t i = 0; i < b->n; i++) {
     if (!raw[i].len) continue;
     int ok = 1;
-    if (sl->type == VT_NUMBER) ok = num_parse(raw[i].ptr, raw[i].len, &c->v.num[i]) == 0;
-    else if (sl->type == VT_DATE) ok = date_parse_iso(raw[i].ptr, raw[i].len, &c->v.date[i]) == 0;
+    if (sl->type == VT_NUMBER) ok = num_parse(raw[i].ptr, raw[i].len, &c->v.num[i]) == 0, t->present++;
+    else if (sl->type == VT_DATE) ok = date_parse_iso(raw[i].ptr, raw[i].len, &c->v.date[i]) == 0, t->present++;
     if (ok) set_bit(c->present, i);
-    else b->invalid++;
+    else b->invalid++, tally_bad(t, raw[i].ptr, raw[i].len);
   }
   if (sl->type == VT_TEXT || sl->type == VT_TAGS) c->v.str = (cleave_str *)raw;
   return c;

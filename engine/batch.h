@@ -17,6 +17,7 @@
 #include "cleave/plugin.h"
 #include "eval.h"
 #include "graph.h"
+#include "invalid.h"
 
 #define BATCH_MAX 1024
 #define BATCH_WORDS (BATCH_MAX / 64)
@@ -59,6 +60,7 @@ typedef struct batch_ctx {
   uint32_t *macro_node;    /* per macro: its N_MACRO node */
   eval_ctx rowc;           /* plugin thread states and text copies */
   uint64_t invalid;        /* present values that did not parse */
+  slot_tally *tally;       /* per slot: values present and not parsable */
 } batch_ctx;
 
 /* Columns and results exist only for what a macro split or a micro segment

@@ -16,13 +16,11 @@
 #include "utf8.h"
 #include "values.h"
 
-#define EXAMPLE_MAX 40 /* bytes of a bad value quoted in a message */
-
-/* What one number or date column held. */
+/* What one number or date column held: counted as cleave run counts it
+** (invalid.h), with the input line of the first bad value. */
 typedef struct slot_stat {
-  uint64_t present, bad;
-  uint64_t line;          /* input line of the first bad value */
-  char example[EXAMPLE_MAX + 8];
+  slot_tally t;
+  uint64_t line;
 } slot_stat;
 
 typedef struct sampler {
@@ -46,17 +44,6 @@ typedef struct sampler {
   uint64_t *bad_utf8_line;/* the first one's line */
 } sampler;
 
-/* The value as it can be quoted in a message: control bytes as '?'. */
-static void keep_example(slot_stat *st, cleave_str v, uint64_t line) {
-  size_t n = v.len > EXAMPLE_MAX ? EXAMPLE_MAX : v.len;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)v.ptr[i];
-    st->example[i] = c < 0x20 || c == 0x7f || c == '"' ? '?' : (char)c;
-  }
-  while (n < v.len && n > 0 && ((unsigned char)v.ptr[n] & 0xC0) == 0x80) n--; /* whole chars */
-  strcpy(st->example + n, v.len > n ? "..." : "");
-  st->line = line;
-}
 
 static void reject(sampler *sp, uint64_t line, const char *reason) {
   if (sp->rejected++ == 0) {
@@ -73,12 +60,15 @@ static void check_values(sampler *sp, const csv_row *r, uint64_t line) {
     cleave_str v = r->cols[sl->col];
     if (!v.len) continue;
     slot_stat *st = &sp->slots[s];
-    st->present++;
+    st->t.present++;
     double x;
     int32_t d;
     int ok = sl->type == VT_NUMBER ? num_parse(v.ptr, v.len, &x) == 0
                                    : date_parse_iso(v.ptr, v.len, &d) == 0;
-    if (!ok && st->bad++ == 0) keep_example(st, v, line);
+    if (!ok) {
+      if (!st->t.bad) st->line = line;
+      tally_bad(&st->t, v.ptr, v.len);
+    }
   }
 }
 
@@ -158,16 +148,21 @@ static const char *date_shape(const char *s) {
   return "";
 }
 
-static void value_findings(const sampler *sp, check_report *r) {
+static void value_findings(const sampler *sp, const config *cfg, check_report *r) {
   const graph *g = sp->g;
   const char *in = sp->b->in.name;
+  buf ex = {0};
   for (uint32_t s = 0; s < g->nslots; s++) {
     const slot *sl = &g->slots[s];
-    const slot_stat *st = &sp->slots[s];
+    const slot_tally *st = &sp->slots[s].t;
+    uint64_t line = sp->slots[s].line;
     if (!st->bad) continue;
+    ex.len = 0;
+    tally_example(&ex, st);
+    const char *example = buf_cstr(&ex);
     int date = sl->type == VT_DATE;
     const char *what = date ? "a date" : "a number";
-    const char *shape = date ? date_shape(st->example) : "";
+    const char *shape = date ? date_shape(example) : "";
     const char *form = date ? "dates must be written YYYY-MM-DD, like 2026-01-31"
                             : "numbers are written like 1234.5, without currency signs "
                               "or thousands separators";
@@ -175,16 +170,29 @@ static void value_findings(const sampler *sp, check_report *r) {
       check_add(r, &r->rules, CHK_ERROR, sl->line, "%s:%u: column '%s' is read as %s, but "
                 "none of its %llu values in the sample is %s (e.g. \"%s\" at line %llu of %s%s): "
                 "%s; fix the column, or read it with text \"%s\"", g->rules_path, sl->line,
-                sl->column, what, (unsigned long long)st->present, what, st->example,
-                (unsigned long long)st->line, in, shape, form, sl->column);
+                sl->column, what, (unsigned long long)st->present, what, example,
+                (unsigned long long)line, in, shape, form, sl->column);
     else
       check_add(r, &r->rules, CHK_WARNING, sl->line, "%s:%u: column '%s' is read as %s, but "
                 "%llu of its %llu values in the sample %s not (e.g. \"%s\" at line %llu of %s%s): "
                 "rules see such values as missing; %s", g->rules_path, sl->line, sl->column,
                 what, (unsigned long long)st->bad, (unsigned long long)st->present,
-                st->bad == 1 ? "is" : "are", st->example, (unsigned long long)st->line, in,
+                st->bad == 1 ? "is" : "are", example, (unsigned long long)line, in,
                 shape, form);
   }
+  buf_free(&ex);
+  /* the limits cleave run applies, on the sample (a column none of whose
+  ** values is readable is an error above already) */
+  slot_tally *t = cl_calloc(g->nslots ? g->nslots : 1, sizeof *t);
+  for (uint32_t s = 0; s < g->nslots; s++)
+    if (sp->slots[s].t.bad < sp->slots[s].t.present) t[s] = sp->slots[s].t;
+  invalid_check ic = {g, t, in, (const char *const *)sp->b->header, &cfg->max_invalid,
+                      &cfg->max_invalid_column, cfg->decimal};
+  cl_error e = {0, ""};
+  if (invalid_limits(&ic, &e))
+    check_add(r, &r->rules, CHK_ERROR, 0, "in the sample, %s: cleave run would stop with exit "
+              "code %d", e.msg, e.code);
+  free(t);
   for (size_t c = 0; c < sp->b->ncols; c++)
     if (sp->bad_utf8[c])
       check_add(r, &r->rules, CHK_WARNING, 0, MSG_INVALID_UTF8, in,
@@ -291,7 +299,7 @@ int check_sample(session *s, bound_input *b, uint64_t *nrows, int sizes, check_r
   rc = read_rows(s, b, &sp, err);
   *nrows = sp.rows;
   if (!rc) {
-    value_findings(&sp, r);
+    value_findings(&sp, &s->cfg, r);
     if (sizes) size_report(&sp, r);
   }
   if (sizes) {

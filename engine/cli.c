@@ -9,6 +9,7 @@
 ** it, so a new option is one line here.
 */
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +60,7 @@ static const command commands[] = {
 enum { O_RULES = 256, O_INPUT, O_OUTPUT, O_REJECTS, O_SUMMARY, O_ASOF, O_PLUGINS,
        O_THREADS, O_CHUNK, O_EVAL, O_SAMPLE, O_STRICT, O_ROW, O_IDCOL, O_NOCONFIG,
        O_LOGFILE, O_VERBOSE, O_DELIM, O_QUOTE, O_DECIMAL, O_ENCODING, O_OUT_DELIM,
-       O_OUT_BOM, O_CRLF };
+       O_OUT_BOM, O_CRLF, O_MAX_REJ, O_MAX_INV, O_MAX_INV_COL };
 
 typedef struct option_info {
   const char *name;  /* long name */
@@ -96,6 +97,13 @@ static const option_info options[] = {
      "comma: numbers are written 1.234,56 ([input] decimal)"},
     {"encoding", O_ENCODING, required_argument, "ENC", C_RULES,
      "input encoding: utf-8, latin-1 or cp1252 ([input] encoding)"},
+    {"max-rejects", O_MAX_REJ, required_argument, "N", C_RUN,
+     "fail the run above N rejected rows, -1 = no limit ([input] max_rejects)"},
+    {"max-invalid", O_MAX_INV, required_argument, "N|P%", C_RUN | C_CHECK,
+     "fail the run above N (or P% of the) unreadable number and date values ([input] "
+     "max_invalid)"},
+    {"max-invalid-column", O_MAX_INV_COL, required_argument, "N|P%", C_RUN | C_CHECK,
+     "the same for each column, default 50% ([input] max_invalid_column)"},
     {"output-delimiter", O_OUT_DELIM, required_argument, "D", C_RUN,
      "output field separator: comma, semicolon, tab, pipe ([output] delimiter)"},
     {"output-bom", O_OUT_BOM, no_argument, NULL, C_RUN,
@@ -127,7 +135,8 @@ static const option_info options[] = {
 
 static const char exit_codes[] =
     "exit codes: 0 ok, 1 problems found, 2 usage, 3 config, 4 rules, 5 input,\n"
-    "            6 output, 7 plugin, 8 another run holds the lock, 70 internal\n";
+    "            6 output, 7 plugin, 8 another run holds the lock,\n"
+    "            9 more unreadable values than max_invalid allows, 70 internal\n";
 
 static const option_info *option_by_val(int val) {
   for (const option_info *p = options; p->name; p++)
@@ -272,6 +281,21 @@ static int take_option(const option_info *p, const char *arg, cli_opts *o) {
     if (config_word_encoding(arg, &e))
       return usage_error(NULL, "--encoding %s: utf-8, latin-1 or cp1252", arg);
     o->encoding = arg;
+    break;
+  }
+  case O_MAX_REJ:
+    if (parse_long(arg, -1, LONG_MAX, &v))
+      return usage_error(NULL, "--max-rejects %s: give a whole number of at least -1", arg);
+    o->max_rejects = arg;
+    break;
+  case O_MAX_INV:
+  case O_MAX_INV_COL: {
+    cl_limit l;
+    if (config_word_limit(arg, &l))
+      return usage_error(NULL, "--%s %s: give a count (1000), a percentage (5%%) or none",
+                         p->name, arg);
+    if (p->val == O_MAX_INV) o->max_invalid = arg;
+    else o->max_invalid_column = arg;
     break;
   }
   case O_OUT_BOM: o->out_bom = 1; break;

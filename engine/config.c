@@ -38,7 +38,7 @@ static const char *const sect_names[] = {"", "engine", "input", "output"};
 
 struct key_def;
 
-enum { MAX_KEYS = 32 };
+enum { MAX_KEYS = 64 };
 
 /* Everything one config_load needs; passed as inih's stream and user. */
 typedef struct load_ctx {
@@ -236,6 +236,51 @@ int config_word_line_ending(const char *v, int *out) {
   return LOOKUP(t, v, out);
 }
 
+int config_word_limit(const char *v, cl_limit *out) {
+  if (strcmp(v, "none") == 0 || strcmp(v, "-1") == 0) {
+    *out = (cl_limit){LIMIT_NONE, 0};
+    return 0;
+  }
+  size_t n = strlen(v);
+  int pct = n > 1 && v[n - 1] == '%';
+  if (pct) n--;
+  if (!n || n > 24 || strspn(v, "0123456789.") != n || v[0] == '.') return -1;
+  char tmp[32];
+  memcpy(tmp, v, n);
+  tmp[n] = 0;
+  char *end;
+  errno = 0;
+  double d = strtod(tmp, &end);
+  if (*end || errno || !(d >= 0)) return -1;
+  if (pct) {
+    if (d > 100) return -1;
+    *out = (cl_limit){LIMIT_PERCENT, d};
+    return 0;
+  }
+  if (strchr(tmp, '.') || strchr(tmp, 'e') || strchr(tmp, 'E') || d > 1e18) return -1;
+  *out = (cl_limit){LIMIT_COUNT, d};
+  return 0;
+}
+
+int limit_exceeded(const cl_limit *l, uint64_t bad, uint64_t of) {
+  switch (l->kind) {
+  case LIMIT_COUNT: return (double)bad > l->value;
+  case LIMIT_PERCENT: return of && (double)bad * 100.0 > l->value * (double)of;
+  default: return 0;
+  }
+}
+
+void limit_format(const cl_limit *l, char *out, size_t n) {
+  if (l->kind == LIMIT_COUNT) snprintf(out, n, "%.0f", l->value);
+  else if (l->kind == LIMIT_PERCENT) snprintf(out, n, "%g%%", l->value);
+  else snprintf(out, n, "none");
+}
+
+static int set_limit(load_ctx *x, const key_def *k, const char *v) {
+  if (config_word_limit(v, (cl_limit *)field(x, k))) return fail_value(x, k, v);
+  return 1;
+}
+
 static int set_delimiter(load_ctx *x, const key_def *k, const char *v) {
   /* [input] delimiter may be auto; [output] delimiter may not (lo = 1) */
   if (config_word_delimiter(v, k->lo == 0, (char *)field(x, k))) return fail_value(x, k, v);
@@ -323,6 +368,10 @@ static const key_def key_defs[] = {
     {SECT_INPUT, "rejects", "a file path", set_path, F(rejects), 0, 0},
     {SECT_INPUT, "max_rejects", "a whole number of at least -1 (-1 = no limit)", set_long,
      F(max_rejects), -1, LONG_MAX},
+    {SECT_INPUT, "max_invalid", "a count N, a percentage like 5% or none", set_limit,
+     F(max_invalid), 0, 0},
+    {SECT_INPUT, "max_invalid_column", "a count N, a percentage like 50% or none", set_limit,
+     F(max_invalid_column), 0, 0},
     {SECT_OUTPUT, "path", "a file path or '-'", set_stdio_path, F(output), 0, 0},
     {SECT_OUTPUT, "summary", "a file path", set_path, F(summary), 0, 0},
     {SECT_OUTPUT, "lock", "a file path", set_path, F(lock), 0, 0},
@@ -599,6 +648,8 @@ void config_init(config *c) {
   c->encoding = CONFIG_ENC_UTF8;
   c->out_delimiter = ',';
   c->max_rejects = -1;
+  c->max_invalid = (cl_limit){LIMIT_NONE, 0};
+  c->max_invalid_column = (cl_limit){LIMIT_PERCENT, 50};
 }
 
 static char *dir_of(const char *path) {

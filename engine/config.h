@@ -24,6 +24,22 @@ typedef struct config_section {
   size_t n;
 } config_section;
 
+/* A limit on unreadable values: none, a count, or a percentage of the
+** values present (max_invalid, max_invalid_column). */
+typedef struct cl_limit {
+  int kind;     /* LIMIT_NONE, LIMIT_COUNT, LIMIT_PERCENT */
+  double value; /* the count, or the percentage (0..100) */
+} cl_limit;
+
+enum { LIMIT_NONE, LIMIT_COUNT, LIMIT_PERCENT };
+
+/* Whether bad values of `of` present ones pass limit l (the one place that
+** says what a limit means: more than the count, or a larger share than the
+** percentage, fails). */
+int limit_exceeded(const cl_limit *l, uint64_t bad, uint64_t of);
+/* "50%", "1000" or "none", for messages. */
+void limit_format(const cl_limit *l, char *out, size_t n);
+
 typedef struct config {
   char *path; /* the ini file as given; NULL when no file was read */
   /* [engine] */
@@ -44,6 +60,8 @@ typedef struct config {
   int encoding;         /* encoding = utf-8 | latin-1 | cp1252 (CONFIG_ENC_*) */
   char *rejects;        /* rejects = FILE          (default <output>.rejects.csv) */
   long max_rejects;     /* max_rejects = N, -1 = no limit (default -1) */
+  cl_limit max_invalid; /* max_invalid = N | P% | none: all number and date values */
+  cl_limit max_invalid_column; /* max_invalid_column = N | P% | none (default 50%) */
   /* [output] */
   char *output;         /* path = FILE | -         (default -) */
   char *summary;        /* summary = FILE          (default none) */
@@ -66,6 +84,8 @@ int config_word_decimal(const char *v, char *out);  /* point -> '.', comma -> ',
 int config_word_encoding(const char *v, int *out);  /* utf-8, latin-1, cp1252 */
 int config_word_yes_no(const char *v, int *out);
 int config_word_line_ending(const char *v, int *out); /* lf -> 0, crlf -> 1 */
+/* "none" (or -1), a whole number N >= 0, or a percentage "P%" (0 to 100). */
+int config_word_limit(const char *v, cl_limit *out);
 /* "utf-8", "latin-1", "cp1252" */
 const char *config_encoding_name(int enc);
 

@@ -17,6 +17,7 @@ enum {
   CL_EXIT_OUTPUT = 6,   /* output, rejects or summary could not be written */
   CL_EXIT_PLUGIN = 7,   /* plugin refused: missing entry, ABI mismatch, init */
   CL_EXIT_LOCKED = 8,   /* another run holds the lock */
+  CL_EXIT_INVALID = 9,  /* more unreadable values than max_invalid(_column) allow */
   CL_EXIT_INTERNAL = 70 /* out of memory, thread failure: a bug or the machine */
 };
 

@@ -29,6 +29,7 @@ void eval_ctx_init(eval_ctx *c, const graph *g, void **tstate) {
   memset(c, 0, sizeof *c);
   c->g = g;
   c->slots = cl_calloc(g->nslots, sizeof *c->slots);
+  c->tally = cl_calloc(g->nslots ? g->nslots : 1, sizeof *c->tally);
   c->cache = cl_calloc(g->ncache, sizeof *c->cache);
   c->macro_gen = cl_calloc(g->nmacros, sizeof *c->macro_gen);
   c->macro_val = cl_calloc(g->nmacros, sizeof *c->macro_val);
@@ -76,6 +77,7 @@ void eval_ctx_free(eval_ctx *c) {
   eval_texts_reset(c);
   free(c->texts);
   free(c->slots);
+  free(c->tally);
   free(c->cache);
   free(c->macro_gen);
   free(c->macro_val);
@@ -100,10 +102,14 @@ static const cleave_value *slot_value(eval_ctx *c, uint32_t s) {
   if (v->missing) return v;
   switch (sl->type) {
   case VT_NUMBER:
-    if (num_parse(raw.ptr, raw.len, &v->u.number) != 0) v->missing = 1, c->invalid++;
+    c->tally[s].present++;
+    if (num_parse(raw.ptr, raw.len, &v->u.number) != 0)
+      v->missing = 1, c->invalid++, tally_bad(&c->tally[s], raw.ptr, raw.len);
     break;
   case VT_DATE:
-    if (date_parse_iso(raw.ptr, raw.len, &v->u.date) != 0) v->missing = 1, c->invalid++;
+    c->tally[s].present++;
+    if (date_parse_iso(raw.ptr, raw.len, &v->u.date) != 0)
+      v->missing = 1, c->invalid++, tally_bad(&c->tally[s], raw.ptr, raw.len);
     break;
   case VT_TAGS:
     v->sep = sl->sep;

@@ -12,6 +12,7 @@
 
 #include "cleave/plugin.h"
 #include "graph.h"
+#include "invalid.h"
 
 typedef struct slot_cache {
   uint32_t gen;
@@ -43,6 +44,7 @@ typedef struct eval_ctx {
   void **tstate;          /* per plugin (index = call.plugin): thread state */
   uint64_t invalid;       /* number/date values present but not parsable (after
                           ** eval_count_invalid: all of the record's) */
+  slot_tally *tally;      /* per slot: values present and not parsable */
   text_block *texts;      /* block being filled (the largest); kept by reset */
 } eval_ctx;
 

@@ -141,6 +141,7 @@ static int emit(pipe_t *p, slot_job *j, uint64_t *line, pipeline_stats *st, cl_e
   st->rejected += r->rejected;
   st->written += r->rows - r->rejected;
   st->invalid += r->invalid;
+  tally_add(st->tally, r->tally, o->shape->g->nslots);
   for (uint32_t v = 0; v < o->shape->nvalues; v++) st->value_counts[v] += r->value_counts[v];
   for (uint32_t m = 0; m < o->shape->g->nmicros; m++) st->micro_counts[m] += r->micro_counts[m];
   if (r->any_bad_utf8) {
@@ -201,6 +202,7 @@ int pipeline_run(const pipeline_opts *o, pipeline_stats *st, cl_error *err) {
   memset(st, 0, sizeof *st);
   st->value_counts = cl_calloc(o->shape->nvalues ? o->shape->nvalues : 1, sizeof *st->value_counts);
   st->micro_counts = cl_calloc(o->shape->g->nmicros ? o->shape->g->nmicros : 1, sizeof *st->micro_counts);
+  st->tally = cl_calloc(o->shape->g->nslots ? o->shape->g->nslots : 1, sizeof *st->tally);
   int threaded = o->threads > 1;
   p.o = o;
   p.nslots = threaded ? (size_t)o->threads * 2 + 2 : 2;
@@ -272,6 +274,8 @@ void pipeline_stats_free(pipeline_stats *s) {
   free(s->micro_counts);
   free(s->bad_utf8);
   free(s->bad_utf8_line);
+  free(s->tally);
+  s->tally = NULL;
   s->value_counts = s->micro_counts = NULL;
   s->bad_utf8 = s->bad_utf8_line = NULL;
 }

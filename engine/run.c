@@ -15,6 +15,7 @@
 #include "commit.h"
 #include "datecalc.h"
 #include "fsafe.h"
+#include "invalid.h"
 #include "outfile.h"
 #include "pipeline.h"
 #include "rules.h"
@@ -503,6 +504,20 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
                  (unsigned long long)st.rejected, cfg->max_rejects,
                  failed_rej ? failed_rej : rf.rej ? rf.rej : "the log");
   }
+  if (!rc && ran) {
+    invalid_check ic = {&s->g, st.tally, b.in.name, (const char *const *)b.header,
+                        &cfg->max_invalid, &cfg->max_invalid_column, cfg->decimal};
+    if (invalid_limits(&ic, err)) {
+      rc = err->code;
+      max_hit = 1;
+      if (k.have_rej && k.rej.kind == OUT_STAGED && st.rejected)
+        failed_rej = failed_rejects_name(rf.rej);
+      size_t n = strlen(err->msg);
+      snprintf(err->msg + n, sizeof err->msg - n, "; no file replaced%s%s%s",
+               failed_rej ? " (the rejected rows are in " : "", failed_rej ? failed_rej : "",
+               failed_rej ? ")" : "");
+    }
+  }
   double secs = now_s() - t0;
   summary_info si = {&s->g, &b.shape, &st, cfg, threads, secs, b.in.name,
                      (const char *const *)b.header};
@@ -511,7 +526,8 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   /* all of the run's files, or none of them (commit.c) */
   if (!rc && sum_open) rc = outfile_write(&sum, js.p, js.len, err);
   if (!rc) rc = commit_publish(&cm, err);
-  else if (max_hit && k.have_rej) keep_failed_rejects(&k, failed_rej, &sum, sum_open, &s->log);
+  else if (max_hit && k.have_rej && (failed_rej || k.rej.kind != OUT_STAGED))
+    keep_failed_rejects(&k, failed_rej, &sum, sum_open, &s->log);
   else commit_abort(&cm);
   if (!rc && s->log.out_info && s->log.level >= LOG_INFO) summary_print(&si, stderr);
   if (!rc)

@@ -18,12 +18,14 @@ void seg_result_init(seg_result *r, const seg_shape *sh) {
   r->micro_counts = cl_calloc(sh->g->nmicros ? sh->g->nmicros : 1, sizeof *r->micro_counts);
   r->bad_utf8 = cl_calloc(sh->ncols ? sh->ncols : 1, sizeof *r->bad_utf8);
   r->bad_utf8_line = cl_calloc(sh->ncols ? sh->ncols : 1, sizeof *r->bad_utf8_line);
+  r->tally = cl_calloc(sh->g->nslots ? sh->g->nslots : 1, sizeof *r->tally);
 }
 
 void seg_result_reset(seg_result *r, const seg_shape *sh) {
   r->out.len = r->rejects.len = 0;
   r->rows = r->rejected = r->invalid = r->lines = 0;
   r->clean = 0;
+  memset(r->tally, 0, (sh->g->nslots ? sh->g->nslots : 1) * sizeof *r->tally);
   memset(r->value_counts, 0, (sh->nvalues ? sh->nvalues : 1) * sizeof *r->value_counts);
   memset(r->micro_counts, 0, (sh->g->nmicros ? sh->g->nmicros : 1) * sizeof *r->micro_counts);
   if (r->any_bad_utf8) {
@@ -38,6 +40,7 @@ void seg_result_free(seg_result *r) {
   buf_free(&r->rejects);
   free(r->value_counts);
   free(r->micro_counts);
+  free(r->tally);
   free(r->bad_utf8);
   free(r->bad_utf8_line);
   memset(r, 0, sizeof *r);
@@ -165,6 +168,8 @@ static void flush_batch(segmenter *s) {
   if (vv != vals) free(vv);
   s->res->invalid += s->bc.invalid;
   s->bc.invalid = 0;
+  tally_add(s->res->tally, s->bc.tally, g->nslots);
+  memset(s->bc.tally, 0, g->nslots * sizeof *s->bc.tally);
   s->n = 0;
   csv_scan_clear_arena(&s->scan);
 }
@@ -246,6 +251,9 @@ static void start(segmenter *s, seg_result *r) {
   s->res = r;
   s->ec.invalid = 0;
   s->bc.invalid = 0;
+  size_t tn = s->sh->g->nslots * sizeof(slot_tally);
+  if (tn) memset(s->ec.tally, 0, tn);
+  if (tn && s->bc.tally) memset(s->bc.tally, 0, tn);
   s->n = 0;
   csv_scan_reset(&s->scan);
   csv_scan_clear_arena(&s->scan);
@@ -269,6 +277,7 @@ void segmenter_run(segmenter *s, const chunk *c, seg_result *r) {
     r->lines = csv_scan_lines(&s->scan);
   }
   r->invalid += s->ec.invalid;
+  tally_add(r->tally, s->ec.tally, s->sh->g->nslots);
   s->res = NULL;
 }
 

@@ -48,6 +48,7 @@ typedef struct seg_result {
   ** first one's line, relative to the chunk, plus 1 (0: none) */
   uint64_t *bad_utf8, *bad_utf8_line;
   int any_bad_utf8;
+  slot_tally *tally;    /* per slot: values present and not parsable */
 } seg_result;
 
 typedef struct segmenter {

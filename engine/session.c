@@ -49,6 +49,9 @@ int session_open(session *s, const cli_opts *o, cl_error *err) {
   if (o->decimal) config_word_decimal(o->decimal, &s->cfg.decimal);
   if (o->encoding) config_word_encoding(o->encoding, &s->cfg.encoding);
   if (o->out_delimiter) config_word_delimiter(o->out_delimiter, 0, &s->cfg.out_delimiter);
+  if (o->max_rejects) s->cfg.max_rejects = strtol(o->max_rejects, NULL, 10);
+  if (o->max_invalid) config_word_limit(o->max_invalid, &s->cfg.max_invalid);
+  if (o->max_invalid_column) config_word_limit(o->max_invalid_column, &s->cfg.max_invalid_column);
   if (o->out_bom) s->cfg.out_bom = 1;
   if (o->crlf) s->cfg.out_crlf = 1;
   if (o->as_of && config_parse_date(o->as_of, &s->cfg.as_of) != 0)

@@ -22,6 +22,8 @@ typedef struct cli_opts {
   const char *id_column; /* --id-column */
   /* dialect words, checked by cli.c (config_word_*); NULL = not given */
   const char *delimiter, *quote, *decimal, *encoding, *out_delimiter;
+  /* limits, checked by cli.c; NULL = not given */
+  const char *max_rejects, *max_invalid, *max_invalid_column;
   int out_bom;          /* --output-bom */
   int crlf;             /* --crlf */
   int threads;          /* -1 = not given */

@@ -1,9 +1,11 @@
 /*
 ** summary.c -- summary.json and the human summary of a run.
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include "datecalc.h"
+#include "invalid.h"
 #include "summary.h"
 #include "utf8.h"
 #include "version.h"
@@ -47,6 +49,17 @@ void summary_json(const summary_info *s, buf *b) {
     json_key(b, s->header[c]);
     buf_printf(b, "%llu", (unsigned long long)st->bad_utf8[c]);
   }
+  buf_puts(b, "},\n");
+  buf_puts(b, "  \"invalid_values_by_column\": {");
+  uint64_t *by = tally_by_column(g, st->tally, s->shape->ncols);
+  any = 0;
+  for (size_t c = 0; by && s->header && c < s->shape->ncols; c++) {
+    if (!by[c]) continue;
+    buf_puts(b, any++ ? ", " : "");
+    json_key(b, s->header[c]);
+    buf_printf(b, "%llu", (unsigned long long)by[c]);
+  }
+  free(by);
   buf_puts(b, "},\n");
   buf_puts(b, "  \"macro\": {");
   for (uint32_t m = 0; m < g->nmacros; m++) {

@@ -239,6 +239,36 @@ static void test_values(void) {
   is_int(c.max_rejects, 0, "max_rejects = 0");
   config_free(&c);
 
+  /* max_invalid / max_invalid_column: a count, a percentage or none */
+  config_init(&c);
+  ok(c.max_invalid.kind == LIMIT_NONE, "default: max_invalid none");
+  ok(c.max_invalid_column.kind == LIMIT_PERCENT && c.max_invalid_column.value == 50,
+     "default: max_invalid_column 50%%");
+  config_free(&c);
+  loads(&c, "[input]\nmax_invalid = 1000\nmax_invalid_column = 2.5%\n", "limits load");
+  ok(c.max_invalid.kind == LIMIT_COUNT && c.max_invalid.value == 1000, "max_invalid = 1000");
+  ok(c.max_invalid_column.kind == LIMIT_PERCENT && c.max_invalid_column.value == 2.5,
+     "max_invalid_column = 2.5%%");
+  config_free(&c);
+  loads(&c, "[input]\nmax_invalid = 0%\nmax_invalid_column = none\n", "limits 0%% and none load");
+  ok(c.max_invalid.kind == LIMIT_PERCENT && c.max_invalid.value == 0, "max_invalid = 0%%");
+  ok(c.max_invalid_column.kind == LIMIT_NONE, "max_invalid_column = none");
+  config_free(&c);
+  {
+    cl_limit l = {LIMIT_COUNT, 3};
+    ok(!limit_exceeded(&l, 3, 10) && limit_exceeded(&l, 4, 10), "count: more than N fails");
+    l = (cl_limit){LIMIT_PERCENT, 50};
+    ok(!limit_exceeded(&l, 5, 10) && limit_exceeded(&l, 6, 10), "percent: a larger share fails");
+    ok(!limit_exceeded(&l, 0, 0), "percent: no values present never fails");
+    l = (cl_limit){LIMIT_PERCENT, 0};
+    ok(limit_exceeded(&l, 1, 1000000) && !limit_exceeded(&l, 0, 5), "0%%: any bad value fails");
+    l = (cl_limit){LIMIT_NONE, 0};
+    ok(!limit_exceeded(&l, 100, 100), "none never fails");
+    const char *bad[] = {"-2", "101%", "5.5", "1e3", "%", "abc", "5 %", "-1%", "", "0x10"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+      ok(config_word_limit(bad[i], &l) != 0, "limit '%s' is refused", bad[i]);
+  }
+
   loads(&c, "[engine]\nas_of = today\n", "as_of = today loads");
   ok(c.as_of >= date_today() - 1 && c.as_of <= date_today(), "as_of = today is today");
   config_free(&c);
@@ -465,7 +495,8 @@ static void test_keys(void) {
         "unknown key: belongs in another section");
   fails("[input]\nfoo = 1\n",
         "engine.ini:2: unknown key 'foo' in [input] (its keys are: path, id_column, delimiter, "
-        "quote, decimal, encoding, rejects, max_rejects)",
+        "quote, decimal, encoding, rejects, max_rejects, max_invalid, "
+        "max_invalid_column)",
         "unknown key without suggestion");
   fails("[engine]\nThreads = 1\n",
         "engine.ini:2: unknown key 'Threads' in [engine] (did you mean 'threads'?)",
@@ -552,6 +583,10 @@ static void test_bad_values(void) {
        "space starts a comment)"},
       {"[input]\nmax_rejects = -2\n",
        "max_rejects = '-2' is not a whole number of at least -1 (-1 = no limit)"},
+      {"[input]\nmax_invalid = 120%\n",
+       "max_invalid = '120%' is not a count N, a percentage like 5% or none"},
+      {"[input]\nmax_invalid_column = lots\n",
+       "max_invalid_column = 'lots' is not a count N, a percentage like 50% or none"},
       {"[input]\nmax_rejects = many\n",
        "max_rejects = 'many' is not a whole number of at least -1 (-1 = no limit)"},
       {"[input]\nid_column =\n", "id_column has no value; give a column name"},

@@ -289,6 +289,8 @@ static void compare_evaluators(const graph *g, const table *t) {
     eval_count_invalid(&ec);
   }
   uint64_t row_invalid = ec.invalid;
+  slot_tally *row_tally = cl_calloc(g->nslots ? g->nslots : 1, sizeof *row_tally);
+  tally_add(row_tally, ec.tally, g->nslots);
   eval_ctx_free(&ec);
 
   /* batch evaluator over the same records, column by column */
@@ -327,6 +329,15 @@ static void compare_evaluators(const graph *g, const table *t) {
   }
   FUZZ_CHECK(bc.invalid == row_invalid, "invalid values: row evaluator %llu, batch %llu",
              (unsigned long long)row_invalid, (unsigned long long)bc.invalid);
+  for (uint32_t s = 0; s < g->nslots; s++) /* per column, as max_invalid reads them */
+    FUZZ_CHECK(bc.tally[s].present == row_tally[s].present && bc.tally[s].bad == row_tally[s].bad &&
+                   bc.tally[s].ex_len == row_tally[s].ex_len &&
+                   memcmp(bc.tally[s].ex, row_tally[s].ex, row_tally[s].ex_len) == 0,
+               "slot %u (column %s): row evaluator %llu of %llu unreadable, batch %llu of %llu", s,
+               g->slots[s].column, (unsigned long long)row_tally[s].bad,
+               (unsigned long long)row_tally[s].present, (unsigned long long)bc.tally[s].bad,
+               (unsigned long long)bc.tally[s].present);
+  free(row_tally);
   batch_free(&bc);
   free(cols);
   free(colmajor);
