@@ -56,12 +56,38 @@ static int refill(decomp *d, cl_error *err) {
   return 0;
 }
 
+/* Formats cleave does not read, known by their first bytes: refused with
+** what to do instead (not read as CSV and blamed on the id column). */
+static const struct {
+  const char *magic;
+  size_t len;
+  const char *what, *fix;
+} OTHER_MAGIC[] = {
+    {"BZh", 3, "bzip2-compressed", "bzcat FILE | cleave run --input -"},
+    {"\xFD" "7zXZ\0", 6, "xz-compressed", "xzcat FILE | cleave run --input -"},
+    {"\x04\x22\x4D\x18", 4, "lz4-compressed", "lz4cat FILE | cleave run --input -"},
+    {"7z\xBC\xAF\x27\x1C", 6, "a 7-Zip archive", "extract the CSV file and read that"},
+    {"PK\x03\x04", 4, "a zip archive (an .xlsx workbook is one)",
+     "export the sheet as CSV, or unzip the CSV file and read that"},
+    {"\xFF\xFE", 2, "UTF-16 text (little-endian, as Excel's \"Unicode text\" writes it)",
+     "iconv -f UTF-16 -t UTF-8 FILE | cleave run --input -, or export as \"CSV UTF-8\""},
+    {"\xFE\xFF", 2, "UTF-16 text (big-endian)",
+     "iconv -f UTF-16 -t UTF-8 FILE | cleave run --input -"},
+};
+
 static int sniff(decomp *d, cl_error *err) {
   d->sniffed = 1;
-  while (!d->in_eof && d->in_len - d->in_pos < sizeof ZSTD_MAGIC)
+  while (!d->in_eof && d->in_len - d->in_pos < 6)
     if (refill(d, err)) return -1;
   const unsigned char *p = d->in + d->in_pos;
   size_t have = d->in_len - d->in_pos;
+  for (size_t i = 0; i < sizeof OTHER_MAGIC / sizeof *OTHER_MAGIC; i++)
+    if (have >= OTHER_MAGIC[i].len && memcmp(p, OTHER_MAGIC[i].magic, OTHER_MAGIC[i].len) == 0) {
+      cl_fail(err, CL_EXIT_INPUT, "%s is %s: cleave reads CSV in UTF-8, Latin-1 or cp1252, "
+              "plain or compressed with gzip or zstd; %s", d->name, OTHER_MAGIC[i].what,
+              OTHER_MAGIC[i].fix);
+      return -1;
+    }
   if (have >= 2 && memcmp(p, GZIP_MAGIC, 2) == 0) {
     z_stream *z = cl_calloc(1, sizeof *z);
     if (inflateInit2(z, 15 + 16) != Z_OK) {

@@ -84,4 +84,23 @@ printf 'c' > one.csv
 seg onebyte one.csv
 [ $rc -eq 5 ]; okd $? "a one-byte plain file is read as plain (no header: exit 5)" onebyte.err
 
+# --- formats cleave does not read: named by their magic bytes, with what to do --------
+# (written byte by byte, so no compressor is needed; the header alone is enough)
+other() { # NAME BYTES WHAT
+  printf "$2" > "$1"
+  head -c 4000 plain.csv >> "$1"
+  seg other "$1"
+  [ $rc -eq 5 ] && grep -q "$1 is $3" other.err && [ ! -e other.csv ]
+  okd $? "$1: exit 5, named as $3, no output" other.err
+}
+other in.bz2 'BZh91AY&SY' "bzip2-compressed"
+grep -q "bzcat FILE | cleave run --input -" other.err; okd $? "  ... with the command that reads it" other.err
+other in.xz '\375\067\172\130\132\000' "xz-compressed"
+other in.lz4 '\004\042\115\030' "lz4-compressed"
+other in.xlsx 'PK\003\004' "a zip archive (an .xlsx workbook is one)"
+other in.utf16 '\377\376' "UTF-16 text (little-endian"
+grep -q "iconv -f UTF-16 -t UTF-8" other.err; okd $? "  ... UTF-16: with the iconv command" other.err
+printf 'BZ' > short.csv; seg short short.csv
+! grep -q "bzip2" short.err; okd $? "a 2-byte file starting BZ is not taken for bzip2" short.err
+
 done_testing
