@@ -60,7 +60,8 @@ static const command commands[] = {
 enum { O_RULES = 256, O_INPUT, O_OUTPUT, O_REJECTS, O_SUMMARY, O_ASOF, O_PLUGINS,
        O_THREADS, O_CHUNK, O_EVAL, O_SAMPLE, O_STRICT, O_ROW, O_IDCOL, O_NOCONFIG,
        O_LOGFILE, O_VERBOSE, O_DELIM, O_QUOTE, O_DECIMAL, O_ENCODING, O_OUT_DELIM,
-       O_OUT_BOM, O_CRLF, O_MAX_REJ, O_MAX_INV, O_MAX_INV_COL };
+       O_OUT_BOM, O_CRLF, O_MAX_REJ, O_MAX_INV, O_MAX_INV_COL,
+       O_FORMAT, O_AUDIENCES, O_AUD_MACROS, O_AUD_COLUMNS };
 
 typedef struct option_info {
   const char *name;  /* long name */
@@ -110,6 +111,14 @@ static const option_info options[] = {
      "start the output with a UTF-8 byte-order mark ([output] bom)"},
     {"crlf", O_CRLF, no_argument, NULL, C_RUN,
      "end output lines with CRLF ([output] line_ending)"},
+    {"format", O_FORMAT, required_argument, "wide|long|jsonl", C_RUN,
+     "the output's layout: one line per customer, per membership, or JSON ([output] format)"},
+    {"audiences", O_AUDIENCES, required_argument, "DIR", C_RUN,
+     "also write DIR/<segment>.csv for every micro segment ([output] audiences)"},
+    {"audience-macros", O_AUD_MACROS, no_argument, NULL, C_RUN,
+     "and DIR/<split>=<value>.csv for every macro value ([output] audience_macros)"},
+    {"audience-columns", O_AUD_COLUMNS, required_argument, "A,B", C_RUN,
+     "input columns in each audience file, after the id ([output] audience_columns)"},
     {"threads", O_THREADS, required_argument, "N", C_RUN | C_CHECK,
      "worker threads, 0 = one per core ([engine] threads)"},
     {"chunk-size", O_CHUNK, required_argument, "BYTES", C_RUN,
@@ -300,6 +309,18 @@ static int take_option(const option_info *p, const char *arg, cli_opts *o) {
   }
   case O_OUT_BOM: o->out_bom = 1; break;
   case O_CRLF: o->crlf = 1; break;
+  case O_FORMAT: {
+    int f;
+    if (config_word_format(arg, &f)) return usage_error(NULL, "--format %s: wide, long or jsonl", arg);
+    o->format = arg;
+    break;
+  }
+  case O_AUDIENCES:
+    if (!*arg) return usage_error(NULL, "--audiences needs a directory");
+    o->audiences = arg;
+    break;
+  case O_AUD_MACROS: o->audience_macros = 1; break;
+  case O_AUD_COLUMNS: o->audience_columns = arg; break;
   case O_THREADS:
     if (parse_long(arg, 0, 1024, &v))
       return usage_error(NULL, "--threads %s: give a whole number from 0 to 1024", arg);

@@ -179,9 +179,18 @@ int commit_publish(commit *c, cl_error *err) {
 
 /* --- recovery at start ------------------------------------------------------- */
 
+/* A target ending in '/' stands for any file directly in that folder (the
+** audience files, whose names follow the rules'). */
 static int is_target(const char *path, const char *const *targets, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (targets[i] && strcmp(targets[i], path) == 0) return 1;
+  for (size_t i = 0; i < n; i++) {
+    if (!targets[i]) continue;
+    size_t tl = strlen(targets[i]);
+    if (tl && targets[i][tl - 1] == '/') {
+      if (strncmp(path, targets[i], tl) == 0 && path[tl] && !strchr(path + tl, '/')) return 1;
+    } else if (strcmp(targets[i], path) == 0) {
+      return 1;
+    }
+  }
   return 0;
 }
 

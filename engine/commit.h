@@ -53,7 +53,8 @@ void commit_abort(commit *c);
 void commit_free(commit *c);
 
 /* At start, under the lock: roll forward journal (NULL: none), then sweep
-** the temporaries of dead processes beside each target and the journal. */
+** the temporaries of dead processes beside each target and the journal. A
+** target ending in '/' stands for every file directly in that folder. */
 int commit_recover(const char *journal, const char *const *targets, size_t n, logger *log,
                    cl_error *err);
 

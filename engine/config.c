@@ -281,6 +281,17 @@ static int set_limit(load_ctx *x, const key_def *k, const char *v) {
   return 1;
 }
 
+int config_word_format(const char *v, int *out) {
+  static const word t[] = {{"wide", CONFIG_FMT_WIDE}, {"long", CONFIG_FMT_LONG},
+                           {"jsonl", CONFIG_FMT_JSONL}};
+  return LOOKUP(t, v, out);
+}
+
+static int set_format(load_ctx *x, const key_def *k, const char *v) {
+  if (config_word_format(v, (int *)field(x, k))) return fail_value(x, k, v);
+  return 1;
+}
+
 static int set_delimiter(load_ctx *x, const key_def *k, const char *v) {
   /* [input] delimiter may be auto; [output] delimiter may not (lo = 1) */
   if (config_word_delimiter(v, k->lo == 0, (char *)field(x, k))) return fail_value(x, k, v);
@@ -378,6 +389,11 @@ static const key_def key_defs[] = {
     {SECT_OUTPUT, "delimiter", "one of , ; | tab", set_delimiter, F(out_delimiter), 1, 0},
     {SECT_OUTPUT, "bom", "yes or no", set_yes_no, F(out_bom), 0, 0},
     {SECT_OUTPUT, "line_ending", "lf or crlf", set_line_ending, F(out_crlf), 0, 0},
+    {SECT_OUTPUT, "format", "one of wide, long, jsonl", set_format, F(format), 0, 0},
+    {SECT_OUTPUT, "audiences", "a directory path", set_path, F(audiences), 0, 0},
+    {SECT_OUTPUT, "audience_macros", "yes or no", set_yes_no, F(audience_macros), 0, 0},
+    {SECT_OUTPUT, "audience_columns", "column names separated by ','", set_text,
+     F(audience_columns), 0, 0},
 };
 
 #undef F
@@ -708,6 +724,8 @@ void config_free(config *c) {
   free(c->output);
   free(c->summary);
   free(c->lock);
+  free(c->audiences);
+  free(c->audience_columns);
   free(c->log_file);
   for (size_t i = 0; i < c->nplugins_cfg; i++) {
     config_section *s = &c->plugins_cfg[i];

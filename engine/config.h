@@ -69,12 +69,17 @@ typedef struct config {
   char out_delimiter;   /* delimiter = , | ; | tab | | (default ,) */
   int out_bom;          /* bom = yes | no (default no): a UTF-8 BOM first */
   int out_crlf;         /* line_ending = lf | crlf (default lf) */
+  int format;           /* format = wide | long | jsonl (CONFIG_FMT_*, default wide) */
+  char *audiences;      /* audiences = DIR: one CSV per segment (default none) */
+  int audience_macros;  /* audience_macros = yes | no: also one per macro value */
+  char *audience_columns; /* audience_columns = a,b: input columns in each audience file */
   /* [plugin.<name>] sections, in file order */
   config_section *plugins_cfg;
   size_t nplugins_cfg;
 } config;
 
 enum { CONFIG_ENC_UTF8, CONFIG_ENC_LATIN1, CONFIG_ENC_CP1252 };
+enum { CONFIG_FMT_WIDE, CONFIG_FMT_LONG, CONFIG_FMT_JSONL };
 
 /* The words of the dialect keys, shared by engine.ini and the command line;
 ** each returns 0, or -1 when v is not one of them. */
@@ -86,6 +91,7 @@ int config_word_yes_no(const char *v, int *out);
 int config_word_line_ending(const char *v, int *out); /* lf -> 0, crlf -> 1 */
 /* "none" (or -1), a whole number N >= 0, or a percentage "P%" (0 to 100). */
 int config_word_limit(const char *v, cl_limit *out);
+int config_word_format(const char *v, int *out);      /* wide, long, jsonl */
 /* "utf-8", "latin-1", "cp1252" */
 const char *config_encoding_name(int enc);
 

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -240,8 +241,18 @@ int fsafe_sweep(const char *target) {
   if (d) {
     int dfd = dirfd(d);
     struct dirent *e;
+    char any[NAME_MAX + 1];
     while ((e = readdir(d)) != NULL) {
-      long pid = fsafe_temp_pid(e->d_name, base);
+      const char *b = base;
+      if (!*base) { /* "DIR/": the temporary of any target in DIR */
+        const char *t = NULL; /* the last ".tmp.": a segment may be "a.tmp.b" */
+        for (const char *q = strstr(e->d_name, ".tmp."); q; q = strstr(q + 1, ".tmp.")) t = q;
+        if (!t || (size_t)(t - e->d_name) > NAME_MAX) continue;
+        memcpy(any, e->d_name, (size_t)(t - e->d_name));
+        any[t - e->d_name] = '\0';
+        b = any;
+      }
+      long pid = fsafe_temp_pid(e->d_name, b);
       if (!pid || pid == (long)getpid()) continue;
       if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* alive (or not ours to ask) */
       struct stat st;

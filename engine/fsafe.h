@@ -60,7 +60,8 @@ long fsafe_temp_pid(const char *name, const char *base);
 
 /* Remove "<target>.tmp.<pid>[.<hex>]" files of processes that no longer exist
 ** (kill(pid, 0) fails with ESRCH), regular files owned by the effective user
-** only. Returns how many were removed. */
+** only; target "DIR/": those of every file in DIR. Returns how many were
+** removed. */
 int fsafe_sweep(const char *target);
 
 /* fsync the directory holding path (best effort: 0 or an errno value). */

@@ -133,6 +133,9 @@ static int emit(pipe_t *p, slot_job *j, uint64_t *line, pipeline_stats *st, cl_e
   const pipeline_opts *o = p->o;
   const seg_result *r = &j->r;
   if (r->out.len && o->sink.out(o->sink.ud, r->out.p, r->out.len, err)) return err->code;
+  for (uint32_t k = 0; o->sink.aud && k < r->naud; k++)
+    if (r->aud[k].len && o->sink.aud(o->sink.ud, k, r->aud[k].p, r->aud[k].len, err))
+      return err->code;
   emit_ctx e = {o, *line, err, 0};
   seg_result_rejects(r, emit_reject, &e);
   if (e.rc) return e.rc;

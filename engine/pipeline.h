@@ -23,6 +23,8 @@ typedef struct pipeline_sink {
   int (*reject)(void *ud, uint64_t line, uint64_t last_line, const char *reason,
                 size_t reason_len, const char *raw, size_t raw_len, cl_error *err);
   void *ud;
+  /* Audience k's lines of one chunk (shape.naud > 0); NULL: none. */
+  int (*aud)(void *ud, uint32_t k, const char *p, size_t n, cl_error *err);
 } pipeline_sink;
 
 typedef struct pipeline_stats {

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audience.h"
 #include "buf.h"
 #include "commit.h"
 #include "datecalc.h"
@@ -225,11 +226,16 @@ typedef struct sinks {
   const char *input_name;
   uint64_t logged;
   progress pg;  /* the terminal's progress line, if any */
+  audiences *aud;
 } sinks;
 
 static int sink_out(void *ud, const char *p, size_t n, cl_error *err) {
   sinks *k = ud;
   return outfile_write(&k->out, p, n, err);
+}
+
+static int sink_aud(void *ud, uint32_t a, const char *p, size_t n, cl_error *err) {
+  return aud_write(((sinks *)ud)->aud, a, p, n, err);
 }
 
 static int sink_reject(void *ud, uint64_t line, uint64_t last, const char *reason, size_t rl,
@@ -342,7 +348,7 @@ static void run_files_free(run_files *f) {
 /* Decide every path; refuse a file named twice. The lock defaults to
 ** "<first replaced file>.lock" (the output, else the rejects, else the
 ** summary): no lock when nothing is replaced (--output - or /dev/null). */
-static int plan_files(const config *cfg, run_files *f, cl_error *err) {
+static int plan_files(const config *cfg, run_files *f, const audiences *aud, cl_error *err) {
   memset(f, 0, sizeof *f);
   f->out = cfg->output ? cfg->output : "-";
   int ko = outfile_kind(f->out, err);
@@ -358,13 +364,14 @@ static int plan_files(const config *cfg, run_files *f, cl_error *err) {
   if (ks == OUT_STAGED) f->staged[n++] = cfg->summary;
   if (cfg->lock) f->lock = cl_strdup(cfg->lock);
   else if (n) f->lock = suffixed(f->staged[0], ".lock");
+  else if (aud->dir) f->lock = cl_strdup(aud->lock);
   if (f->lock) f->journal = suffixed(f->lock, ".journal");
   commit_name names[] = {
       {"the input", cfg->input, 0},         {"the rule file", cfg->rules, 0},
       {"the output", f->out, 1},            {"the reject file", f->rej, 1},
       {"the summary", cfg->summary, 1},     {"the lock file", f->lock, 1},
       {"the commit journal", f->journal, 1}};
-  return commit_distinct(names, sizeof names / sizeof *names, err);
+  return aud_distinct(aud, names, sizeof names / sizeof *names, err);
 }
 
 static double now_s(void) {
@@ -433,17 +440,24 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
             "%d threads", cfg->rules, s->g.rules_sha256, cfg->input ? cfg->input : "(none)",
             cfg->output ? cfg->output : "-", day, run_threads(cfg));
   run_files rf;
-  if (plan_files(cfg, &rf, err)) {
+  memset(&rf, 0, sizeof rf);
+  audiences aud;
+  if (aud_plan(&aud, cfg, &s->g, &s->log, err) || plan_files(cfg, &rf, &aud, err) ||
+      aud_dir(&aud, err)) {
+    aud_free(&aud);
     run_files_free(&rf);
     return err->code;
   }
   int lock_fd = -1;
+  const char *targets[] = {rf.staged[0], rf.staged[1], rf.staged[2], aud.pattern};
   if (take_lock(rf.lock, &lock_fd, err) ||
-      commit_recover(rf.journal, rf.staged, 3, &s->log, err)) {
+      commit_recover(rf.journal, targets, sizeof targets / sizeof *targets, &s->log, err)) {
     if (lock_fd >= 0) close(lock_fd);
+    aud_free(&aud);
     run_files_free(&rf);
     return err->code;
   }
+  aud_recover(&aud);
   bound_input b;
   sinks k;
   memset(&k, 0, sizeof k);
@@ -457,14 +471,13 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   memset(&st, 0, sizeof st);
   int rc = bind_input(s, &b, err);
   int ran = 0;
+  b.shape.format = cfg->format;
+  if (!rc) rc = aud_bind(&aud, cfg, &b, err);
   if (!rc) rc = open_outputs(cfg, &rf, &k, &sum, &sum_open, &cm, err);
+  if (!rc) rc = aud_open(&aud, &b, cfg, &cm, err);
   if (!rc) {
     buf h = {0};
-    char od = cfg->out_delimiter;
-    if (cfg->out_bom) buf_puts(&h, "\xEF\xBB\xBF");
-    utf8_csv_field(&h, cfg->id_column, strlen(cfg->id_column), od);
-    for (uint32_t m = 0; m < s->g.nmacros; m++) buf_printf(&h, "%c%s", od, s->g.macros[m].name);
-    buf_printf(&h, "%csegments%s", od, cfg->out_crlf ? "\r\n" : "\n");
+    seg_header(&b.shape, cfg->id_column, cfg->out_bom, &h);
     rc = outfile_write(&k.out, h.p, h.len, err);
     buf_free(&h);
   }
@@ -480,7 +493,8 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
     po.threads = threads;
     po.chunk_size = o->chunk_size > 0 ? (size_t)o->chunk_size : DEFAULT_CHUNK;
     po.first_line = b.header_lines + 1;
-    po.sink = (pipeline_sink){sink_out, sink_reject, &k};
+    po.sink = (pipeline_sink){sink_out, sink_reject, &k, aud.dir ? sink_aud : NULL};
+    k.aud = &aud;
     b.shape.row_at_a_time = o->row_at_a_time;
     if (progress_start(&k.pg, stderr, &b.in, s->log.out_info && s->log.level >= LOG_INFO))
       po.progress = &k.pg;
@@ -526,9 +540,11 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   /* all of the run's files, or none of them (commit.c) */
   if (!rc && sum_open) rc = outfile_write(&sum, js.p, js.len, err);
   if (!rc) rc = commit_publish(&cm, err);
-  else if (max_hit && k.have_rej && (failed_rej || k.rej.kind != OUT_STAGED))
+  else if (max_hit && k.have_rej && (failed_rej || k.rej.kind != OUT_STAGED)) {
     keep_failed_rejects(&k, failed_rej, &sum, sum_open, &s->log);
-  else commit_abort(&cm);
+    aud_abort(&aud);
+  } else commit_abort(&cm);
+  if (!rc) aud_committed(&aud);
   if (!rc && s->log.out_info && s->log.level >= LOG_INFO) summary_print(&si, stderr);
   if (!rc)
     log_event(&s->log, LOG_INFO, "run end: ok, %llu rows read, %llu written, %llu rejected, "
@@ -536,6 +552,7 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
               (unsigned long long)st.written, (unsigned long long)st.rejected,
               (unsigned long long)st.invalid, secs);
   commit_free(&cm);
+  aud_free(&aud);
   buf_free(&js);
   pipeline_stats_free(&st);
   bound_input_free(&b);

@@ -19,6 +19,8 @@ void seg_result_init(seg_result *r, const seg_shape *sh) {
   r->bad_utf8 = cl_calloc(sh->ncols ? sh->ncols : 1, sizeof *r->bad_utf8);
   r->bad_utf8_line = cl_calloc(sh->ncols ? sh->ncols : 1, sizeof *r->bad_utf8_line);
   r->tally = cl_calloc(sh->g->nslots ? sh->g->nslots : 1, sizeof *r->tally);
+  r->aud = cl_calloc(sh->naud ? sh->naud : 1, sizeof *r->aud);
+  r->naud = sh->naud;
 }
 
 void seg_result_reset(seg_result *r, const seg_shape *sh) {
@@ -26,6 +28,7 @@ void seg_result_reset(seg_result *r, const seg_shape *sh) {
   r->rows = r->rejected = r->invalid = r->lines = 0;
   r->clean = 0;
   memset(r->tally, 0, (sh->g->nslots ? sh->g->nslots : 1) * sizeof *r->tally);
+  for (uint32_t k = 0; k < sh->naud; k++) r->aud[k].len = 0;
   memset(r->value_counts, 0, (sh->nvalues ? sh->nvalues : 1) * sizeof *r->value_counts);
   memset(r->micro_counts, 0, (sh->g->nmicros ? sh->g->nmicros : 1) * sizeof *r->micro_counts);
   if (r->any_bad_utf8) {
@@ -43,6 +46,8 @@ void seg_result_free(seg_result *r) {
   free(r->tally);
   free(r->bad_utf8);
   free(r->bad_utf8_line);
+  for (uint32_t k = 0; k < r->naud; k++) buf_free(&r->aud[k]);
+  free(r->aud);
   memset(r, 0, sizeof *r);
 }
 
@@ -98,6 +103,10 @@ static inline void put_line(segmenter *s, cleave_str id, const uint32_t *vals,
   seg_result *r = s->res;
   buf *out = &r->out;
   const char od = sh->out_delim;
+  if (__builtin_expect(sh->format != 0, 0)) {
+    seg_put_other(s, id, vals, members, i);
+    return;
+  }
   if (__builtin_expect(s->utf8_check, 0)) utf8_csv_field(out, id.ptr, id.len, od);
   else buf_csv_field(out, id.ptr, id.len, od);
   /* one capacity check for the rest of the line, then plain stores */
@@ -162,6 +171,10 @@ static void flush_batch(segmenter *s) {
   for (uint32_t i = 0; i < s->n; i++) {
     for (uint32_t m = 0; m < g->nmacros; m++) vv[m] = mvals[m][i];
     put_line(s, ids[i], vv, mic, i);
+    if (sh->naud) {
+      for (uint32_t j = 0; j < sh->naud_cols; j++) s->aud_f[j] = s->colv[sh->aud_cols[j]][i];
+      seg_put_audiences(s, s->aud_f, vv, mic, i);
+    }
   }
   if (mic != members) free(mic);
   if (mvals != mv) free(mvals);
@@ -210,6 +223,10 @@ static void on_row(void *ud, const csv_row *row) {
   for (uint32_t k = 0; k < g->nmicros; k++) s->row_bits[k] = (uint64_t)eval_pred(&s->ec, g->micros[k].pred);
   eval_count_invalid(&s->ec);
   put_line(s, id, vals, (const uint64_t *const *)s->row_members, 0);
+  if (sh->naud) {
+    for (uint32_t j = 0; j < sh->naud_cols; j++) s->aud_f[j] = row->cols[sh->aud_cols[j]];
+    seg_put_audiences(s, s->aud_f, vals, (const uint64_t *const *)s->row_members, 0);
+  }
 }
 
 int seg_scan_init(csv_scan *scan, const seg_shape *sh, const uint8_t *keep, csv_row_fn row_fn,
@@ -225,6 +242,7 @@ void segmenter_init(segmenter *s, const seg_shape *sh, void **tstate) {
   s->sh = sh;
   seg_scan_init(&s->scan, sh, sh->keep, on_row, on_bad, s);
   eval_ctx_init(&s->ec, sh->g, tstate);
+  s->aud_f = cl_calloc(sh->naud_cols ? sh->naud_cols : 1, sizeof *s->aud_f);
   if (sh->row_at_a_time) {
     const graph *g = sh->g;
     s->row_vals = cl_calloc(g->nmacros ? g->nmacros : 1, sizeof *s->row_vals);
@@ -287,6 +305,8 @@ void segmenter_free(segmenter *s) {
   free(s->row_vals);
   free(s->row_bits);
   free(s->row_members);
+  free(s->aud_f);
+  buf_free(&s->aud_line);
   if (s->sh->row_at_a_time) return;
   batch_free(&s->bc);
   for (uint32_t c = 0; c < s->sh->ncols; c++) free(s->colv[c]);

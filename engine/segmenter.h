@@ -33,6 +33,14 @@ typedef struct seg_shape {
   uint32_t *micro_len;  /* strlen of each micro name */
   size_t line_max;      /* longest output line, less the id */
   int row_at_a_time;    /* evaluate with eval.h instead of batch.h (tests) */
+  int format;           /* CONFIG_FMT_*: wide, long or jsonl lines (seg_format.c) */
+  /* audiences (audience.h): naud files, the micro segments first, then (with
+  ** aud_macros) every macro value by value_base; each line holds the
+  ** columns aud_cols[0..naud_cols) (the id first, then input order) */
+  uint32_t naud;
+  int aud_macros;
+  const uint32_t *aud_cols;
+  uint32_t naud_cols;
   /* output lines: "<id>,<macro values...>,<segments>" */
 } seg_shape;
 
@@ -49,6 +57,8 @@ typedef struct seg_result {
   uint64_t *bad_utf8, *bad_utf8_line;
   int any_bad_utf8;
   slot_tally *tally;    /* per slot: values present and not parsable */
+  buf *aud;             /* naud audience buffers (lines, in input order) */
+  uint32_t naud;        /* shape.naud */
 } seg_result;
 
 typedef struct segmenter {
@@ -69,6 +79,8 @@ typedef struct segmenter {
   uint32_t *row_vals;
   uint64_t *row_bits;
   uint64_t **row_members;
+  cleave_str *aud_f;    /* one row's audience fields (shape.naud_cols) */
+  buf aud_line;         /* one row's audience line */
 } segmenter;
 
 void seg_result_init(seg_result *r, const seg_shape *sh);
@@ -84,6 +96,18 @@ void segmenter_init(segmenter *s, const seg_shape *sh, void **tstate);
 /* Process c into r (which is reset first). */
 void segmenter_run(segmenter *s, const chunk *c, seg_result *r);
 void segmenter_free(segmenter *s);
+
+/* seg_format.c: the other output layouts and the audience lines. */
+/* "long" or "jsonl" line(s) for one row, counting like the wide line. */
+void seg_put_other(segmenter *s, cleave_str id, const uint32_t *vals,
+                   const uint64_t *const *members, uint32_t i);
+/* Append the row's audience line (fields: shape.naud_cols, by aud_cols) to
+** the buffer of every audience it belongs to. */
+void seg_put_audiences(segmenter *s, const cleave_str *fields, const uint32_t *vals,
+                       const uint64_t *const *members, uint32_t i);
+/* The main output's header for sh->format (BOM first if bom, but never for
+** jsonl). */
+void seg_header(const seg_shape *sh, const char *id_name, int bom, buf *h);
 
 /* Walk the framed rejects of r: calls fn for each (lines relative to the
 ** chunk). */

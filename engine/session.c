@@ -54,6 +54,10 @@ int session_open(session *s, const cli_opts *o, cl_error *err) {
   if (o->max_invalid_column) config_word_limit(o->max_invalid_column, &s->cfg.max_invalid_column);
   if (o->out_bom) s->cfg.out_bom = 1;
   if (o->crlf) s->cfg.out_crlf = 1;
+  if (o->format) config_word_format(o->format, &s->cfg.format);
+  override(&s->cfg.audiences, o->audiences);
+  override(&s->cfg.audience_columns, o->audience_columns);
+  if (o->audience_macros) s->cfg.audience_macros = 1;
   if (o->as_of && config_parse_date(o->as_of, &s->cfg.as_of) != 0)
     return cl_fail(err, CL_EXIT_USAGE, "--as-of %s: not a date (write YYYY-MM-DD)", o->as_of);
   if (!s->cfg.rules && !o->rules_optional)

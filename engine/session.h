@@ -26,6 +26,10 @@ typedef struct cli_opts {
   const char *max_rejects, *max_invalid, *max_invalid_column;
   int out_bom;          /* --output-bom */
   int crlf;             /* --crlf */
+  const char *format;   /* --format wide|long|jsonl (checked by cli.c) */
+  const char *audiences;        /* --audiences DIR */
+  int audience_macros;          /* --audience-macros */
+  const char *audience_columns; /* --audience-columns a,b */
   int threads;          /* -1 = not given */
   long chunk_size;      /* bytes; -1 = default */
   int quiet;            /* -q: warnings and errors only on stderr */

@@ -6,18 +6,31 @@ the Python standard library only, to serve as the oracle in differential
 tests of the cleave engine. It is meant to be read next to the spec: each
 split and segment below is one spec line.
 
-Usage: python3 tools/retail_ref.py [--as-of YYYY-MM-DD] [--skip-bad] INPUT.csv
+Usage: python3 tools/retail_ref.py [--as-of YYYY-MM-DD] [--skip-bad]
+           [--format wide|long|jsonl] [--audiences DIR [--audience-columns A,B]
+           [--audience-macros]] INPUT.csv
 
 Writes the segmentation of INPUT.csv to standard output. A record the spec
 cannot evaluate (wrong number of fields, a number float() cannot read, a date
 that is not a valid YYYY-MM-DD) is an error: the script names its line on
 standard error and exits with status 1. With --skip-bad such records are
 reported on standard error and left out of the output instead.
+
+Output layouts and audience files, written from cleave's README (Outputs),
+not from its code: --format long writes "customer_id,kind,name,value" and
+per customer one "macro,<split>,<value>" line per split then one
+"micro,<segment>,1" line per segment it is in; --format jsonl one JSON
+object per customer. --audiences DIR writes DIR/<segment>.csv (and with
+--audience-macros DIR/<split>=<value>.csv): the id and the
+--audience-columns in input order, quoted as RFC 4180 says. Bytes that are
+not UTF-8 are read as they are and written as U+FFFD, one per byte.
 """
 
 import argparse
 import csv
 import datetime
+import json
+import os
 import re
 import sys
 
@@ -156,6 +169,16 @@ def first_3_bytes(text):
 
 def evaluate(rec, as_of):
     """rec: dict column -> field text. Returns the output line (no newline)."""
+    macros, segments = evaluate_parts(rec, as_of)
+    return ",".join([rec["customer_id"]] + [v for _, v in macros]
+                    + [";".join(segments)])
+
+
+MACRO_NAMES = ["life_stage", "market", "business", "value_band"]
+
+
+def evaluate_parts(rec, as_of):
+    """Returns ([(split, value)...], [segment...]) for the record."""
     v = {}
     for col in COLUMNS:
         v[col] = text_or_none(rec[col])
@@ -325,18 +348,114 @@ def evaluate(rec, as_of):
         ("rfm_champions",
          r_score >= 4 and f_score >= 4 and m_score >= 4),
     ]
-    segments = ";".join(name for name, holds in rules if holds)
+    segments = [name for name, holds in rules if holds]
+    macros = list(zip(MACRO_NAMES, [life_stage, market, business, value_band]))
+    return macros, segments
 
-    return ",".join([rec["customer_id"], life_stage, market, business,
-                     value_band, segments])
+
+# ---------------------------------------------------------------------------
+# Output layouts and audience files.
+
+def clean(text):
+    """Bytes read as surrogate escapes (not UTF-8) become U+FFFD, one each."""
+    return "".join("\ufffd" if "\udc80" <= c <= "\udcff" else c for c in text)
+
+
+def csv_field(text):
+    """RFC 4180: quoted (quotes doubled) when it holds , " CR or LF."""
+    text = clean(text)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+class Writer:
+    """The main output in one layout, plus the audience files."""
+
+    def __init__(self, fmt, out, aud_dir, aud_cols, aud_macros):
+        self.fmt = fmt
+        self.out = out
+        self.aud_dir = aud_dir
+        self.aud_cols = aud_cols
+        self.aud_macros = aud_macros
+        self.files = {}
+        if fmt == "wide":
+            self.put(OUTPUT_HEADER + "\n")
+        elif fmt == "long":
+            self.put("customer_id,kind,name,value\n")
+
+    def put(self, text):
+        self.out.write(text.encode("utf-8"))
+
+    def open_audiences(self, names):
+        if self.aud_dir is None:
+            return
+        os.makedirs(self.aud_dir, exist_ok=True)
+        header = ",".join(csv_field(c) for c in self.aud_cols) + "\n"
+        for name in names:
+            f = open(os.path.join(self.aud_dir, name + ".csv"), "wb")
+            f.write(header.encode("utf-8"))
+            self.files[name] = f
+
+    def record(self, rec, macros, segments):
+        cid = rec["customer_id"]
+        if self.fmt == "wide":
+            self.put(",".join([csv_field(cid)] + [v for _, v in macros]
+                              + [";".join(segments)]) + "\n")
+        elif self.fmt == "long":
+            for split, value in macros:
+                self.put("%s,macro,%s,%s\n" % (csv_field(cid), split, value))
+            for seg in segments:
+                self.put("%s,micro,%s,1\n" % (csv_field(cid), seg))
+        else:
+            obj = {"customer_id": clean(cid)}
+            for split, value in macros:
+                obj[split] = value
+            obj["segments"] = segments
+            self.put(json.dumps(obj, ensure_ascii=False) + "\n")
+        if self.aud_dir is None:
+            return
+        line = (",".join(csv_field(rec[c]) for c in self.aud_cols)
+                + "\n").encode("utf-8")
+        for seg in segments:
+            self.files[seg].write(line)
+        if self.aud_macros:
+            for split, value in macros:
+                self.files["%s=%s" % (split, value)].write(line)
+
+    def close(self):
+        for f in self.files.values():
+            f.close()
 
 
 # ---------------------------------------------------------------------------
 # The file.
 
-def run(path, as_of, skip_bad, out, err):
+# Every macro value of the spec, for --audience-macros (an empty audience
+# still has its file).
+MACRO_VALUES = {
+    "life_stage": ["unknown", "gen_z", "young_adult", "midlife", "mature", "senior"],
+    "market": ["north_america", "emea", "apac", "latam", "other"],
+    "business": ["consumer", "unknown_b2b", "smb", "midmarket", "enterprise"],
+    "value_band": ["high", "mid", "low", "none"],
+}
+ALL_SEGMENTS = [
+    "young_urban_loyalists", "lapsed_high_value", "at_risk_regulars",
+    "email_engaged", "sms_first_youth", "outdoor_enthusiasts", "tech_affluent",
+    "luxury_prospects", "bargain_hunters", "london_core", "nyc_metro",
+    "new_signups", "dormant", "b2b_growth", "enterprise_champions",
+    "senior_offline", "family_focused", "eco_conscious", "vip_at_risk",
+    "frequent_small_basket", "apac_mobile", "latam_new_engaged",
+    "emea_enterprise_software", "rfm_champions",
+]
+
+
+def run(path, as_of, skip_bad, out, err, writer=None):
     """Segment the file at path; returns the exit status."""
-    with open(path, "r", encoding="utf-8-sig", newline="") as f:
+    if writer is None:
+        writer = Writer("wide", out, None, [], False)
+    with open(path, "r", encoding="utf-8-sig", errors="surrogateescape",
+              newline="") as f:
         reader = csv.reader(f, strict=True)
         try:
             header = next(reader, None)
@@ -350,7 +469,10 @@ def run(path, as_of, skip_bad, out, err):
             err.write("retail_ref: %s: header is not the retail-v1 layout: %r\n"
                       % (path, header))
             return 1
-        out.write((OUTPUT_HEADER + "\n").encode("utf-8"))
+        names = list(ALL_SEGMENTS)
+        if writer.aud_macros:
+            names += ["%s=%s" % (m, v) for m in MACRO_NAMES for v in MACRO_VALUES[m]]
+        writer.open_audiences(names)
         while True:
             start = reader.line_num + 1
             try:
@@ -364,13 +486,15 @@ def run(path, as_of, skip_bad, out, err):
                 if len(fields) != len(COLUMNS):
                     raise BadRecord("%d fields, expected %d"
                                     % (len(fields), len(COLUMNS)))
-                line = evaluate(dict(zip(COLUMNS, fields)), as_of)
+                rec = dict(zip(COLUMNS, fields))
+                macros, segments = evaluate_parts(rec, as_of)
             except BadRecord as e:
                 err.write("retail_ref: %s: line %d: %s\n" % (path, start, e))
                 if not skip_bad:
                     return 1
                 continue
-            out.write((line + "\n").encode("utf-8"))
+            writer.record(rec, macros, segments)
+        writer.close()
         return 0
 
 
@@ -382,6 +506,14 @@ def main(argv):
                     help="evaluation date, YYYY-MM-DD (default 2026-11-01)")
     ap.add_argument("--skip-bad", action="store_true",
                     help="report and skip records that cannot be evaluated")
+    ap.add_argument("--format", choices=("wide", "long", "jsonl"), default="wide",
+                    help="layout of the output (default wide)")
+    ap.add_argument("--audiences", metavar="DIR",
+                    help="also write DIR/<segment>.csv for every segment")
+    ap.add_argument("--audience-columns", default="", metavar="A,B",
+                    help="columns of each audience file after the id")
+    ap.add_argument("--audience-macros", action="store_true",
+                    help="and DIR/<split>=<value>.csv for every macro value")
     ap.add_argument("input", help="customer file in the retail-v1 layout")
     args = ap.parse_args(argv)
     try:
@@ -391,7 +523,13 @@ def main(argv):
     if as_of is None:
         ap.error("--as-of: empty date")
     out = sys.stdout.buffer
-    status = run(args.input, as_of, args.skip_bad, out, sys.stderr)
+    wanted = set(c for c in args.audience_columns.split(",") if c)
+    unknown = wanted - set(COLUMNS)
+    if unknown:
+        ap.error("--audience-columns: not a retail-v1 column: %s" % sorted(unknown)[0])
+    aud_cols = ["customer_id"] + [c for c in COLUMNS if c in wanted and c != "customer_id"]
+    writer = Writer(args.format, out, args.audiences, aud_cols, args.audience_macros)
+    status = run(args.input, as_of, args.skip_bad, out, sys.stderr, writer)
     out.flush()
     return status
 
