@@ -1,22 +1,55 @@
+# SPDX-License-Identifier: MIT
 # cleave -- a segmentation rule engine.
-#   make run     install missing Debian packages, build, segment the sample
-#   make check   build (plain and ASan/UBSan) and run every test with prove
-#   make bench   throughput against a libcsv parse-only baseline (bench/)
+#   make run      install missing Debian packages, build, segment the sample
+#   make check    build (plain and ASan/UBSan) and run every test with prove
+#   make bench    throughput against a libcsv parse-only baseline (bench/)
+#   make install  bin, plugins, header, pkg-config file, man page, docs
+#                 (PREFIX=/usr/local, DESTDIR, bindir, libdir, ...: see below)
+#   make uninstall
 # Build products go to $(BUILD) (build/, or build/asan for the sanitizer build).
+#
+# CFLAGS, CPPFLAGS and LDFLAGS from the environment or the command line are
+# honoured (dpkg-buildflags' hardening reaches every object and link); the
+# project's own flags are added around them (ALL_CPPFLAGS, ALL_CFLAGS,
+# ALL_LDFLAGS: use those in new rules). -Werror is on only for the project's
+# own test build (`make tests`, `make check`: WERROR=1); `make`, `make
+# install` and package builds warn without failing. WERROR=0 turns it off.
 
 BUILD   ?= build
 SAN     ?=
 CC      ?= gcc
-OPT     ?= -O2 -g
-WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-           -Wmissing-prototypes -Wpointer-arith -Wvla
-CPPFLAGS = -D_GNU_SOURCE -Iinclude -Iengine -I/usr/include/lua5.4
-CFLAGS   = -std=c11 $(OPT) $(WARN) -pthread
-ifneq ($(SAN),)
-CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
-           -fno-sanitize-recover=undefined
-LDSAN    = -fsanitize=address,undefined
+CFLAGS  ?= -O2 -g
+ifneq ($(filter tests check,$(MAKECMDGOALS)),)
+WERROR  ?= 1
 endif
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wpointer-arith -Wvla $(if $(filter 1,$(WERROR)),-Werror)
+
+# --- installation directories (GNU names; PREFIX or prefix) -----------------
+PREFIX      ?= /usr/local
+prefix      ?= $(PREFIX)
+exec_prefix ?= $(prefix)
+bindir      ?= $(exec_prefix)/bin
+libdir      ?= $(exec_prefix)/lib
+includedir  ?= $(prefix)/include
+datarootdir ?= $(prefix)/share
+datadir     ?= $(datarootdir)
+mandir      ?= $(datarootdir)/man
+docdir      ?= $(datarootdir)/doc/cleave
+plugindir   ?= $(libdir)/cleave/plugins
+pkgdatadir  ?= $(datadir)/cleave
+pkgconfigdir ?= $(libdir)/pkgconfig
+DESTDIR     ?=
+INSTALL     ?= install
+
+ALL_CPPFLAGS = -D_GNU_SOURCE -Iinclude -Iengine -I/usr/include/lua5.4 $(CPPFLAGS)
+ALL_CFLAGS   = -std=c11 $(WARN) $(CFLAGS) -pthread
+ifneq ($(SAN),)
+ALL_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
+               -fno-sanitize-recover=undefined
+LDSAN        = -fsanitize=address,undefined
+endif
+ALL_LDFLAGS  = $(LDFLAGS) $(LDSAN)
 LDLIBS   = -llua5.4 -lcsv -linih -lz -lzstd -ldl -lm -pthread
 
 ENGINE_SRC  = $(filter-out engine/main.c,$(wildcard engine/*.c))
@@ -38,7 +71,7 @@ TEST_PLUGS  = $(TEST_PLUG_C:tests/plugins/%.c=$(BUILD)/tests/plugins/%.so)
 
 TOOLS       = $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 
-.PHONY: all deps run check tests clean bench
+.PHONY: all deps run check tests clean bench install uninstall FORCE
 .DELETE_ON_ERROR:
 
 all: $(CLEAVE) $(PLUGINS) $(BUILD)/plugins-extra/template.so $(TOOLS)
@@ -46,36 +79,50 @@ all: $(CLEAVE) $(PLUGINS) $(BUILD)/plugins-extra/template.so $(TOOLS)
 deps:
 	@sh tools/deps.sh
 
-$(BUILD)/engine/%.o: engine/%.c $(wildcard engine/*.h) include/cleave/plugin.h
+# The compiled-in default plugin directory. The stamp holds it, rewritten
+# only when it changes, so `make install PREFIX=...` after a plain `make`
+# rebuilds the engine for the new path instead of installing a binary that
+# looks in the old one.
+ENGINE_DEFS = -DCLEAVE_PLUGINDIR='"$(plugindir)"'
+PLUGINDIR_STAMP = $(BUILD)/plugindir.stamp
+$(PLUGINDIR_STAMP): FORCE
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@if [ "$$(cat $@ 2>/dev/null)" != "$(plugindir)" ]; then echo "$(plugindir)" > $@; fi
+FORCE:
+
+$(BUILD)/engine/%.o: engine/%.c $(wildcard engine/*.h) include/cleave/plugin.h $(PLUGINDIR_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ENGINE_DEFS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(ENGINE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(CLEAVE): $(BUILD)/engine/main.o $(LIB)
-	$(CC) $(CFLAGS) $(LDSAN) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # One shared object per directory under plugins/ (template/ builds apart).
+# A plugin that links a library names it in plugins/<name>/ldlibs (one line,
+# e.g. -lpcre2-8) or in PLUGIN_LIBS_<name>; the file is a prerequisite.
+plugin_libs = $(PLUGIN_LIBS_$(1)) $(if $(wildcard plugins/$(1)/ldlibs),$(shell cat plugins/$(1)/ldlibs))
 .SECONDEXPANSION:
-$(BUILD)/plugins/%.so: $$(wildcard plugins/%/*.c) $$(wildcard plugins/%/*.h) include/cleave/plugin.h
+$(BUILD)/plugins/%.so: $$(wildcard plugins/%/*.c) $$(wildcard plugins/%/*.h) $$(wildcard plugins/%/ldlibs) include/cleave/plugin.h
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(PLUGIN_CFLAGS) $(PLUGIN_LDFLAGS) $(LDSAN) \
-	  -o $@ $(filter %.c,$^) -lm
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PLUGIN_CFLAGS) $(PLUGIN_LDFLAGS) $(ALL_LDFLAGS) \
+	  -o $@ $(filter %.c,$^) $(call plugin_libs,$*) -lm
 
 $(BUILD)/plugins-extra/template.so: $(wildcard plugins/template/*.c) include/cleave/plugin.h
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(PLUGIN_CFLAGS) $(PLUGIN_LDFLAGS) $(LDSAN) \
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PLUGIN_CFLAGS) $(PLUGIN_LDFLAGS) $(ALL_LDFLAGS) \
 	  -o $@ $(filter %.c,$^) -lm
 
 $(BUILD)/tests/plugins/%.so: tests/plugins/%.c include/cleave/plugin.h
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(PLUGIN_CFLAGS) $(PLUGIN_LDFLAGS) $(LDSAN) -o $@ $< -lm
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PLUGIN_CFLAGS) $(PLUGIN_LDFLAGS) $(ALL_LDFLAGS) -o $@ $< -lm
 
 $(BUILD)/tests/%.t: tests/%.c tests/tap.h $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDSAN) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # Shell tests run through a wrapper that tells them which build to use.
 $(BUILD)/tests/%.t: tests/%.sh
@@ -86,7 +133,7 @@ $(BUILD)/tests/%.t: tests/%.sh
 
 $(BUILD)/tools/%: tools/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDSAN) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 tests: all $(TESTS) $(TEST_PLUGS)
 
@@ -118,6 +165,71 @@ bench: deps
 clean:
 	rm -rf build out sample/customers.csv
 
+# --- installing ---------------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=] [bindir= libdir= includedir=
+# mandir= docdir= plugindir= pkgdatadir= pkgconfigdir=]. The binary looks for
+# plugins in $(plugindir) when engine.ini names none (docs/config.md).
+# make uninstall removes exactly what install wrote (same variables).
+
+ABI_MAJOR := $(shell sed -n 's/^\#define CLEAVE_ABI_MAJOR \([0-9]*\).*/\1/p' include/cleave/plugin.h)
+ABI_MINOR := $(shell sed -n 's/^\#define CLEAVE_ABI_MINOR \([0-9]*\).*/\1/p' include/cleave/plugin.h)
+CLEAVE_VERSION := $(shell sed -n 's/^\#define CLEAVE_VERSION "\(.*\)"/\1/p' engine/version.h)
+
+MANPAGES    = $(wildcard man/*.[1-8])
+DOCS        = README.md LICENSE $(wildcard docs/*.md)
+RECIPES     = $(filter-out %/lists,$(wildcard docs/recipes/*))
+RECIPE_LISTS = $(wildcard docs/recipes/lists/*)
+SCRIPTS     = $(wildcard scripts/*.lua)
+TEMPLATE    = plugins/template/Makefile plugins/template/README.md plugins/template/template.c
+
+$(BUILD)/cleave-plugin.pc: data/cleave-plugin.pc.in include/cleave/plugin.h engine/version.h $(PLUGINDIR_STAMP)
+	@mkdir -p $(@D)
+	sed -e 's|@includedir@|$(includedir)|g' -e 's|@plugindir@|$(plugindir)|g' \
+	    -e 's|@abi_major@|$(ABI_MAJOR)|g' -e 's|@abi_minor@|$(ABI_MINOR)|g' \
+	    -e 's|@version@|$(CLEAVE_VERSION)|g' $< > $@
+
+$(BUILD)/engine.ini.example: data/engine.ini.example $(PLUGINDIR_STAMP)
+	@mkdir -p $(@D)
+	sed -e 's|@pkgdatadir@|$(pkgdatadir)|g' -e 's|@plugindir@|$(plugindir)|g' $< > $@
+
+install: $(CLEAVE) $(PLUGINS) $(BUILD)/cleave-plugin.pc $(BUILD)/engine.ini.example
+	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(plugindir) $(DESTDIR)$(includedir)/cleave \
+	  $(DESTDIR)$(pkgconfigdir) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(docdir)/recipes/lists \
+	  $(DESTDIR)$(docdir)/examples/plugin-template $(DESTDIR)$(pkgdatadir)/scripts
+	$(INSTALL) -m 0755 $(CLEAVE) $(DESTDIR)$(bindir)/cleave
+	$(INSTALL) -m 0644 $(PLUGINS) $(DESTDIR)$(plugindir)/
+	$(INSTALL) -m 0644 include/cleave/plugin.h $(DESTDIR)$(includedir)/cleave/plugin.h
+	$(INSTALL) -m 0644 $(BUILD)/cleave-plugin.pc $(DESTDIR)$(pkgconfigdir)/cleave-plugin.pc
+	@set -e; for m in $(MANPAGES); do \
+	  s=$${m##*.}; $(INSTALL) -d $(DESTDIR)$(mandir)/man$$s; \
+	  echo "$(INSTALL) -m 0644 $$m $(DESTDIR)$(mandir)/man$$s/"; \
+	  $(INSTALL) -m 0644 $$m $(DESTDIR)$(mandir)/man$$s/; done
+	$(INSTALL) -m 0644 $(DOCS) $(DESTDIR)$(docdir)/
+	$(INSTALL) -m 0644 $(RECIPES) $(DESTDIR)$(docdir)/recipes/
+	$(INSTALL) -m 0644 $(RECIPE_LISTS) $(DESTDIR)$(docdir)/recipes/lists/
+	$(INSTALL) -m 0644 $(BUILD)/engine.ini.example $(DESTDIR)$(docdir)/examples/engine.ini
+	$(INSTALL) -m 0644 $(TEMPLATE) $(DESTDIR)$(docdir)/examples/plugin-template/
+	$(INSTALL) -m 0644 $(SCRIPTS) $(DESTDIR)$(pkgdatadir)/scripts/
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/cleave $(DESTDIR)$(includedir)/cleave/plugin.h \
+	  $(DESTDIR)$(pkgconfigdir)/cleave-plugin.pc \
+	  $(PLUGINS:$(BUILD)/plugins/%=$(DESTDIR)$(plugindir)/%) \
+	  $(addprefix $(DESTDIR)$(docdir)/,$(notdir $(DOCS))) \
+	  $(addprefix $(DESTDIR)$(docdir)/recipes/,$(notdir $(RECIPES))) \
+	  $(addprefix $(DESTDIR)$(docdir)/recipes/lists/,$(notdir $(RECIPE_LISTS))) \
+	  $(DESTDIR)$(docdir)/examples/engine.ini \
+	  $(addprefix $(DESTDIR)$(docdir)/examples/plugin-template/,$(notdir $(TEMPLATE))) \
+	  $(addprefix $(DESTDIR)$(pkgdatadir)/scripts/,$(notdir $(SCRIPTS)))
+	@set -e; for m in $(notdir $(MANPAGES)); do \
+	  echo "rm -f $(DESTDIR)$(mandir)/man$${m##*.}/$$m"; \
+	  rm -f "$(DESTDIR)$(mandir)/man$${m##*.}/$$m"; done
+	@# the folders only if empty (another plugin may live in plugindir)
+	@rmdir $(DESTDIR)$(plugindir) $(DESTDIR)$(libdir)/cleave $(DESTDIR)$(includedir)/cleave \
+	  $(DESTDIR)$(docdir)/recipes/lists $(DESTDIR)$(docdir)/recipes \
+	  $(DESTDIR)$(docdir)/examples/plugin-template $(DESTDIR)$(docdir)/examples $(DESTDIR)$(docdir) \
+	  $(DESTDIR)$(pkgdatadir)/scripts $(DESTDIR)$(pkgdatadir) 2>/dev/null || true
+
 # --- fuzzing (tests/fuzz/README.md) ------------------------------------------
 # Each tests/fuzz/fuzz_<t>.c is built two ways: with gcc and tests/fuzz/replay.c
 # into $(BUILD)/tests/fuzz_<t>_replay (part of `tests`: t_fuzz.sh replays the
@@ -130,9 +242,9 @@ FUZZ_REPLAY  = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/fuzz_%_replay)
 
 $(BUILD)/tests/fuzz_%_replay: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests/fuzz -DFUZZ_PLUGIN_DIR='"$(abspath $(BUILD))/plugins"' \
-	  -DFUZZ_SRCDIR='"$(CURDIR)"' $(CFLAGS) \
-	  $(LDSAN) -o $@ $< tests/fuzz/replay.c $(LIB) $(LDLIBS)
+	$(CC) $(ALL_CPPFLAGS) -Itests/fuzz -DFUZZ_PLUGIN_DIR='"$(abspath $(BUILD))/plugins"' \
+	  -DFUZZ_SRCDIR='"$(CURDIR)"' $(ALL_CFLAGS) \
+	  $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(LDLIBS)
 
 tests: $(FUZZ_REPLAY)
 
@@ -152,7 +264,7 @@ FUZZ_OPTS    ?= -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 
 $(FUZZ_BUILD)/engine/%.o: engine/%.c $(wildcard engine/*.h) include/cleave/plugin.h
 	@mkdir -p $(@D)
-	$(CLANG) $(CPPFLAGS) $(FUZZ_ENGINE_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(CLANG) $(ALL_CPPFLAGS) $(ENGINE_DEFS) $(FUZZ_ENGINE_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_BUILD)/libcleave.a: $(FUZZ_OBJ)
 	@rm -f $@
@@ -162,11 +274,11 @@ $(FUZZ_BUILD)/libcleave.a: $(FUZZ_OBJ)
 # runtime comes with the fuzz binary).
 $(FUZZ_BUILD)/plugins/%.so: $$(wildcard plugins/%/*.c) $$(wildcard plugins/%/*.h) include/cleave/plugin.h
 	@mkdir -p $(@D)
-	$(CLANG) $(CPPFLAGS) $(FUZZ_ENGINE_CFLAGS) -fsanitize=fuzzer-no-link $(PLUGIN_CFLAGS) -shared \
+	$(CLANG) $(ALL_CPPFLAGS) $(FUZZ_ENGINE_CFLAGS) -fsanitize=fuzzer-no-link $(PLUGIN_CFLAGS) -shared \
 	  -o $@ $(filter %.c,$^) -lm
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libcleave.a $(FUZZ_PLUGINS)
-	$(CLANG) $(CPPFLAGS) -Itests/fuzz -DFUZZ_PLUGIN_DIR='"$(abspath $(FUZZ_BUILD))/plugins"' -DFUZZ_SRCDIR='"$(CURDIR)"' \
+	$(CLANG) $(ALL_CPPFLAGS) -Itests/fuzz -DFUZZ_PLUGIN_DIR='"$(abspath $(FUZZ_BUILD))/plugins"' -DFUZZ_SRCDIR='"$(CURDIR)"' \
 	  $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libcleave.a $(LDLIBS)
 
 .PHONY: fuzz fuzz-build fuzz-merge deps-fuzz
