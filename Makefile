@@ -149,6 +149,7 @@ run: deps
 	@$(MAKE) --no-print-directory sample/customers.csv
 	@mkdir -p out
 	$(CLEAVE) run -c engine.ini
+	@echo "cleave: audience files (one per segment) are in out/audiences/"
 
 check: deps deps-fuzz
 	@$(MAKE) --no-print-directory tests

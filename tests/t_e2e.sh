@@ -93,7 +93,7 @@ fx=$tmp/fx
 mkdir "$fx"
 "$cleave" run -c "$root/engine.ini" --plugins "$plugins" --input "$edge" \
   --output "$fx/out.csv" --rejects "$fx/rej.csv" --summary "$fx/sum.json" \
-  > "$fx/stdout" 2> "$fx/stderr"
+  --audiences "$fx/aud" > "$fx/stdout" 2> "$fx/stderr"
 rc=$?
 ok $rc "fixture with engine.ini: exit status 0"
 [ $rc -eq 0 ] || diag "$fx/stderr"
@@ -111,7 +111,8 @@ ok $? "fixture: summary.json has rows_read 59, rows_written 59, rows_rejected 0"
 [ ! -s "$fx/stderr" ]
 okd $? "fixture: a good run says nothing on stderr when it is not a terminal (cron)" "$fx/stderr"
 "$cleave" run --verbose -c "$root/engine.ini" --plugins "$plugins" --input "$edge" \
-  --output "$fx/outv.csv" --rejects "$fx/rejv.csv" --summary "$fx/sumv.json" 2> "$fx/stderr.v"
+  --output "$fx/outv.csv" --rejects "$fx/rejv.csv" --summary "$fx/sumv.json" \
+  --audiences "$fx/audv" 2> "$fx/stderr.v"
 grep -q '59 rows read, 59 written, 0 rejected' "$fx/stderr.v"
 okd $? "fixture: with --verbose the run reports '59 rows read, 59 written, 0 rejected' on stderr" "$fx/stderr.v"
 [ ! -s "$fx/stdout" ]
@@ -160,7 +161,7 @@ for t in 1 2 4; do
     # shellcheck disable=SC2086
     run_eq "fixture: --threads $t, chunk size $c" "$want" "$fx/o.csv" \
       -c "$root/engine.ini" --plugins "$plugins" --input "$edge" --output "$fx/o.csv" \
-      --rejects "$fx/r.csv" --summary "$fx/s.$t.$c.json" --threads $t $copt
+      --rejects "$fx/r.csv" --summary "$fx/s.$t.$c.json" --audiences "$fx/a.$t.$c" --threads $t $copt
   done
 done
 strip_run() { grep -v '"seconds"\|"threads"\|"output"' "$1"; }
@@ -168,6 +169,9 @@ strip_run "$fx/s.1.default.json" > "$tmp/s1"
 strip_run "$fx/s.4.64.json" > "$tmp/s4"
 cmp -s "$tmp/s1" "$tmp/s4"
 ok $? "fixture: summary counts at 4 threads / 64-byte chunks equal those at 1 thread"
+[ "$(ls "$fx/a.1.default" | wc -l)" -eq 24 ] && diff -r "$fx/a.1.default" "$fx/a.4.64" > /dev/null &&
+  diff -r "$fx/a.1.default" "$fx/a.2.1000" > /dev/null
+ok $? "fixture: engine.ini's 24 audience files equal at 1, 2 and 4 threads, every chunk size"
 diff "$tmp/s1" "$tmp/s4" > "$tmp/sdiff" 2>&1 || diag "$tmp/sdiff"
 
 # --- dialects of the fixture -------------------------------------------------
