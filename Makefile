@@ -273,10 +273,10 @@ $(FUZZ_BUILD)/libcleave.a: $(FUZZ_OBJ)
 
 # Plugins for fuzz_rules, instrumented too (no -z defs: the sanitizer
 # runtime comes with the fuzz binary).
-$(FUZZ_BUILD)/plugins/%.so: $$(wildcard plugins/%/*.c) $$(wildcard plugins/%/*.h) include/cleave/plugin.h
+$(FUZZ_BUILD)/plugins/%.so: $$(wildcard plugins/%/*.c) $$(wildcard plugins/%/*.h) $$(wildcard plugins/%/ldlibs) include/cleave/plugin.h
 	@mkdir -p $(@D)
 	$(CLANG) $(ALL_CPPFLAGS) $(FUZZ_ENGINE_CFLAGS) -fsanitize=fuzzer-no-link $(PLUGIN_CFLAGS) -shared \
-	  -o $@ $(filter %.c,$^) -lm
+	  -o $@ $(filter %.c,$^) $(call plugin_libs,$*) -lm
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libcleave.a $(FUZZ_PLUGINS)
 	$(CLANG) $(ALL_CPPFLAGS) -Itests/fuzz -DFUZZ_PLUGIN_DIR='"$(abspath $(FUZZ_BUILD))/plugins"' -DFUZZ_SRCDIR='"$(CURDIR)"' \

@@ -31,7 +31,7 @@ extern const ElfW(Ehdr) __ehdr_start __attribute__((visibility("hidden")));
 
 typedef struct paths {
   char test[PATH_MAX]; /* test plugins, with a trailing '/' */
-  char real[PATH_MAX]; /* dates, geo, rfm */
+  char real[PATH_MAX]; /* dates, geo, rfm, txt */
   char extra[PATH_MAX]; /* template.so */
 } paths;
 
@@ -299,10 +299,11 @@ static void test_dirs(env *e) {
        "missing dir: says why");
 
   is_int(plugins_load_dir(&set, e->p.real, &err), 0, "the real plugin dir loads");
-  is_int(set.n, 3, "three real plugins");
-  if (set.n == 3)
+  is_int(set.n, 4, "four real plugins");
+  if (set.n == 4)
     ok(!strcmp(set.v[0].desc->name, "dates") && !strcmp(set.v[1].desc->name, "geo") &&
-           !strcmp(set.v[2].desc->name, "rfm"), "in name order: dates, geo, rfm");
+           !strcmp(set.v[2].desc->name, "rfm") && !strcmp(set.v[3].desc->name, "txt"),
+       "in name order: dates, geo, rfm, txt");
   plugins_free(&set);
 
   memset(&err, 0, sizeof err);
@@ -376,7 +377,7 @@ static void test_config_errors(env *e) {
   ini_section(&in, "goe", 7);
   is_int(load_real(e, &set, &in, &err), CL_EXIT_CONFIG, "[plugin.goe]: config error");
   like(err.msg, "engine.ini:7: [plugin.goe] names no loaded plugin (loaded: dates, "
-       "geo, rfm)", "names the line and the loaded plugins");
+       "geo, rfm, txt)", "names the line and the loaded plugins");
   like(err.msg, "did you mean [plugin.geo]?", "suggests geo");
   ok(!set.v[0].initialised, "nothing initialised");
   plugins_free(&set);
@@ -385,7 +386,7 @@ static void test_config_errors(env *e) {
   ini_section(&in, "zzzzzz", 3);
   load_real(e, &set, &in, &err);
   like(err.msg, "engine.ini:3: [plugin.zzzzzz] names no loaded plugin (loaded: dates, "
-       "geo, rfm); remove the section", "no suggestion when nothing is close");
+       "geo, rfm, txt); remove the section", "no suggestion when nothing is close");
   plugins_free(&set);
 
   ini_init(&in);

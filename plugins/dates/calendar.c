@@ -38,6 +38,40 @@ int dt_valid(int y, int m, int d) {
   return d <= mdays[m - 1] + (m == 2 && is_leap(y));
 }
 
+/* ---- calendar parts -------------------------------------------------------- */
+
+int dt_weekday(int32_t days) {
+  /* 1970-01-01 was a Thursday (4) */
+  int r = (int)(((int64_t)days % 7 + 7) % 7);
+  return (r + 3) % 7 + 1;
+}
+
+int dt_day_of_year(int32_t days) {
+  int y, m, d;
+  dt_to_civil(days, &y, &m, &d);
+  return (int)(days - dt_from_civil(y, 1, 1)) + 1;
+}
+
+int dt_iso_week(int32_t days) {
+  /* the week's Thursday decides its year; count Thursdays of that year */
+  int32_t thu = days - dt_weekday(days) + 4;
+  return (dt_day_of_year(thu) - 1) / 7 + 1;
+}
+
+/* m-d in year y, 29 February moved to 1 March when y is a common year. */
+static int32_t in_year(int y, int m, int d) {
+  if (m == 2 && d == 29 && !is_leap(y)) return dt_from_civil(y, 3, 1);
+  return dt_from_civil(y, m, d);
+}
+
+int dt_days_to_next(int32_t from, int m, int d) {
+  int y, fm, fd;
+  dt_to_civil(from, &y, &fm, &fd);
+  int32_t next = in_year(y, m, d);
+  if (next < from) next = in_year(y + 1, m, d);
+  return (int)(next - from);
+}
+
 /* ---- formats --------------------------------------------------------------- */
 
 static const char *const month_names[12] = {

@@ -200,6 +200,63 @@ static void parse_eval(const void *inst, void *ts, const cleave_value *args,
   if (!out->missing) out->u.date = days;
 }
 
+/* ---- calendar parts ---------------------------------------------------------- */
+
+/* A number from the date's calendar, or missing for a missing date. */
+static void part_result(const cleave_value *a, cleave_value *out, int (*part)(int32_t)) {
+  if (a->missing)
+    set_missing(out, CLEAVE_NUMBER);
+  else
+    set_number(out, part(a->u.date));
+}
+
+static int part_year(int32_t days) {
+  int y, m, d;
+  dt_to_civil(days, &y, &m, &d);
+  return y;
+}
+
+static int part_month(int32_t days) {
+  int y, m, d;
+  dt_to_civil(days, &y, &m, &d);
+  return m;
+}
+
+static int part_day(int32_t days) {
+  int y, m, d;
+  dt_to_civil(days, &y, &m, &d);
+  return d;
+}
+
+static int part_quarter(int32_t days) { return (part_month(days) - 1) / 3 + 1; }
+
+#define PART_EVAL(name, fn)                                                         \
+  static void name(const void *inst, void *ts, const cleave_value *args,            \
+                   cleave_value *out) {                                             \
+    (void)inst, (void)ts;                                                           \
+    part_result(&args[0], out, fn);                                                 \
+  }
+PART_EVAL(year_eval, part_year)
+PART_EVAL(month_eval, part_month)
+PART_EVAL(day_eval, part_day)
+PART_EVAL(quarter_eval, part_quarter)
+PART_EVAL(weekday_eval, dt_weekday)
+PART_EVAL(day_of_year_eval, dt_day_of_year)
+PART_EVAL(iso_week_eval, dt_iso_week)
+
+static void anniversary_eval(const void *inst, void *ts, const cleave_value *args,
+                             cleave_value *out) {
+  const dates_inst *di = inst;
+  int y, m, d;
+  (void)ts;
+  if (args[0].missing) {
+    set_missing(out, CLEAVE_NUMBER);
+    return;
+  }
+  dt_to_civil(args[0].u.date, &y, &m, &d);
+  set_number(out, dt_days_to_next(di->as_of, m, d));
+}
+
 /* ---- descriptor ------------------------------------------------------------ */
 
 static const cleave_arg date_arg[] = {{"date", CLEAVE_ARG_VALUE, CLEAVE_DATE}};
@@ -241,11 +298,35 @@ static const cleave_criterion criteria[] = {
      "text that does not match or is no real date -> missing",
      CLEAVE_DATE, CLEAVE_PURE, parse_args, 2, 3, parse_compile, parse_eval,
      free_inst},
+    {"year", "the date's year (2026 for 2026-11-01); missing date -> missing",
+     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, year_eval, NULL},
+    {"month", "the date's month, 1 (January) to 12; missing date -> missing",
+     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, month_eval, NULL},
+    {"day", "the date's day of the month, 1 to 31; missing date -> missing",
+     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, day_eval, NULL},
+    {"weekday",
+     "the date's ISO weekday, 1 (Monday) to 7 (Sunday); missing date -> missing",
+     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, weekday_eval, NULL},
+    {"quarter", "the date's quarter, 1 (January-March) to 4; missing date -> missing",
+     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, quarter_eval, NULL},
+    {"day_of_year",
+     "the date's day of the year, 1 (1 January) to 366; missing date -> missing",
+     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, day_of_year_eval, NULL},
+    {"iso_week",
+     "the date's ISO 8601 week, 1 to 53 (weeks start on Monday; week 1 holds the "
+     "year's first Thursday); missing date -> missing",
+     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, iso_week_eval, NULL},
+    {"days_to_anniversary",
+     "days from the as-of date to the next return of the date's month and day (0 on "
+     "the day itself; a 29 February comes on 1 March in common years); missing date "
+     "-> missing",
+     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, as_of_compile, anniversary_eval,
+     free_inst},
 };
 
 static const cleave_plugin plugin = {
-    CLEAVE_ABI_MAJOR, CLEAVE_ABI_MINOR, sizeof(cleave_plugin), "dates", "1.0",
-    "day counts from the run's as-of date, ages, date parsing", NULL, NULL, NULL,
+    CLEAVE_ABI_MAJOR, CLEAVE_ABI_MINOR, sizeof(cleave_plugin), "dates", "1.1",
+    "day counts from the run's as-of date, ages, calendar parts, date parsing", NULL, NULL, NULL,
     NULL, NULL, criteria, sizeof criteria / sizeof criteria[0]};
 
 CLEAVE_EXPORT const cleave_plugin *cleave_plugin_entry(void);
