@@ -61,7 +61,8 @@ enum { O_RULES = 256, O_INPUT, O_OUTPUT, O_REJECTS, O_SUMMARY, O_ASOF, O_PLUGINS
        O_THREADS, O_CHUNK, O_EVAL, O_SAMPLE, O_STRICT, O_ROW, O_IDCOL, O_NOCONFIG,
        O_LOGFILE, O_VERBOSE, O_DELIM, O_QUOTE, O_DECIMAL, O_ENCODING, O_OUT_DELIM,
        O_OUT_BOM, O_CRLF, O_MAX_REJ, O_MAX_INV, O_MAX_INV_COL,
-       O_FORMAT, O_AUDIENCES, O_AUD_MACROS, O_AUD_COLUMNS };
+       O_FORMAT, O_AUDIENCES, O_AUD_MACROS, O_AUD_COLUMNS,
+       O_NO_HEADER, O_COLUMNS, O_COLUMNS_FROM, O_NO_OUT_HEADER };
 
 typedef struct option_info {
   const char *name;  /* long name */
@@ -90,6 +91,12 @@ static const option_info options[] = {
      "plugin directory ([engine] plugins)"},
     {"id-column", O_IDCOL, required_argument, "NAME", C_RULES,
      "the customer id column ([input] id_column)"},
+    {"no-header", O_NO_HEADER, no_argument, NULL, C_RULES,
+     "the input has no header row: the names come from --columns ([input] header = no)"},
+    {"columns", O_COLUMNS, required_argument, "A,B,...", C_RULES,
+     "the column names of an input without a header row ([input] columns)"},
+    {"columns-from", O_COLUMNS_FROM, required_argument, "FILE", C_RULES,
+     "or the names in the first row of FILE ([input] columns_from)"},
     {"delimiter", O_DELIM, required_argument, "D", C_RULES,
      "input field separator: comma, semicolon, tab, pipe (or , ; |) or auto ([input] delimiter)"},
     {"quote", O_QUOTE, required_argument, "double|none", C_RULES,
@@ -109,6 +116,8 @@ static const option_info options[] = {
      "output field separator: comma, semicolon, tab, pipe ([output] delimiter)"},
     {"output-bom", O_OUT_BOM, no_argument, NULL, C_RUN,
      "start the output with a UTF-8 byte-order mark ([output] bom)"},
+    {"no-output-header", O_NO_OUT_HEADER, no_argument, NULL, C_RUN,
+     "no header line in the output, as for a shard of a larger run ([output] header = no)"},
     {"crlf", O_CRLF, no_argument, NULL, C_RUN,
      "end output lines with CRLF ([output] line_ending)"},
     {"format", O_FORMAT, required_argument, "wide|long|jsonl", C_RUN,
@@ -307,6 +316,13 @@ static int take_option(const option_info *p, const char *arg, cli_opts *o) {
     else o->max_invalid_column = arg;
     break;
   }
+  case O_NO_HEADER: o->no_header = 1; break;
+  case O_COLUMNS:
+    if (!*arg) return usage_error(NULL, "--columns needs column names, separated by ','");
+    o->columns = arg;
+    break;
+  case O_COLUMNS_FROM: o->columns_from = arg; break;
+  case O_NO_OUT_HEADER: o->no_output_header = 1; break;
   case O_OUT_BOM: o->out_bom = 1; break;
   case O_CRLF: o->crlf = 1; break;
   case O_FORMAT: {

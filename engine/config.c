@@ -376,6 +376,9 @@ static const key_def key_defs[] = {
     {SECT_INPUT, "quote", "double or none", set_quote, F(quote), 0, 0},
     {SECT_INPUT, "decimal", "point or comma", set_decimal, F(decimal), 0, 0},
     {SECT_INPUT, "encoding", "one of utf-8, latin-1, cp1252", set_encoding, F(encoding), 0, 0},
+    {SECT_INPUT, "header", "yes or no", set_yes_no, F(in_header), 0, 0},
+    {SECT_INPUT, "columns", "column names separated by ','", set_text, F(columns), 0, 0},
+    {SECT_INPUT, "columns_from", "a file path", set_path, F(columns_from), 0, 0},
     {SECT_INPUT, "rejects", "a file path", set_path, F(rejects), 0, 0},
     {SECT_INPUT, "max_rejects", "a whole number of at least -1 (-1 = no limit)", set_long,
      F(max_rejects), -1, LONG_MAX},
@@ -394,6 +397,7 @@ static const key_def key_defs[] = {
     {SECT_OUTPUT, "audience_macros", "yes or no", set_yes_no, F(audience_macros), 0, 0},
     {SECT_OUTPUT, "audience_columns", "column names separated by ','", set_text,
      F(audience_columns), 0, 0},
+    {SECT_OUTPUT, "header", "yes or no", set_yes_no, F(out_header), 0, 0},
 };
 
 #undef F
@@ -664,6 +668,8 @@ void config_init(config *c) {
   c->encoding = CONFIG_ENC_UTF8;
   c->out_delimiter = ',';
   c->max_rejects = -1;
+  c->in_header = 1;
+  c->out_header = 1;
   c->max_invalid = (cl_limit){LIMIT_NONE, 0};
   c->max_invalid_column = (cl_limit){LIMIT_PERCENT, 50};
 }
@@ -721,6 +727,8 @@ void config_free(config *c) {
   free(c->input);
   free(c->id_column);
   free(c->rejects);
+  free(c->columns);
+  free(c->columns_from);
   free(c->output);
   free(c->summary);
   free(c->lock);

@@ -58,6 +58,9 @@ typedef struct config {
   char quote;           /* quote = double | none (default double: '"'); 0 = none */
   char decimal;         /* decimal = point | comma (default point: '.') */
   int encoding;         /* encoding = utf-8 | latin-1 | cp1252 (CONFIG_ENC_*) */
+  int in_header;        /* header = yes | no (default yes): the first row names the columns */
+  char *columns;        /* columns = a,b,c: the names when header = no */
+  char *columns_from;   /* columns_from = FILE: or the first row of FILE */
   char *rejects;        /* rejects = FILE          (default <output>.rejects.csv) */
   long max_rejects;     /* max_rejects = N, -1 = no limit (default -1) */
   cl_limit max_invalid; /* max_invalid = N | P% | none: all number and date values */
@@ -73,6 +76,7 @@ typedef struct config {
   char *audiences;      /* audiences = DIR: one CSV per segment (default none) */
   int audience_macros;  /* audience_macros = yes | no: also one per macro value */
   char *audience_columns; /* audience_columns = a,b: input columns in each audience file */
+  int out_header;       /* header = yes | no (default yes): the output's header line */
   /* [plugin.<name>] sections, in file order */
   config_section *plugins_cfg;
   size_t nplugins_cfg;

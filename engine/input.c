@@ -171,6 +171,51 @@ static void free_names(char **names, size_t n) {
 
 #define BOM "\xEF\xBB\xBF" /* UTF-8 byte order mark */
 
+int input_columns(const char *list, const char *what, char ***names, size_t *ncols,
+                  cl_error *err) {
+  size_t n = 1;
+  for (const char *p = list; *p; p++) n += *p == ',';
+  char **v = cl_calloc(n, sizeof *v);
+  const char *p = list;
+  for (size_t i = 0; i < n; i++) {
+    const char *e = strchr(p, ',');
+    if (!e) e = p + strlen(p);
+    const char *a = p, *b = e;
+    while (a < b && (*a == ' ' || *a == '\t')) a++;
+    while (b > a && (b[-1] == ' ' || b[-1] == '\t')) b--;
+    v[i] = cl_strndup(a, (size_t)(b - a));
+    if (!*v[i]) {
+      free_names(v, n);
+      return cl_fail(err, CL_EXIT_CONFIG, "%s: name %zu of %zu is empty (write the names "
+                     "separated by ',', one per field of a row)", what, i + 1, n);
+    }
+    p = *e ? e + 1 : e;
+  }
+  *names = v;
+  *ncols = n;
+  return 0;
+}
+
+int input_no_header(input *in, unsigned char delim, cl_error *err) {
+  size_t want = 65536;
+  for (;;) { /* the delimiter, as for a header: from the first line */
+    if (fill(in, want, err)) return err->code;
+    if (!in->bom_checked && in->plen >= 3) {
+      in->bom_checked = 1;
+      if (memcmp(in->pend, BOM, 3) == 0) {
+        memmove(in->pend, in->pend + 3, in->plen - 3);
+        in->plen -= 3;
+      }
+    }
+    if (!delim && !in->eof && !memchr(in->pend, '\n', in->plen) && in->plen < (64u << 20)) {
+      want = in->plen * 2;
+      continue;
+    }
+    in->delim = delim ? delim : sniff_delimiter(in->pend, in->plen, in->quote);
+    return 0;
+  }
+}
+
 int input_header(input *in, unsigned char delim, char ***names, size_t *ncols,
                  uint64_t *lines, cl_error *err) {
   size_t want = 65536;

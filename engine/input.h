@@ -63,6 +63,15 @@ int input_set_dialect(input *in, char quote, int encoding, cl_error *err);
 ** (a tie or none of them: ','); in->delim says which was used. *names is a malloc'd
 ** array of malloc'd strings; *lines is how many lines it took (blank lines
 ** before it included). An input with no header row is a CL_EXIT_INPUT error. */
+/* An input without a header row (--no-header): instead of input_header,
+** only the BOM and the delimiter as input_header picks it (auto: sniffed
+** from the first row); the names come from input_columns. */
+int input_no_header(input *in, unsigned char delim, cl_error *err);
+/* The names of --columns "a,b,c" (separated by ',', spaces around them
+** dropped; what = how to name the list in messages). An empty or repeated
+** name is a CL_EXIT_CONFIG error naming it. */
+int input_columns(const char *list, const char *what, char ***names, size_t *ncols,
+                  cl_error *err);
 int input_header(input *in, unsigned char delim, char ***names, size_t *ncols,
                  uint64_t *lines, cl_error *err);
 

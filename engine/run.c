@@ -112,7 +112,10 @@ static int check_header(const bound_input *b, const config *cfg, cl_error *err) 
     size_t len = strlen(b->header[j]);
     if (!len) continue; /* unnamed columns may repeat */
     int64_t i = strset_find(&seen, b->header[j], len);
-    if (i >= 0)
+    if (i >= 0 && !cfg->in_header)
+      rc = cl_fail(err, CL_EXIT_CONFIG, "%s: '%s' is named twice (names %zu and %zu)",
+                   b->columns_what, b->header[j], first[i] + 1, j + 1);
+    else if (i >= 0)
       rc = cl_fail(err, CL_EXIT_INPUT, "%s:%llu: column '%s' appears twice in the header "
                    "(columns %zu and %zu)", b->in.name,
                    (unsigned long long)b->header_lines, b->header[j], first[i] + 1, j + 1);
@@ -124,12 +127,39 @@ static int check_header(const bound_input *b, const config *cfg, cl_error *err) 
   if (rc) return rc;
   for (size_t i = 0; i < b->ncols; i++)
     if (strcmp(b->header[i], cfg->id_column) == 0) return 0;
+  if (!cfg->in_header) {
+    const char *hint = suggest_closest(cfg->id_column, (const char *const *)b->header, b->ncols);
+    return cl_fail(err, CL_EXIT_CONFIG, "%s: no column '%s' for the customer id%s%s%s (name "
+                   "it there, or pass --id-column NAME)", b->columns_what, cfg->id_column,
+                   hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+  }
   if (id_missing(b, cfg, err)) return err->code;
   const char *hint = suggest_closest(cfg->id_column, (const char *const *)b->header, b->ncols);
   return cl_fail(err, CL_EXIT_INPUT, "%s:%llu: no column '%s' for the customer id%s%s%s "
                  "(set id_column in [input] of engine.ini, or pass --id-column NAME)", b->in.name,
                  (unsigned long long)b->header_lines, cfg->id_column,
                  hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+}
+
+/* header = no: the names from columns = a,b,c, or from the first row of
+** columns_from = FILE (read as the input is, its delimiter sniffed when auto). */
+static int no_header(const config *cfg, bound_input *b, cl_error *err) {
+  if (input_no_header(&b->in, (unsigned char)cfg->delimiter, err)) return err->code;
+  if (cfg->columns) {
+    snprintf(b->columns_what, sizeof b->columns_what, "columns = %.200s%s", cfg->columns,
+             strlen(cfg->columns) > 200 ? "..." : "");
+    return input_columns(cfg->columns, b->columns_what, &b->header, &b->ncols, err);
+  }
+  snprintf(b->columns_what, sizeof b->columns_what, "the header of %.200s (columns_from)",
+           cfg->columns_from);
+  input h;
+  uint64_t lines;
+  int rc = input_open(&h, cfg->columns_from, err);
+  if (!rc) rc = input_set_dialect(&h, cfg->quote, cfg->encoding, err);
+  if (!rc) rc = input_header(&h, (unsigned char)cfg->delimiter, &b->header, &b->ncols, &lines, err);
+  if (rc) cl_error_prefix(err, "columns_from: ");
+  input_close(&h);
+  return rc;
 }
 
 int bind_input(session *s, bound_input *b, cl_error *err) {
@@ -140,8 +170,9 @@ int bind_input(session *s, bound_input *b, cl_error *err) {
                    "or pass --input FILE (- for standard input)");
   if (input_open(&b->in, cfg->input, err)) return err->code;
   if (input_set_dialect(&b->in, cfg->quote, cfg->encoding, err)) return err->code;
-  if (input_header(&b->in, (unsigned char)cfg->delimiter, &b->header, &b->ncols,
-                   &b->header_lines, err))
+  if (cfg->in_header ? input_header(&b->in, (unsigned char)cfg->delimiter, &b->header,
+                                    &b->ncols, &b->header_lines, err)
+                     : no_header(cfg, b, err))
     return err->code;
   if (!cfg->delimiter)
     log_msg(&s->log, LOG_INFO, MSG_DELIMITER_SNIFFED, b->in.name, delim_word((char)b->in.delim));
@@ -475,7 +506,7 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   if (!rc) rc = aud_bind(&aud, cfg, &b, err);
   if (!rc) rc = open_outputs(cfg, &rf, &k, &sum, &sum_open, &cm, err);
   if (!rc) rc = aud_open(&aud, &b, cfg, &cm, err);
-  if (!rc) {
+  if (!rc && cfg->out_header) {
     buf h = {0};
     seg_header(&b.shape, cfg->id_column, cfg->out_bom, &h);
     rc = outfile_write(&k.out, h.p, h.len, err);

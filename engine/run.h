@@ -22,6 +22,7 @@ typedef struct bound_input {
   seg_shape shape;
   uint8_t *keep;
   uint8_t *numcols; /* decimal = comma: the columns read as numbers */
+  char columns_what[256]; /* header = no: where the names came from, for messages */
 } bound_input;
 
 int bind_input(session *s, bound_input *b, cl_error *err);

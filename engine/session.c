@@ -52,6 +52,21 @@ int session_open(session *s, const cli_opts *o, cl_error *err) {
   if (o->max_rejects) s->cfg.max_rejects = strtol(o->max_rejects, NULL, 10);
   if (o->max_invalid) config_word_limit(o->max_invalid, &s->cfg.max_invalid);
   if (o->max_invalid_column) config_word_limit(o->max_invalid_column, &s->cfg.max_invalid_column);
+  if (o->no_header) s->cfg.in_header = 0;
+  override(&s->cfg.columns, o->columns);
+  override(&s->cfg.columns_from, o->columns_from);
+  if (o->no_output_header) s->cfg.out_header = 0;
+  if (!s->cfg.in_header && !s->cfg.columns == !s->cfg.columns_from)
+    return cl_fail(err, CL_EXIT_CONFIG, "an input without a header row needs its column "
+                   "names%s: pass --columns a,b,c or --columns-from FILE (or set columns "
+                   "or columns_from in [input])", s->cfg.columns ? ", from one place only" : "");
+  if (s->cfg.columns_from && strcmp(s->cfg.columns_from, "-") == 0)
+    return cl_fail(err, CL_EXIT_USAGE, "--columns-from -: name a file (standard input is "
+                   "for the records)");
+  if (s->cfg.in_header && (s->cfg.columns || s->cfg.columns_from))
+    return cl_fail(err, CL_EXIT_CONFIG, "%s is for an input without a header row: pass "
+                   "--no-header (or set header = no in [input]), or drop it",
+                   s->cfg.columns ? "columns" : "columns_from");
   if (o->out_bom) s->cfg.out_bom = 1;
   if (o->crlf) s->cfg.out_crlf = 1;
   if (o->format) config_word_format(o->format, &s->cfg.format);

@@ -24,6 +24,10 @@ typedef struct cli_opts {
   const char *delimiter, *quote, *decimal, *encoding, *out_delimiter;
   /* limits, checked by cli.c; NULL = not given */
   const char *max_rejects, *max_invalid, *max_invalid_column;
+  int no_header;        /* --no-header */
+  const char *columns;  /* --columns a,b,c */
+  const char *columns_from; /* --columns-from FILE */
+  int no_output_header; /* --no-output-header */
   int out_bom;          /* --output-bom */
   int crlf;             /* --crlf */
   const char *format;   /* --format wide|long|jsonl (checked by cli.c) */

@@ -10,22 +10,23 @@
 #   note TEXT...                           one TAP comment line
 #   done_testing                           the plan line; exits 0 when nothing failed
 #
-# Sets n (tests run) and failed (tests failed, not counting TODO ones).
+# Sets tap_n (tests run) and tap_failed (tests failed, not counting TODO ones);
+# the tap_ prefix keeps them apart from the variables of the tests.
 # POSIX sh: tests run under dash.
 
-n=0
-failed=0
+tap_n=0
+tap_failed=0
 todo=""
 
 ok() {
-  n=$((n + 1))
+  tap_n=$((tap_n + 1))
   if [ "$1" -eq 0 ]; then tap_r="ok"; else tap_r="not ok"; fi
   tap_todo=${3:-$todo}
   if [ -n "$tap_todo" ]; then
-    echo "$tap_r $n - $2 # TODO $tap_todo"
+    echo "$tap_r $tap_n - $2 # TODO $tap_todo"
   else
-    echo "$tap_r $n - $2"
-    [ "$1" -eq 0 ] || failed=$((failed + 1))
+    echo "$tap_r $tap_n - $2"
+    [ "$1" -eq 0 ] || tap_failed=$((tap_failed + 1))
   fi
 }
 
@@ -39,8 +40,8 @@ okd() {
 }
 
 skip() {
-  n=$((n + 1))
-  echo "ok $n - $1 # SKIP $2"
+  tap_n=$((tap_n + 1))
+  echo "ok $tap_n - $1 # SKIP $2"
 }
 
 skip_all() {
@@ -53,7 +54,7 @@ note() {
 }
 
 done_testing() {
-  echo "1..$n"
-  [ "$failed" -eq 0 ] && exit 0
+  echo "1..$tap_n"
+  [ "$tap_failed" -eq 0 ] && exit 0
   exit 1
 }
