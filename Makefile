@@ -237,8 +237,8 @@ uninstall:
 # corpus and the regression inputs with it), and with clang's libFuzzer into
 # build/fuzz/fuzz_<t>, whose engine objects are compiled apart in build/fuzz/.
 
-FUZZ_TARGETS ?= csv ini rules
 FUZZ_SRC     = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_TARGETS ?= $(sort $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%))
 FUZZ_REPLAY  = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/fuzz_%_replay)
 
 $(BUILD)/tests/fuzz_%_replay: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIB)

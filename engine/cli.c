@@ -62,7 +62,7 @@ enum { O_RULES = 256, O_INPUT, O_OUTPUT, O_REJECTS, O_SUMMARY, O_ASOF, O_PLUGINS
        O_LOGFILE, O_VERBOSE, O_DELIM, O_QUOTE, O_DECIMAL, O_ENCODING, O_OUT_DELIM,
        O_OUT_BOM, O_CRLF, O_MAX_REJ, O_MAX_INV, O_MAX_INV_COL,
        O_FORMAT, O_AUDIENCES, O_AUD_MACROS, O_AUD_COLUMNS,
-       O_NO_HEADER, O_COLUMNS, O_COLUMNS_FROM, O_NO_OUT_HEADER };
+       O_NO_HEADER, O_COLUMNS, O_COLUMNS_FROM, O_NO_OUT_HEADER, O_READER };
 
 typedef struct option_info {
   const char *name;  /* long name */
@@ -132,6 +132,8 @@ static const option_info options[] = {
      "worker threads, 0 = one per core ([engine] threads)"},
     {"chunk-size", O_CHUNK, required_argument, "BYTES", C_RUN,
      "read the input in chunks of this size (default 1048576)"},
+    {"reader", O_READER, required_argument, "fast|libcsv", C_RULES,
+     "CSV reader: fast (vectorised; libcsv for what it is unsure of) or libcsv ([input] reader)"},
     {"evaluator", O_EVAL, required_argument, "batch|row", C_RUN,
      "batch (default), or one row at a time (for comparison)"},
     {"sample", O_SAMPLE, required_argument, "N", C_CHECK,
@@ -323,6 +325,12 @@ static int take_option(const option_info *p, const char *arg, cli_opts *o) {
     break;
   case O_COLUMNS_FROM: o->columns_from = arg; break;
   case O_NO_OUT_HEADER: o->no_output_header = 1; break;
+  case O_READER: {
+    int r;
+    if (config_word_reader(arg, &r)) return usage_error(NULL, "--reader %s: fast or libcsv", arg);
+    o->reader = arg;
+    break;
+  }
   case O_OUT_BOM: o->out_bom = 1; break;
   case O_CRLF: o->crlf = 1; break;
   case O_FORMAT: {

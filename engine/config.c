@@ -323,6 +323,16 @@ static int set_line_ending(load_ctx *x, const key_def *k, const char *v) {
   return 1;
 }
 
+int config_word_reader(const char *v, int *out) {
+  static const word t[] = {{"fast", CONFIG_READER_FAST}, {"libcsv", CONFIG_READER_LIBCSV}};
+  return LOOKUP(t, v, out);
+}
+
+static int set_reader(load_ctx *x, const key_def *k, const char *v) {
+  if (config_word_reader(v, (int *)field(x, k))) return fail_value(x, k, v);
+  return 1;
+}
+
 static int set_text(load_ctx *x, const key_def *k, const char *v) {
   set_string(field(x, k), cl_strdup(v));
   return 1;
@@ -386,6 +396,7 @@ static const key_def key_defs[] = {
      F(max_invalid), 0, 0},
     {SECT_INPUT, "max_invalid_column", "a count N, a percentage like 50% or none", set_limit,
      F(max_invalid_column), 0, 0},
+    {SECT_INPUT, "reader", "fast or libcsv", set_reader, F(reader), 0, 0},
     {SECT_OUTPUT, "path", "a file path or '-'", set_stdio_path, F(output), 0, 0},
     {SECT_OUTPUT, "summary", "a file path", set_path, F(summary), 0, 0},
     {SECT_OUTPUT, "lock", "a file path", set_path, F(lock), 0, 0},
@@ -666,6 +677,7 @@ void config_init(config *c) {
   c->quote = '"';
   c->decimal = '.';
   c->encoding = CONFIG_ENC_UTF8;
+  c->reader = CONFIG_READER_FAST;
   c->out_delimiter = ',';
   c->max_rejects = -1;
   c->in_header = 1;

@@ -61,6 +61,7 @@ typedef struct config {
   int in_header;        /* header = yes | no (default yes): the first row names the columns */
   char *columns;        /* columns = a,b,c: the names when header = no */
   char *columns_from;   /* columns_from = FILE: or the first row of FILE */
+  int reader;           /* reader = fast | libcsv (CONFIG_READER_*, default fast) */
   char *rejects;        /* rejects = FILE          (default <output>.rejects.csv) */
   long max_rejects;     /* max_rejects = N, -1 = no limit (default -1) */
   cl_limit max_invalid; /* max_invalid = N | P% | none: all number and date values */
@@ -84,6 +85,9 @@ typedef struct config {
 
 enum { CONFIG_ENC_UTF8, CONFIG_ENC_LATIN1, CONFIG_ENC_CP1252 };
 enum { CONFIG_FMT_WIDE, CONFIG_FMT_LONG, CONFIG_FMT_JSONL };
+/* the CSV reader: the vectorised one (libcsv for what it is unsure of), or
+** libcsv for everything (csv_fast.h: the same values as CSV_READER_*) */
+enum { CONFIG_READER_FAST, CONFIG_READER_LIBCSV };
 
 /* The words of the dialect keys, shared by engine.ini and the command line;
 ** each returns 0, or -1 when v is not one of them. */
@@ -96,6 +100,7 @@ int config_word_line_ending(const char *v, int *out); /* lf -> 0, crlf -> 1 */
 /* "none" (or -1), a whole number N >= 0, or a percentage "P%" (0 to 100). */
 int config_word_limit(const char *v, cl_limit *out);
 int config_word_format(const char *v, int *out);      /* wide, long, jsonl */
+int config_word_reader(const char *v, int *out);      /* fast, libcsv */
 /* "utf-8", "latin-1", "cp1252" */
 const char *config_encoding_name(int enc);
 

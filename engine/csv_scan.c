@@ -187,9 +187,7 @@ static void fill_row(csv_scan *s, csv_row *r) {
   r->base = s->arena.p;
 }
 
-static void on_row_end(int term, void *ud) {
-  csv_scan *s = ud;
-  (void)term;
+void csv_scan_end_row(csv_scan *s) {
   if (s->nfields == 0) return; /* blank line, or the LF of a CRLF */
   if (s->fast_failed) { /* the exact path will redo this buffer */
     s->nfields = 0;
@@ -210,6 +208,11 @@ static void on_row_end(int term, void *ud) {
   s->nfields = 0;
   if (!s->keep_arena) s->arena.len = 0;
   s->row_start = NULL;
+}
+
+static void on_row_end(int term, void *ud) {
+  (void)term;
+  csv_scan_end_row(ud);
 }
 
 static void reject_open_row(csv_scan *s, const char *reason) {

@@ -141,6 +141,12 @@ static inline const char *csv_scan_arena(const csv_scan *s) { return s->arena.p;
 static inline const size_t *csv_scan_row_offsets(const csv_scan *s) { return s->off; }
 static inline const uint32_t *csv_scan_row_lengths(const csv_scan *s) { return s->lens; }
 
+/* For another reader of the fast path (csv_fast.c): the row whose fields
+** are in the arena (off, lens, cols[].len of the kept columns; nfields
+** counted) is complete: deliver it as libcsv's row end does (a row of no
+** fields is a blank line and is skipped). */
+void csv_scan_end_row(csv_scan *s);
+
 /* Lines the last csv_scan_feed went through (its line ends counted). */
 static inline uint64_t csv_scan_lines(const csv_scan *s) { return s->line; }
 

@@ -191,6 +191,7 @@ int bind_input(session *s, bound_input *b, cl_error *err) {
   sh->keep = b->keep;
   sh->delim = b->in.delim; /* as given, or as sniffed */
   sh->quote = cfg->quote;
+  sh->reader = cfg->reader;
   sh->out_delim = cfg->out_delimiter;
   sh->crlf = cfg->out_crlf;
   if (cfg->decimal == ',') { /* the number columns get the comma rule */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv_fast.h"
 #include "error.h"
 #include "row_accept.h"
 #include "segmenter.h"
@@ -277,6 +278,17 @@ static void start(segmenter *s, seg_result *r) {
   csv_scan_clear_arena(&s->scan);
 }
 
+/* The fast path: the vectorised reader first (reader = fast), libcsv for a
+** chunk it is unsure of; 1 = the chunk is done. */
+static int feed_fast(segmenter *s, const chunk *c, seg_result *r) {
+  if (s->sh->reader == CSV_READER_FAST) {
+    int rc = csv_fast_feed(&s->scan, c->data, c->len, c->final, &r->clean);
+    if (rc != CSV_FAST_UNSURE) return rc == CSV_FAST_OK;
+    start(s, r);
+  }
+  return csv_scan_feed_fast(&s->scan, c->data, c->len, c->final, &r->clean);
+}
+
 void segmenter_run(segmenter *s, const chunk *c, seg_result *r) {
   /* Most chunks hold no bad row: one libcsv call for all of it. A chunk
   ** with a reject is done again line by line, for exact lines and bytes. */
@@ -285,7 +297,7 @@ void segmenter_run(segmenter *s, const chunk *c, seg_result *r) {
   ** field that is not; else the exact path checks the kept fields, with
   ** their lines */
   s->utf8_check = !utf8_valid(c->data, c->len);
-  if (!s->utf8_check && csv_scan_feed_fast(&s->scan, c->data, c->len, c->final, &r->clean)) {
+  if (!s->utf8_check && feed_fast(s, c, r)) {
     if (!s->sh->row_at_a_time) flush_batch(s);
     r->lines = csv_count_lines(c->data, c->len);
   } else {

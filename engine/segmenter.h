@@ -41,6 +41,7 @@ typedef struct seg_shape {
   int aud_macros;
   const uint32_t *aud_cols;
   uint32_t naud_cols;
+  int reader;           /* CSV_READER_FAST or CSV_READER_LIBCSV (csv_fast.h) */
   /* output lines: "<id>,<macro values...>,<segments>" */
 } seg_shape;
 

@@ -48,6 +48,7 @@ int session_open(session *s, const cli_opts *o, cl_error *err) {
   if (o->quote) config_word_quote(o->quote, &s->cfg.quote);
   if (o->decimal) config_word_decimal(o->decimal, &s->cfg.decimal);
   if (o->encoding) config_word_encoding(o->encoding, &s->cfg.encoding);
+  if (o->reader) config_word_reader(o->reader, &s->cfg.reader);
   if (o->out_delimiter) config_word_delimiter(o->out_delimiter, 0, &s->cfg.out_delimiter);
   if (o->max_rejects) s->cfg.max_rejects = strtol(o->max_rejects, NULL, 10);
   if (o->max_invalid) config_word_limit(o->max_invalid, &s->cfg.max_invalid);

@@ -28,6 +28,7 @@ typedef struct cli_opts {
   const char *columns;  /* --columns a,b,c */
   const char *columns_from; /* --columns-from FILE */
   int no_output_header; /* --no-output-header */
+  const char *reader;   /* --reader fast|libcsv */
   int out_bom;          /* --output-bom */
   int crlf;             /* --crlf */
   const char *format;   /* --format wide|long|jsonl (checked by cli.c) */

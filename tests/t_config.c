@@ -206,6 +206,7 @@ static void test_values(void) {
   is_int(c.out_delimiter, ',', "default: [output] delimiter ,");
   is_int(c.out_bom, 0, "default: no bom");
   is_int(c.out_crlf, 0, "default: line_ending lf");
+  is_int(c.reader, CONFIG_READER_FAST, "default: reader fast");
   config_free(&c);
   fails("[output]\ndelimiter = auto\n",
         "engine.ini:2: delimiter = 'auto' is not one of , ; | tab", "[output] delimiter = auto");
@@ -213,6 +214,14 @@ static void test_values(void) {
         "engine.ini:2: encoding = 'utf-16' is not one of utf-8, latin-1, cp1252", "encoding utf-16");
   fails("[input]\nquote = single\n", "engine.ini:2: quote = 'single' is not double or none",
         "quote = single");
+  loads(&c, "[input]\nreader = libcsv\n", "reader = libcsv loads");
+  is_int(c.reader, CONFIG_READER_LIBCSV, "reader = libcsv");
+  config_free(&c);
+  loads(&c, "[input]\nreader = fast\n", "reader = fast loads");
+  is_int(c.reader, CONFIG_READER_FAST, "reader = fast");
+  config_free(&c);
+  fails("[input]\nreader = simd\n", "engine.ini:2: reader = 'simd' is not fast or libcsv",
+        "reader = simd");
   fails("[output]\nbom = 1\n", "engine.ini:2: bom = '1' is not yes or no", "bom = 1");
   fails("[output]\nline_ending = cr\n", "engine.ini:2: line_ending = 'cr' is not lf or crlf",
         "line_ending = cr");
@@ -496,7 +505,7 @@ static void test_keys(void) {
   fails("[input]\nfoo = 1\n",
         "engine.ini:2: unknown key 'foo' in [input] (its keys are: path, id_column, delimiter, "
         "quote, decimal, encoding, header, columns, columns_from, rejects, max_rejects, max_invalid, "
-        "max_invalid_column)",
+        "max_invalid_column, reader)",
         "unknown key without suggestion");
   fails("[engine]\nThreads = 1\n",
         "engine.ini:2: unknown key 'Threads' in [engine] (did you mean 'threads'?)",

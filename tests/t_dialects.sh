@@ -24,63 +24,8 @@ cd "$tmp" || exit 1
 
 "$build/tools/gen_retail" --rows 3000 --seed 5 > gen.csv || exit 1
 
-# conv.py MODE IN OUT: the dialect files, from the generator's CSV
-cat > conv.py <<'PY'
-import csv, sys
-mode, src, dst = sys.argv[1:4]
-def rows(path, **kw):
-    with open(path, newline='', encoding='utf-8-sig') as f:
-        return list(csv.reader(f, **kw))
-def comma_number(v):
-    if v == '':
-        return v
-    ip, _, fp = v.partition('.')
-    sign = '-' if ip.startswith('-') else ''
-    ip = ip.lstrip('-')
-    groups = []
-    while len(ip) > 3:
-        groups.insert(0, ip[-3:])
-        ip = ip[:-3]
-    groups.insert(0, ip)
-    return sign + '.'.join(groups) + (',' + fp if fp else '')
-if mode in ('clean', 'noeuro'):
-    r = rows(src)
-    h = r[0]
-    c = {n: i for i, n in enumerate(h)}
-    for i, row in enumerate(r[1:], 1):
-        # no tab or line end inside a field: a TSV cannot hold them
-        row[:] = [v.replace('\t', ' ').replace('\r', ' ').replace('\n', ' ') for v in row]
-        # only characters the file's 8-bit twin can hold (cp1252, latin-1)
-        enc = 'cp1252' if mode == 'clean' else 'latin-1'
-        row[:] = [v.encode(enc, 'replace').decode(enc) for v in row]
-        if i % 7 == 0: row[c['first_name']] = 'Zoë'
-        if i % 11 == 0: row[c['notes']] = 'moved to Zürich'
-        if i % 13 == 0: row[c['notes']] = 'paid 5 € extra' if mode == 'clean' else 'paid 5 EUR extra'
-        if i % 17 == 0: row[c['notes']] = 'wants a 27" screen'
-        if i % 19 == 0: row[c['spend_12m']] = '%d.%02d' % (1000 + i * 37, i % 100)
-        if i % 23 == 0: row[c['income']] = str(100000 + i * 1001)
-    with open(dst, 'w', newline='', encoding='utf-8') as f:
-        csv.writer(f, lineterminator='\n').writerows(r)
-elif mode == 'excel':
-    r = rows(src)
-    c = {n: i for i, n in enumerate(r[0])}
-    for row in r[1:]:
-        for k in ('spend_12m', 'income'):
-            row[c[k]] = comma_number(row[c[k]])
-    with open(dst, 'w', newline='', encoding='utf-8-sig') as f:
-        csv.writer(f, delimiter=';', lineterminator='\r\n').writerows(r)
-elif mode == 'tsv':
-    with open(dst, 'w', newline='', encoding='utf-8') as f:
-        for row in rows(src):
-            assert not any('\t' in v or '\n' in v for v in row)
-            f.write('\t'.join(row) + '\n')
-elif mode == 'semicolon':
-    with open(dst, 'w', newline='', encoding='utf-8') as f:
-        csv.writer(f, delimiter=';', lineterminator='\n').writerows(rows(src))
-elif mode == 'unexcel':  # ';' + BOM + CRLF output back to the plain form
-    with open(dst, 'w', newline='', encoding='utf-8') as f:
-        csv.writer(f, lineterminator='\n').writerows(rows(src, delimiter=';'))
-PY
+# the dialect files, from the generator's CSV (tests/fixtures/dialects/conv.py)
+cp "$root/tests/fixtures/dialects/conv.py" conv.py || exit 1
 conv() { "$py" conv.py "$@" || exit 1; }
 conv clean gen.csv clean.csv
 conv noeuro gen.csv clean_l1.csv

@@ -16,13 +16,13 @@
 #     with CLANG=/nonexistent) these are skipped with the reason.
 #
 # Knobs: CLANG (default clang), FUZZ_SMOKE_SECONDS, FUZZ_TARGETS
-# (default "csv ini rules"). Prints TAP.
+# (default: every tests/fuzz/fuzz_<t>.c). Prints TAP.
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${CLEAVE_BUILD:-$root/build}
 . "$root/tests/tap.sh"
 
-targets=${FUZZ_TARGETS:-"csv ini rules"}
+targets=${FUZZ_TARGETS:-$(cd "$root/tests/fuzz" && ls fuzz_*.c | sed 's/^fuzz_\(.*\)\.c$/\1/')}
 seconds=${FUZZ_SMOKE_SECONDS:-5}
 clang=${CLANG:-clang}
 fuzz=$root/build/fuzz
