@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "csv_scan.h"
+#include "messages.h"
 #include "error.h"
 
 #define PARSER_OPTS (CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)
@@ -306,7 +307,7 @@ size_t csv_scan_feed(csv_scan *s, const char *data, size_t len, int final, int *
                  quote_error(p + n, p, (char)s->delim), n + 1);
         reject_open_row(s, reason);
       } else {
-        reject_open_row(s, "field too large for memory");
+        reject_open_row(s, MSG_ROW_TOO_LARGE);
       }
     }
     p = le;

@@ -216,6 +216,7 @@ static int l_list(lua_State *L) {
   close(fd);
   if (e == EFBIG) return dsl_error(L, MSG_LIST_TOO_BIG, rel, LIST_FILE_MAX >> 20);
   if (e) return dsl_error(L, MSG_LIST_UNREADABLE, rel, path, strerror(e));
+  graph_add_file(d->g, rel, *text, tl); /* summary.json: the list's sha256 */
   lua_newtable(L);
   int t = lua_gettop(L);
   lua_Integer n = 0;

@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "graph.h"
+#include "sha256.h"
 
 const char *vt_name(int type) {
   switch (type) {
@@ -248,7 +249,21 @@ static void node_free(node *n) {
   }
 }
 
+void graph_add_file(graph *g, const char *path, const void *bytes, size_t len) {
+  for (uint32_t i = 0; i < g->nfiles; i++)
+    if (strcmp(g->files[i].path, path) == 0) return;
+  g->files = cl_realloc(g->files, (g->nfiles + 1) * sizeof *g->files);
+  graph_file *f = &g->files[g->nfiles++];
+  f->path = cl_strdup(path);
+  sha256 h;
+  sha256_init(&h);
+  sha256_update(&h, bytes, len);
+  sha256_hex(&h, f->sha256);
+}
+
 void graph_free(graph *g) {
+  for (uint32_t i = 0; i < g->nfiles; i++) free(g->files[i].path);
+  free(g->files);
   for (uint32_t i = 0; i < g->nnodes; i++) node_free(&g->nodes[i]);
   free(g->nodes);
   for (uint32_t i = 0; i < g->nslots; i++) {

@@ -128,9 +128,19 @@ typedef struct micro {
   int64_t within;     /* node id of its macro scope, or -1 */
 } micro;
 
+/* A file the rules read besides the rule file (a list file), as named in
+** the rules (relative to the rule file's folder), with the sha256 of the
+** bytes read. */
+typedef struct graph_file {
+  char *path;
+  char sha256[65];
+} graph_file;
+
 typedef struct graph {
   char *rules_path;     /* as used in messages */
   char rules_sha256[65];/* of the bytes compiled ("" for rules given as a string) */
+  graph_file *files;    /* list files read, in first-read order, each once */
+  uint32_t nfiles;
   node *nodes;
   uint32_t nnodes, cap_nodes;
   slot *slots;
@@ -146,6 +156,9 @@ typedef struct graph {
 
 void graph_init(graph *g, const char *rules_path, int32_t as_of);
 void graph_free(graph *g); /* also frees plugin instances (free_inst) */
+/* Record a file the rules read and the sha256 of its bytes (a path read
+** twice is recorded once). */
+void graph_add_file(graph *g, const char *path, const void *bytes, size_t len);
 
 /* Append a node (zeroed except kind/type/line; depth 1); returns its id. */
 uint32_t graph_add(graph *g, node_kind kind, int type, uint32_t line);

@@ -371,6 +371,8 @@
 #define MSG_ROW_WIDTH "has %zu field%s, the header has %zu"
 /* the id column's name */
 #define MSG_ROW_EMPTY_ID "the customer id (column %s) is empty"
+/* the CSV scanner (csv_scan.c): a field libcsv could not grow */
+#define MSG_ROW_TOO_LARGE "field too large for memory"
 /* `cleave explain` of such a row: input, line, run's reason */
 #define MSG_EXPLAIN_REJECTED "%s:%llu: this row is rejected by cleave run: %s"
 /* the header (input.c): input, line, the scanner's reason */

@@ -14,6 +14,7 @@
 
 #include "error.h"
 #include "pipeline.h"
+#include "row_accept.h"
 
 enum { SLOT_FREE, SLOT_QUEUED, SLOT_RUNNING, SLOT_DONE };
 
@@ -117,6 +118,7 @@ typedef struct emit_ctx {
   const pipeline_opts *o;
   uint64_t base;
   cl_error *err;
+  pipeline_stats *st;
   int rc;
 } emit_ctx;
 
@@ -124,6 +126,7 @@ static void emit_reject(void *ud, uint64_t line, uint64_t last, const char *reas
                         size_t rl, const char *raw, size_t wl) {
   emit_ctx *e = ud;
   if (e->rc) return;
+  e->st->rejects_by[row_reject_kind(reason, rl)]++;
   e->rc = e->o->sink.reject(e->o->sink.ud, e->base + line, e->base + last, reason, rl, raw,
                             wl, e->err);
 }
@@ -136,7 +139,7 @@ static int emit(pipe_t *p, slot_job *j, uint64_t *line, pipeline_stats *st, cl_e
   for (uint32_t k = 0; o->sink.aud && k < r->naud; k++)
     if (r->aud[k].len && o->sink.aud(o->sink.ud, k, r->aud[k].p, r->aud[k].len, err))
       return err->code;
-  emit_ctx e = {o, *line, err, 0};
+  emit_ctx e = {o, *line, err, st, 0};
   seg_result_rejects(r, emit_reject, &e);
   if (e.rc) return e.rc;
   *line += r->lines;
@@ -147,6 +150,9 @@ static int emit(pipe_t *p, slot_job *j, uint64_t *line, pipeline_stats *st, cl_e
   tally_add(st->tally, r->tally, o->shape->g->nslots);
   for (uint32_t v = 0; v < o->shape->nvalues; v++) st->value_counts[v] += r->value_counts[v];
   for (uint32_t m = 0; m < o->shape->g->nmicros; m++) st->micro_counts[m] += r->micro_counts[m];
+  uint32_t nd = seg_detail_micros(o->shape->g);
+  for (size_t i = 0; i < (size_t)nd * o->shape->nvalues; i++) st->cross[i] += r->cross[i];
+  for (size_t i = 0; i < seg_overlap_pairs(nd); i++) st->overlap[i] += r->overlap[i];
   if (r->any_bad_utf8) {
     size_t nc = o->shape->ncols ? o->shape->ncols : 1;
     if (!st->bad_utf8) {
@@ -206,6 +212,9 @@ int pipeline_run(const pipeline_opts *o, pipeline_stats *st, cl_error *err) {
   st->value_counts = cl_calloc(o->shape->nvalues ? o->shape->nvalues : 1, sizeof *st->value_counts);
   st->micro_counts = cl_calloc(o->shape->g->nmicros ? o->shape->g->nmicros : 1, sizeof *st->micro_counts);
   st->tally = cl_calloc(o->shape->g->nslots ? o->shape->g->nslots : 1, sizeof *st->tally);
+  uint32_t nd = seg_detail_micros(o->shape->g);
+  st->cross = cl_calloc((size_t)nd * o->shape->nvalues + 1, sizeof *st->cross);
+  st->overlap = cl_calloc(seg_overlap_pairs(nd) + 1, sizeof *st->overlap);
   int threaded = o->threads > 1;
   p.o = o;
   p.nslots = threaded ? (size_t)o->threads * 2 + 2 : 2;
@@ -275,6 +284,9 @@ int pipeline_run(const pipeline_opts *o, pipeline_stats *st, cl_error *err) {
 void pipeline_stats_free(pipeline_stats *s) {
   free(s->value_counts);
   free(s->micro_counts);
+  free(s->cross);
+  free(s->overlap);
+  s->cross = s->overlap = NULL;
   free(s->bad_utf8);
   free(s->bad_utf8_line);
   free(s->tally);

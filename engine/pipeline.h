@@ -14,6 +14,7 @@
 #include "input.h"
 #include "plugin_loader.h"
 #include "progress.h"
+#include "row_accept.h"
 #include "segmenter.h"
 
 typedef struct pipeline_sink {
@@ -31,6 +32,9 @@ typedef struct pipeline_stats {
   uint64_t rows, written, rejected, invalid;
   uint64_t *value_counts; /* shape.nvalues */
   uint64_t *micro_counts; /* graph.nmicros */
+  uint64_t *cross;        /* seg_detail.h: counted micros x shape.nvalues */
+  uint64_t *overlap;      /* seg_detail.h: pairs of counted micros */
+  uint64_t rejects_by[REJECT_KINDS]; /* per row_reject_kind (row_accept.h) */
   uint64_t chunks, merges;
   uint64_t bytes;         /* input bytes segmented (after the header) */
   /* kept fields that are not valid UTF-8, per input column (shape.ncols),

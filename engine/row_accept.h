@@ -22,6 +22,14 @@
 const char *row_reject_width(const seg_shape *sh, const csv_row *r, char *why, size_t len);
 const char *row_reject_empty_id(const seg_shape *sh, char *why, size_t len);
 
+/* The kinds of reject summary.json counts (rejects_by_reason), named by
+** row_reject_kind_names: every reason row_accept or the CSV scanner gives is
+** one of them (bad quoting of any sort is "quoting"). */
+enum { REJECT_FIELD_COUNT, REJECT_EMPTY_ID, REJECT_QUOTING, REJECT_FIELD_TOO_LARGE, REJECT_KINDS };
+extern const char *const row_reject_kind_names[REJECT_KINDS];
+/* The kind of a reject from its reason (reason[0..len)). */
+int row_reject_kind(const char *reason, size_t len);
+
 /* NULL when run takes row r; else the reason it is rejected, written in
 ** why (len bytes, ROW_REASON_MAX is enough). Inline: run calls it for every
 ** row. */

@@ -462,10 +462,63 @@ static void keep_failed_rejects(sinks *k, char *failed, outfile *sum, int sum_op
   free(c.journal);
 }
 
+/* A failed run's summary.json (status "failed", summary_failed_json), under
+** the lock, after the run's own files were aborted: it alone replaces the
+** previous summary (one rename, no journal), so the previous run's other
+** files stay and nobody reads yesterday's "ok" as today's. Best effort: the
+** run's error is what is reported and returned. */
+static void write_failed_summary(const config *cfg, const summary_info *si, const cl_error *e,
+                                 logger *log) {
+  if (!cfg->summary) return;
+  buf js = {0};
+  summary_failed_json(si, e, &js);
+  outfile f;
+  memset(&f, 0, sizeof f);
+  commit c;
+  commit_init(&c, NULL, log);
+  cl_error e2 = {0, ""};
+  if (outfile_open(&f, cfg->summary, &e2) == 0) {
+    commit_add(&c, &f);
+    if (outfile_write(&f, js.p, js.len, &e2) == 0) commit_publish(&c, &e2);
+    else commit_abort(&c);
+  }
+  if (e2.code)
+    log_msg(log, e->code == CL_EXIT_OUTPUT ? LOG_DEBUG : LOG_WARNING,
+            "the failed run's summary was not written either: %s", e2.msg);
+  if (!c.n) outfile_free(&f);
+  commit_free(&c);
+  buf_free(&js);
+}
+
+/* The rule file did not load: its failed summary, written under the lock
+** like any failed run's. Without rules the audience files are unknown, so
+** when a killed run's journal waits to be rolled forward (it may name
+** them) nothing is written: the next run that loads its rules does that. */
+static void rules_failed(session *s, double t0, const cl_error *err) {
+  run_files rf;
+  memset(&rf, 0, sizeof rf);
+  audiences none;
+  memset(&none, 0, sizeof none);
+  cl_error e2 = {0, ""};
+  int lock_fd = -1;
+  struct stat jst;
+  if (s->cfg.summary && plan_files(&s->cfg, &rf, &none, &e2) == 0 &&
+      take_lock(rf.lock, &lock_fd, &e2) == 0 && (!rf.journal || lstat(rf.journal, &jst) != 0)) {
+    summary_info fi = {s->have_graph ? &s->g : NULL, NULL, NULL, &s->cfg, run_threads(&s->cfg),
+                       now_s() - t0, NULL, NULL};
+    write_failed_summary(&s->cfg, &fi, err, &s->log);
+  }
+  if (lock_fd >= 0) close(lock_fd);
+  run_files_free(&rf);
+}
+
 static int do_run(session *s, const cli_opts *o, cl_error *err) {
   config *cfg = &s->cfg;
   double t0 = now_s();
-  if (session_rules(s, NULL, NULL, err)) return err->code;
+  if (session_rules(s, NULL, NULL, err)) {
+    rules_failed(s, t0, err);
+    return err->code;
+  }
   char day[16];
   date_format_iso(cfg->as_of, day);
   log_event(&s->log, LOG_INFO, "run start: rules %s (sha256 %s), input %s, output %s, as of %s, "
@@ -577,6 +630,11 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
     aud_abort(&aud);
   } else commit_abort(&cm);
   if (!rc) aud_committed(&aud);
+  if (rc) {
+    si.st = ran ? &st : NULL;
+    if (!ran) si.header = NULL;
+    write_failed_summary(cfg, &si, err, &s->log);
+  }
   if (!rc && s->log.out_info && s->log.level >= LOG_INFO) summary_print(&si, stderr);
   if (!rc)
     log_event(&s->log, LOG_INFO, "run end: ok, %llu rows read, %llu written, %llu rejected, "

@@ -13,10 +13,23 @@
 #include "segmenter.h"
 #include "utf8.h"
 
+/* Entries of seg_result.cross and .overlap (at least 1, for calloc). */
+static size_t detail_cross(const seg_shape *sh) {
+  size_t n = (size_t)seg_detail_micros(sh->g) * sh->nvalues;
+  return n ? n : 1;
+}
+
+static size_t detail_pairs(const seg_shape *sh) {
+  size_t n = seg_overlap_pairs(seg_detail_micros(sh->g));
+  return n ? n : 1;
+}
+
 void seg_result_init(seg_result *r, const seg_shape *sh) {
   memset(r, 0, sizeof *r);
   r->value_counts = cl_calloc(sh->nvalues ? sh->nvalues : 1, sizeof *r->value_counts);
   r->micro_counts = cl_calloc(sh->g->nmicros ? sh->g->nmicros : 1, sizeof *r->micro_counts);
+  r->cross = cl_calloc(detail_cross(sh), sizeof *r->cross);
+  r->overlap = cl_calloc(detail_pairs(sh), sizeof *r->overlap);
   r->bad_utf8 = cl_calloc(sh->ncols ? sh->ncols : 1, sizeof *r->bad_utf8);
   r->bad_utf8_line = cl_calloc(sh->ncols ? sh->ncols : 1, sizeof *r->bad_utf8_line);
   r->tally = cl_calloc(sh->g->nslots ? sh->g->nslots : 1, sizeof *r->tally);
@@ -32,6 +45,8 @@ void seg_result_reset(seg_result *r, const seg_shape *sh) {
   for (uint32_t k = 0; k < sh->naud; k++) r->aud[k].len = 0;
   memset(r->value_counts, 0, (sh->nvalues ? sh->nvalues : 1) * sizeof *r->value_counts);
   memset(r->micro_counts, 0, (sh->g->nmicros ? sh->g->nmicros : 1) * sizeof *r->micro_counts);
+  memset(r->cross, 0, detail_cross(sh) * sizeof *r->cross);
+  memset(r->overlap, 0, detail_pairs(sh) * sizeof *r->overlap);
   if (r->any_bad_utf8) {
     memset(r->bad_utf8, 0, (sh->ncols ? sh->ncols : 1) * sizeof *r->bad_utf8);
     memset(r->bad_utf8_line, 0, (sh->ncols ? sh->ncols : 1) * sizeof *r->bad_utf8_line);
@@ -45,6 +60,8 @@ void seg_result_free(seg_result *r) {
   free(r->value_counts);
   free(r->micro_counts);
   free(r->tally);
+  free(r->cross);
+  free(r->overlap);
   free(r->bad_utf8);
   free(r->bad_utf8_line);
   for (uint32_t k = 0; k < r->naud; k++) buf_free(&r->aud[k]);
@@ -168,6 +185,7 @@ static void flush_batch(segmenter *s) {
   for (uint32_t m = 0; m < g->nmacros; m++) mvals[m] = batch_macro(&s->bc, m);
   batch_count_invalid(&s->bc);
   for (uint32_t k = 0; k < g->nmicros; k++) mic[k] = batch_micro(&s->bc, k);
+  seg_detail_batch(&s->det, s->n, mvals, mic, s->res->cross, s->res->overlap);
   const cleave_str *ids = s->colv[sh->id_col];
   for (uint32_t i = 0; i < s->n; i++) {
     for (uint32_t m = 0; m < g->nmacros; m++) vv[m] = mvals[m][i];
@@ -223,6 +241,7 @@ static void on_row(void *ud, const csv_row *row) {
   for (uint32_t m = 0; m < g->nmacros; m++) vals[m] = eval_macro(&s->ec, m);
   for (uint32_t k = 0; k < g->nmicros; k++) s->row_bits[k] = (uint64_t)eval_pred(&s->ec, g->micros[k].pred);
   eval_count_invalid(&s->ec);
+  seg_detail_row(&s->det, vals, s->row_bits, s->res->cross, s->res->overlap);
   put_line(s, id, vals, (const uint64_t *const *)s->row_members, 0);
   if (sh->naud) {
     for (uint32_t j = 0; j < sh->naud_cols; j++) s->aud_f[j] = row->cols[sh->aud_cols[j]];
@@ -244,6 +263,7 @@ void segmenter_init(segmenter *s, const seg_shape *sh, void **tstate) {
   seg_scan_init(&s->scan, sh, sh->keep, on_row, on_bad, s);
   eval_ctx_init(&s->ec, sh->g, tstate);
   s->aud_f = cl_calloc(sh->naud_cols ? sh->naud_cols : 1, sizeof *s->aud_f);
+  seg_detail_init(&s->det, sh->g, sh->value_base, sh->nvalues);
   if (sh->row_at_a_time) {
     const graph *g = sh->g;
     s->row_vals = cl_calloc(g->nmacros ? g->nmacros : 1, sizeof *s->row_vals);
@@ -314,6 +334,7 @@ void segmenter_run(segmenter *s, const chunk *c, seg_result *r) {
 void segmenter_free(segmenter *s) {
   csv_scan_free(&s->scan);
   eval_ctx_free(&s->ec);
+  seg_detail_free(&s->det);
   free(s->row_vals);
   free(s->row_bits);
   free(s->row_members);

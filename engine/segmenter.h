@@ -14,6 +14,7 @@
 #include "eval.h"
 #include "graph.h"
 #include "input.h"
+#include "seg_detail.h"
 
 /* What every segmenter of a run shares (read-only). */
 typedef struct seg_shape {
@@ -52,6 +53,8 @@ typedef struct seg_result {
   uint64_t lines;       /* LF bytes in the chunk */
   uint64_t *value_counts; /* per macro value (shape.nvalues) */
   uint64_t *micro_counts; /* per micro segment */
+  uint64_t *cross;      /* seg_detail.h: per counted micro x macro value */
+  uint64_t *overlap;    /* seg_detail.h: per pair of counted micros */
   int clean;            /* the chunk ended between rows */
   /* kept fields that are not valid UTF-8, per input column (ncols); the
   ** first one's line, relative to the chunk, plus 1 (0: none) */
@@ -67,6 +70,7 @@ typedef struct segmenter {
   csv_scan scan;
   eval_ctx ec;          /* row at a time */
   batch_ctx bc;         /* batches */
+  seg_detail det;       /* cross and overlap counts */
   seg_result *res;
   int utf8_check;       /* this chunk is not all valid UTF-8: check fields */
   /* the batch being gathered: arena offsets of the kept columns per row */

@@ -1,11 +1,14 @@
 /*
-** summary.c -- summary.json and the human summary of a run.
+** summary.c -- summary.json (schema v1: docs/summary.md,
+** docs/summary.schema.json) and the human summary of a run.
 */
 #include <stdlib.h>
 #include <string.h>
 
 #include "datecalc.h"
 #include "invalid.h"
+#include "row_accept.h"
+#include "seg_detail.h"
 #include "summary.h"
 #include "utf8.h"
 #include "version.h"
@@ -25,22 +28,53 @@ static void json_strf(buf *b, const char *k, const char *v, int comma) {
   buf_puts(b, comma ? ",\n" : "\n");
 }
 
-void summary_json(const summary_info *s, buf *b) {
+static void json_u64(buf *b, const char *k, uint64_t v) {
+  buf_puts(b, "  ");
+  json_key(b, k);
+  buf_printf(b, "%llu,\n", (unsigned long long)v);
+}
+
+/* What every summary has, ok or failed: the run's identity. */
+static void identity(const summary_info *s, const char *status, buf *b) {
   const graph *g = s->g;
-  const pipeline_stats *st = s->st;
   char asof[16];
   date_format_iso(s->cfg->as_of, asof);
-  buf_puts(b, "{\n");
+  buf_printf(b, "{\n  \"schema_version\": %d,\n", SUMMARY_SCHEMA_VERSION);
+  json_strf(b, "status", status, 1);
   json_strf(b, "cleave_version", CLEAVE_VERSION, 1);
-  json_strf(b, "rules", g->rules_path, 1);
-  json_strf(b, "input", s->input_name, 1);
+  json_strf(b, "rules", s->cfg->rules, 1);
+  json_strf(b, "rules_sha256", g && g->rules_sha256[0] ? g->rules_sha256 : NULL, 1);
+  buf_puts(b, "  \"lists\": [");
+  for (uint32_t i = 0; g && i < g->nfiles; i++) {
+    buf_puts(b, i ? ",\n    {" : "\n    {");
+    json_key(b, "path");
+    utf8_json_str(b, g->files[i].path, strlen(g->files[i].path));
+    buf_puts(b, ", ");
+    json_key(b, "sha256");
+    utf8_json_str(b, g->files[i].sha256, 64);
+    buf_putc(b, '}');
+  }
+  buf_puts(b, g && g->nfiles ? "\n  ],\n" : "],\n");
+  json_strf(b, "input", s->input_name ? s->input_name : s->cfg->input, 1);
   json_strf(b, "output", s->cfg->output ? s->cfg->output : "-", 1);
   json_strf(b, "as_of", asof, 1);
   buf_printf(b, "  \"threads\": %d,\n  \"seconds\": %.3f,\n", s->threads, s->seconds);
-  buf_printf(b, "  \"rows_read\": %llu,\n  \"rows_written\": %llu,\n  \"rows_rejected\": %llu,\n",
-             (unsigned long long)st->rows, (unsigned long long)st->written,
-             (unsigned long long)st->rejected);
-  buf_printf(b, "  \"invalid_values\": %llu,\n", (unsigned long long)st->invalid);
+}
+
+/* The accounting of the rows read: rows, rejects by reason, invalid values. */
+static void accounting(const summary_info *s, buf *b) {
+  const pipeline_stats *st = s->st;
+  json_u64(b, "rows_read", st->rows);
+  json_u64(b, "rows_written", st->written);
+  json_u64(b, "rows_rejected", st->rejected);
+  buf_puts(b, "  \"rejects_by_reason\": {");
+  for (int r = 0; r < REJECT_KINDS; r++) {
+    buf_puts(b, r ? ", " : "");
+    json_key(b, row_reject_kind_names[r]);
+    buf_printf(b, "%llu", (unsigned long long)st->rejects_by[r]);
+  }
+  buf_puts(b, "},\n");
+  json_u64(b, "invalid_values", st->invalid);
   buf_puts(b, "  \"invalid_utf8\": {");
   int any = 0;
   for (size_t c = 0; st->bad_utf8 && s->header && c < s->shape->ncols; c++) {
@@ -51,7 +85,7 @@ void summary_json(const summary_info *s, buf *b) {
   }
   buf_puts(b, "},\n");
   buf_puts(b, "  \"invalid_values_by_column\": {");
-  uint64_t *by = tally_by_column(g, st->tally, s->shape->ncols);
+  uint64_t *by = tally_by_column(s->g, st->tally, s->shape->ncols);
   any = 0;
   for (size_t c = 0; by && s->header && c < s->shape->ncols; c++) {
     if (!by[c]) continue;
@@ -61,6 +95,11 @@ void summary_json(const summary_info *s, buf *b) {
   }
   free(by);
   buf_puts(b, "},\n");
+}
+
+static void sizes(const summary_info *s, buf *b) {
+  const graph *g = s->g;
+  const pipeline_stats *st = s->st;
   buf_puts(b, "  \"macro\": {");
   for (uint32_t m = 0; m < g->nmacros; m++) {
     const macro *mc = &g->macros[m];
@@ -81,7 +120,71 @@ void summary_json(const summary_info *s, buf *b) {
     json_key(b, g->micros[i].name);
     buf_printf(b, "%llu", (unsigned long long)st->micro_counts[i]);
   }
-  buf_puts(b, g->nmicros ? "\n  }\n}\n" : "}\n}\n");
+  buf_puts(b, g->nmicros ? "\n  },\n" : "},\n");
+}
+
+/* cross: split -> value -> micro -> customers; overlap: [a, b, both] for
+** every pair of counted micros sharing a customer (seg_detail.h). */
+static void detail(const summary_info *s, buf *b) {
+  const graph *g = s->g;
+  const pipeline_stats *st = s->st;
+  const seg_shape *sh = s->shape;
+  uint32_t nd = seg_detail_micros(g);
+  buf_printf(b, "  \"detail_micros\": {\"counted\": %u, \"omitted\": %u},\n", nd, g->nmicros - nd);
+  buf_puts(b, "  \"cross\": {");
+  for (uint32_t m = 0; m < g->nmacros; m++) {
+    const macro *mc = &g->macros[m];
+    buf_puts(b, m ? ",\n    " : "\n    ");
+    json_key(b, mc->name);
+    buf_putc(b, '{');
+    for (uint32_t v = 0; v < mc->nvalues; v++) {
+      buf_puts(b, v ? ",\n      " : "\n      ");
+      json_key(b, mc->values[v]);
+      buf_putc(b, '{');
+      for (uint32_t k = 0; k < nd; k++) {
+        buf_puts(b, k ? ", " : "");
+        json_key(b, g->micros[k].name);
+        buf_printf(b, "%llu",
+                   (unsigned long long)st->cross[(size_t)k * sh->nvalues + sh->value_base[m] + v]);
+      }
+      buf_putc(b, '}');
+    }
+    buf_puts(b, mc->nvalues ? "\n    }" : "}");
+  }
+  buf_puts(b, g->nmacros ? "\n  },\n" : "},\n");
+  buf_puts(b, "  \"overlap\": [");
+  int any = 0;
+  for (uint32_t j = 0; j < nd; j++)
+    for (uint32_t k = j + 1; k < nd; k++) {
+      uint64_t n = st->overlap[seg_pair_ix(nd, j, k)];
+      if (!n) continue;
+      buf_puts(b, any++ ? ",\n    [" : "\n    [");
+      utf8_json_str(b, g->micros[j].name, strlen(g->micros[j].name));
+      buf_puts(b, ", ");
+      utf8_json_str(b, g->micros[k].name, strlen(g->micros[k].name));
+      buf_printf(b, ", %llu]", (unsigned long long)n);
+    }
+  buf_puts(b, any ? "\n  ]\n" : "]\n");
+}
+
+void summary_json(const summary_info *s, buf *b) {
+  identity(s, "ok", b);
+  accounting(s, b);
+  sizes(s, b);
+  detail(s, b);
+  buf_puts(b, "}\n");
+}
+
+void summary_failed_json(const summary_info *s, const cl_error *e, buf *b) {
+  identity(s, "failed", b);
+  json_strf(b, "reason", e->msg, 1);
+  buf_printf(b, "  \"exit_code\": %d%s\n", e->code, s->st ? "," : "");
+  if (s->st) { /* the rows were read: their accounting says why it failed */
+    accounting(s, b);
+    b->len -= 2; /* the last ",\n" */
+    buf_putc(b, '\n');
+  }
+  buf_puts(b, "}\n");
 }
 
 static double pct(uint64_t n, uint64_t of) { return of ? 100.0 * (double)n / (double)of : 0; }

@@ -154,4 +154,5 @@ done
 [ $bad -eq 0 ]
 ok $? "12 SIGKILLs at random moments of runs: every time, one consistent set of files after the next start"
 
+check_summaries "$tmp"
 done_testing

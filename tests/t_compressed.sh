@@ -103,4 +103,5 @@ grep -q "iconv -f UTF-16 -t UTF-8" other.err; okd $? "  ... UTF-16: with the ico
 printf 'BZ' > short.csv; seg short short.csv
 ! grep -q "bzip2" short.err; okd $? "a 2-byte file starting BZ is not taken for bzip2" short.err
 
+check_summaries "$tmp"
 done_testing

@@ -209,4 +209,5 @@ segini badini bad.ini
 [ $rc -eq 3 ] && grep -q "bad.ini:3: decimal = 'dot' is not point or comma" badini.err
 okd $? "decimal = dot in engine.ini: exit 3 naming the line" badini.err
 
+check_summaries "$tmp"
 done_testing

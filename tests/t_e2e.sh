@@ -554,4 +554,5 @@ find "$tmp" -name '*.tmp.*' > "$tmp/tmpfiles"
 [ ! -s "$tmp/tmpfiles" ]
 okd $? "no *.tmp.* file left in any output directory" "$tmp/tmpfiles"
 
+check_summaries "$tmp"
 done_testing

@@ -256,4 +256,5 @@ sed 's/"r5": 3/"r5": 4/' "$d/batch2/summary.json" > "$d/batch2/s.tmp" && mv "$d/
 if same "$d" || ! grep -q '^batch2 differs from row1 in counts' "$tmp/why"; then st=1; fi
 ok $st "the comparison notices a changed output line and a changed count"
 
+check_summaries "$tmp"
 done_testing

@@ -92,4 +92,5 @@ okd $? "a FIFO as log file: refused at once (exit 6)" e.err
 "$cleave" run -q --verbose $args --input "$edge" 2> qv.err
 [ $? -eq 2 ] && grep -q "contradict" qv.err; okd $? "-q with --verbose: a usage error" qv.err
 
+check_summaries "$tmp"
 done_testing

@@ -119,4 +119,5 @@ for spec in "$@"; do
   done
 done
 
+check_summaries "$tmp"
 done_testing

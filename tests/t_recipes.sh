@@ -150,4 +150,5 @@ for rules in "$recipes"/*.lua; do
   ok $? "docs/rules.md shows $rel"
 done
 
+check_summaries "$tmp"
 done_testing

@@ -285,4 +285,5 @@ bounded "$cleave" run --output row.csv --rejects r.csv --summary s.json -q --eva
 cmp -s o.csv row.csv
 okd $? "long numbers: --evaluator row agrees" row.csv
 
+check_summaries "$tmp"
 done_testing

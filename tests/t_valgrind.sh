@@ -99,4 +99,5 @@ vg 0 "test plugin with factor = 3, 2 threads" "$e2e/ages.factor3.expected.csv" \
 vg 0 "fixture from standard input" "$want" \
   -c "$ini" --plugins "$plugins" --input - --output out.csv --threads 2 < "$edge"
 
+check_summaries "$tmp"
 done_testing

@@ -58,3 +58,27 @@ done_testing() {
   [ "$tap_failed" -eq 0 ] && exit 0
   exit 1
 }
+
+# check_summaries DIR...: one test -- every summary.json cleave wrote under
+# the DIRs (any *.json holding "schema_version") is valid against
+# docs/summary.schema.json and adds up (tests/validate_summary.py); skipped
+# without /usr/bin/python3 and python3-jsonschema. Needs $root.
+check_summaries() {
+  if [ ! -x /usr/bin/python3 ]; then
+    skip "summaries valid against docs/summary.schema.json" "/usr/bin/python3 not found"
+    return
+  fi
+  tap_v=$(/usr/bin/python3 "$root/tests/validate_summary.py" --find "$@" 2>&1)
+  tap_st=$?
+  case $tap_v in
+  skip:*) skip "summaries valid against docs/summary.schema.json" "${tap_v#skip: }" ;;
+  *)
+    case $tap_v in "0 summaries"*)
+      skip "summaries valid against docs/summary.schema.json" "no summary.json was written"
+      return ;;
+    esac
+    ok $tap_st "summary.json files valid against docs/summary.schema.json ($tap_v)"
+    [ $tap_st -eq 0 ] || echo "$tap_v" | head -n 10 | sed 's/^/# /'
+    ;;
+  esac
+}

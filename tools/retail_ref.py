@@ -8,7 +8,7 @@ split and segment below is one spec line.
 
 Usage: python3 tools/retail_ref.py [--as-of YYYY-MM-DD] [--skip-bad]
            [--format wide|long|jsonl] [--audiences DIR [--audience-columns A,B]
-           [--audience-macros]] INPUT.csv
+           [--audience-macros]] [--counts FILE] INPUT.csv
 
 Writes the segmentation of INPUT.csv to standard output. A record the spec
 cannot evaluate (wrong number of fields, a number float() cannot read, a date
@@ -24,6 +24,12 @@ object per customer. --audiences DIR writes DIR/<segment>.csv (and with
 --audience-macros DIR/<split>=<value>.csv): the id and the
 --audience-columns in input order, quoted as RFC 4180 says. Bytes that are
 not UTF-8 are read as they are and written as U+FFFD, one per byte.
+
+--counts FILE also writes, as JSON, the counts summary.json gives (counted
+here from this script's own segmentation): {"rows": N, "macro": {split:
+{value: n}}, "micro": {segment: n}, "cross": {split: {value: {segment: n}}},
+"overlap": {"a|b": n}} -- every pair of segments (a before b in rule order)
+sharing a customer.
 """
 
 import argparse
@@ -428,6 +434,36 @@ class Writer:
             f.close()
 
 
+class Counts:
+    """What summary.json counts, from this script's macros and segments."""
+
+    def __init__(self):
+        self.rows = 0
+        self.macro = {m: {} for m in MACRO_NAMES}
+        self.micro = {}
+        self.cross = {m: {} for m in MACRO_NAMES}
+        self.overlap = {}
+
+    def add(self, macros, segments):
+        self.rows += 1
+        for m, v in macros:
+            self.macro[m][v] = self.macro[m].get(v, 0) + 1
+            row = self.cross[m].setdefault(v, {})
+            for seg in segments:
+                row[seg] = row.get(seg, 0) + 1
+        for i, a in enumerate(segments):
+            self.micro[a] = self.micro.get(a, 0) + 1
+            for b in segments[i + 1:]:
+                k = a + "|" + b
+                self.overlap[k] = self.overlap.get(k, 0) + 1
+
+    def write(self, path):
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump({"rows": self.rows, "macro": self.macro, "micro": self.micro,
+                       "cross": self.cross, "overlap": self.overlap}, f, indent=1,
+                      sort_keys=True)
+
+
 # ---------------------------------------------------------------------------
 # The file.
 
@@ -450,7 +486,7 @@ ALL_SEGMENTS = [
 ]
 
 
-def run(path, as_of, skip_bad, out, err, writer=None):
+def run(path, as_of, skip_bad, out, err, writer=None, counts=None):
     """Segment the file at path; returns the exit status."""
     if writer is None:
         writer = Writer("wide", out, None, [], False)
@@ -494,6 +530,8 @@ def run(path, as_of, skip_bad, out, err, writer=None):
                     return 1
                 continue
             writer.record(rec, macros, segments)
+            if counts is not None:
+                counts.add(macros, segments)
         writer.close()
         return 0
 
@@ -514,6 +552,8 @@ def main(argv):
                     help="columns of each audience file after the id")
     ap.add_argument("--audience-macros", action="store_true",
                     help="and DIR/<split>=<value>.csv for every macro value")
+    ap.add_argument("--counts", metavar="FILE",
+                    help="also write the summary.json counts as JSON to FILE")
     ap.add_argument("input", help="customer file in the retail-v1 layout")
     args = ap.parse_args(argv)
     try:
@@ -529,8 +569,11 @@ def main(argv):
         ap.error("--audience-columns: not a retail-v1 column: %s" % sorted(unknown)[0])
     aud_cols = ["customer_id"] + [c for c in COLUMNS if c in wanted and c != "customer_id"]
     writer = Writer(args.format, out, args.audiences, aud_cols, args.audience_macros)
-    status = run(args.input, as_of, args.skip_bad, out, sys.stderr, writer)
+    counts = Counts() if args.counts else None
+    status = run(args.input, as_of, args.skip_bad, out, sys.stderr, writer, counts)
     out.flush()
+    if counts is not None and status == 0:
+        counts.write(args.counts)
     return status
 
 
