@@ -79,10 +79,10 @@ same excel_ini base; okd $? "  ... and with [input] delimiter = semicolon, decim
 seg excel_auto excel.csv --delimiter auto --decimal comma
 same excel_auto base; okd $? "  ... and with --delimiter auto" excel_auto.err
 seg excel_point excel.csv --delimiter semicolon
-[ $rc -eq 9 ] && [ ! -e excel_point.out ] && [ ! -e excel_point.json ] &&
+[ $rc -eq 9 ] && [ ! -e excel_point.out ] && grep -q '"status": "failed"' excel_point.json &&
   grep -q "column 'spend_12m': 3000 of 3000 values (100.0%) are not numbers" excel_point.err &&
   grep -q "decimal = comma in \[input\] (or --decimal comma)" excel_point.err
-okd $? "  ... without --decimal comma: the run stops (exit 9, max_invalid_column), naming the column and the fix, no output" excel_point.err
+okd $? "  ... without --decimal comma: the run stops (exit 9, max_invalid_column), naming the column and the fix, no output (a failed summary)" excel_point.err
 seg excel_point excel.csv --delimiter semicolon --max-invalid-column none
 [ $rc -eq 0 ] && ! cmp -s excel_point.out base.csv && [ "$(json_get excel_point.json invalid_values)" -gt 0 ] &&
   [ "$(json_get excel_point.json invalid_values_by_column spend_12m)" -eq 3000 ]

@@ -70,8 +70,9 @@ okd $? "  ... the message names the column, the count, the share, the first valu
 grep -q "the values look like decimal commas: set decimal = comma in \[input\] (or --decimal comma)" good.err
 okd $? "  ... and the likely fix" good.err
 grep -q "no file replaced" good.err; okd $? "  ... and says no file was replaced" good.err
-cmp -s good.out prev.out && cmp -s good.json prev.json && cmp -s good.rej prev.rej
-ok $? "  ... the previous output, summary and rejects are untouched"
+cmp -s good.out prev.out && cmp -s good.rej prev.rej &&
+  grep -q '"status": "failed"' good.json && grep -q '"exit_code": 9' good.json
+ok $? "  ... the previous output and rejects are untouched; summary.json says failed, exit_code 9 (docs/summary.md)"
 [ -z "$(ls | grep '\.tmp\.')" ]; ok $? "  ... and no temp file is left"
 
 # --- below the default: counted per column, not fatal -------------------------------
@@ -168,4 +169,5 @@ okd $? "check --sample: a column over max_invalid_column is an error saying run 
 "$cleave" check --no-config --rules "$rules" --input dates.csv --sample 1000 --max-invalid-column 70% > chk2.out 2>&1
 ! grep -q "would stop" chk2.out; okd $? "  ... and not with --max-invalid-column 70%" chk2.out
 
+check_summaries "$tmp"
 done_testing
