@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # cleave -- a segmentation rule engine.
 #   make run      install missing Debian packages, build, segment the sample
+#                 (twice with --state out/state: a baseline, then a delta)
 #   make check    build (plain and ASan/UBSan) and run every test with prove
 #   make bench    throughput against a libcsv parse-only baseline (bench/)
 #   make install  bin, plugins, header, pkg-config file, man page, docs
@@ -148,8 +149,12 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory sample/customers.csv
 	@mkdir -p out
-	$(CLEAVE) run -c engine.ini
+	@rm -rf out/state
+	$(CLEAVE) run -c engine.ini -q --as-of 2026-10-18 --state out/state
+	$(CLEAVE) run -c engine.ini --state out/state
 	@echo "cleave: audience files (one per segment) are in out/audiences/"
+	@echo "cleave: state in out/state/; who entered/exited since the run as of 2026-10-18:" \
+	  "out/state/delta/<segment>.entered.csv and .exited.csv (counts: \"delta\" in out/summary.json)"
 
 check: deps deps-fuzz
 	@$(MAKE) --no-print-directory tests

@@ -32,9 +32,9 @@
 #include "messages.h"
 #include "suggest.h"
 
-enum { SECT_NONE, SECT_ENGINE, SECT_INPUT, SECT_OUTPUT, SECT_PLUGIN };
+enum { SECT_NONE, SECT_ENGINE, SECT_INPUT, SECT_OUTPUT, SECT_STATE, SECT_PLUGIN };
 
-static const char *const sect_names[] = {"", "engine", "input", "output"};
+static const char *const sect_names[] = {"", "engine", "input", "output", "state"};
 
 struct key_def;
 
@@ -54,7 +54,7 @@ typedef struct load_ctx {
   int failed;
   int sect;               /* SECT_* of the current section */
   size_t plugin;          /* index in c->plugins_cfg when sect is SECT_PLUGIN */
-  int sect_line[4];       /* header line of [engine], [input], [output] */
+  int sect_line[5];       /* header line of [engine], [input], [output], [state] */
   int key_line[MAX_KEYS]; /* line each key_defs[] entry was set on */
 } load_ctx;
 
@@ -409,6 +409,7 @@ static const key_def key_defs[] = {
     {SECT_OUTPUT, "audience_columns", "column names separated by ','", set_text,
      F(audience_columns), 0, 0},
     {SECT_OUTPUT, "header", "yes or no", set_yes_no, F(out_header), 0, 0},
+    {SECT_STATE, "dir", "a directory path", set_path, F(state_dir), 0, 0},
 };
 
 #undef F
@@ -429,7 +430,7 @@ static const key_def *find_key(int sect, const char *name) {
 static void belongs_hint(const char *name, int not_sect, char *buf, size_t size) {
   size_t len = 0;
   buf[0] = '\0';
-  for (int s = SECT_ENGINE; s <= SECT_OUTPUT; s++) {
+  for (int s = SECT_ENGINE; s <= SECT_STATE; s++) {
     if (s == not_sect || !find_key(s, name)) continue;
     len += (size_t)snprintf(buf + len, size - len, "%s[%s]",
                             len ? " or " : " (it belongs in ", sect_names[s]);
@@ -527,8 +528,8 @@ static int valid_plugin_name(const char *s) {
 }
 
 static int unknown_section(load_ctx *x, const char *name) {
-  static const char *const cands[] = {"engine", "input", "output"};
-  const char *best = suggest_closest(name, cands, 3);
+  static const char *const cands[] = {"engine", "input", "output", "state"};
+  const char *best = suggest_closest(name, cands, 4);
   const char *dot = strchr(name, '.');
   if (best) return fail(x, "unknown section [%s] (did you mean [%s]?)", name, best);
   if (dot) {
@@ -539,7 +540,7 @@ static int unknown_section(load_ctx *x, const char *name) {
     if (suggest_closest(prefix, &plugin, 1))
       return fail(x, "unknown section [%s] (did you mean [plugin%s]?)", name, dot);
   }
-  return fail(x, "unknown section [%s] (sections are [engine], [input], [output] and "
+  return fail(x, "unknown section [%s] (sections are [engine], [input], [output], [state] and "
                  "[plugin.<name>])", name);
 }
 
@@ -564,7 +565,7 @@ static int enter_section(load_ctx *x, const char *name) {
   if (strncmp(name, "plugin.", 7) == 0) return plugin_section(x, name + 7);
   if (strcmp(name, "plugin") == 0)
     return fail(x, "section [plugin] needs a plugin name: write [plugin.<name>]");
-  for (int s = SECT_ENGINE; s <= SECT_OUTPUT; s++) {
+  for (int s = SECT_ENGINE; s <= SECT_STATE; s++) {
     if (strcmp(name, sect_names[s]) != 0) continue;
     if (x->sect_line[s])
       return fail(x, "section [%s] appears twice (lines %d and %d); put its keys in one "
@@ -746,6 +747,7 @@ void config_free(config *c) {
   free(c->lock);
   free(c->audiences);
   free(c->audience_columns);
+  free(c->state_dir);
   free(c->log_file);
   for (size_t i = 0; i < c->nplugins_cfg; i++) {
     config_section *s = &c->plugins_cfg[i];

@@ -78,6 +78,8 @@ typedef struct config {
   int audience_macros;  /* audience_macros = yes | no: also one per macro value */
   char *audience_columns; /* audience_columns = a,b: input columns in each audience file */
   int out_header;       /* header = yes | no (default yes): the output's header line */
+  /* [state] */
+  char *state_dir;      /* dir = DIR               (default none: no state, no delta) */
   /* [plugin.<name>] sections, in file order */
   config_section *plugins_cfg;
   size_t nplugins_cfg;

@@ -217,6 +217,27 @@ int fsafe_temp(const char *target, char **tmp) {
   return -1;
 }
 
+int fsafe_scratch(const char *dir) {
+  int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)) return fd;
+  size_t n = strlen(dir) + 64;
+  char *name = cl_malloc(n);
+  for (int tries = 0; tries < 32; tries++) {
+    snprintf(name, n, "%s/scratch.tmp.%ld.%016llx", dir, (long)getpid(),
+             (unsigned long long)random64());
+    fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+    if (fd >= 0) {
+      unlink(name);
+      break;
+    }
+    if (errno != EEXIST) break;
+  }
+  int e = errno;
+  free(name);
+  errno = e;
+  return fd;
+}
+
 long fsafe_temp_pid(const char *name, const char *base) {
   size_t bl = strlen(base);
   if (strncmp(name, base, bl) != 0 || strncmp(name + bl, ".tmp.", 5) != 0) return 0;

@@ -54,6 +54,13 @@ int fsafe_read_all(int fd, size_t max, char **buf, size_t *len);
 ** -1 with errno on failure. */
 int fsafe_temp(const char *target, char **tmp);
 
+/* An unnamed scratch file in dir, for reading and writing (O_RDWR, 0600):
+** O_TMPFILE where the file system has it, else "<dir>/scratch.tmp.<pid>.<hex>"
+** created O_EXCL|O_NOFOLLOW and unlinked at once (a run killed in between
+** leaves it to fsafe_sweep("<dir>/scratch")). Returns the fd, or -1 with
+** errno. */
+int fsafe_scratch(const char *dir);
+
 /* Does name (a directory entry) look like a temporary of base, and if so
 ** which process made it? Returns the pid, or 0. */
 long fsafe_temp_pid(const char *name, const char *base);

@@ -142,6 +142,8 @@ static int emit(pipe_t *p, slot_job *j, uint64_t *line, pipeline_stats *st, cl_e
   emit_ctx e = {o, *line, err, st, 0};
   seg_result_rejects(r, emit_reject, &e);
   if (e.rc) return e.rc;
+  if (r->state.len && o->sink.state && o->sink.state(o->sink.ud, r->state.p, r->state.len, err))
+    return err->code;
   *line += r->lines;
   st->rows += r->rows;
   st->rejected += r->rejected;

@@ -26,6 +26,8 @@ typedef struct pipeline_sink {
   void *ud;
   /* Audience k's lines of one chunk (shape.naud > 0); NULL: none. */
   int (*aud)(void *ud, uint32_t k, const char *p, size_t n, cl_error *err);
+  /* --state: a chunk's membership records, in input order; NULL: none */
+  int (*state)(void *ud, const char *p, size_t n, cl_error *err);
 } pipeline_sink;
 
 typedef struct pipeline_stats {

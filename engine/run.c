@@ -21,6 +21,7 @@
 #include "pipeline.h"
 #include "rules.h"
 #include "run.h"
+#include "state.h"
 #include "messages.h"
 #include "suggest.h"
 #include "summary.h"
@@ -259,6 +260,7 @@ typedef struct sinks {
   uint64_t logged;
   progress pg;  /* the terminal's progress line, if any */
   audiences *aud;
+  state_run *state; /* --state: membership records go here */
 } sinks;
 
 static int sink_out(void *ud, const char *p, size_t n, cl_error *err) {
@@ -268,6 +270,11 @@ static int sink_out(void *ud, const char *p, size_t n, cl_error *err) {
 
 static int sink_aud(void *ud, uint32_t a, const char *p, size_t n, cl_error *err) {
   return aud_write(((sinks *)ud)->aud, a, p, n, err);
+}
+
+static int sink_state(void *ud, const char *p, size_t n, cl_error *err) {
+  sinks *k = ud;
+  return state_rows(k->state, p, n, err);
 }
 
 static int sink_reject(void *ud, uint64_t line, uint64_t last, const char *reason, size_t rl,
@@ -397,6 +404,7 @@ static int plan_files(const config *cfg, run_files *f, const audiences *aud, cl_
   if (cfg->lock) f->lock = cl_strdup(cfg->lock);
   else if (n) f->lock = suffixed(f->staged[0], ".lock");
   else if (aud->dir) f->lock = cl_strdup(aud->lock);
+  else if (cfg->state_dir) f->lock = state_lock_path(cfg->state_dir);
   if (f->lock) f->journal = suffixed(f->lock, ".journal");
   commit_name names[] = {
       {"the input", cfg->input, 0},         {"the rule file", cfg->rules, 0},
@@ -533,15 +541,33 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
     run_files_free(&rf);
     return err->code;
   }
-  int lock_fd = -1;
-  const char *targets[] = {rf.staged[0], rf.staged[1], rf.staged[2], aud.pattern};
-  if (take_lock(rf.lock, &lock_fd, err) ||
-      commit_recover(rf.journal, targets, sizeof targets / sizeof *targets, &s->log, err)) {
+  int lock_fd = -1, state_fd = -1;
+  /* --state: the folder's own lock too (two outputs, one state), and its
+  ** files among those a journal may roll forward */
+  char *state_lock = cfg->state_dir ? state_lock_path(cfg->state_dir) : NULL;
+  size_t ntargets = 0;
+  char **stargets = cfg->state_dir ? state_targets(cfg->state_dir, &s->g, cfg->audience_macros,
+                                                   &ntargets) : NULL;
+  const char **targets = cl_calloc(4 + ntargets, sizeof *targets);
+  const char *base_targets[] = {rf.staged[0], rf.staged[1], rf.staged[2], aud.pattern};
+  memcpy(targets, base_targets, sizeof base_targets);
+  for (size_t i = 0; i < ntargets; i++) targets[4 + i] = stargets[i];
+  int lrc = take_lock(rf.lock, &lock_fd, err);
+  if (!lrc && state_lock && strcmp(state_lock, rf.lock) != 0)
+    lrc = state_prepare_dir(cfg->state_dir, err) || take_lock(state_lock, &state_fd, err);
+  if (lrc || commit_recover(rf.journal, targets, 4 + ntargets, &s->log, err)) {
     if (lock_fd >= 0) close(lock_fd);
+    if (state_fd >= 0) close(state_fd);
+    free(targets);
+    state_targets_free(stargets, ntargets);
+    free(state_lock);
     aud_free(&aud);
     run_files_free(&rf);
     return err->code;
   }
+  free(targets);
+  state_targets_free(stargets, ntargets);
+  free(state_lock);
   aud_recover(&aud);
   bound_input b;
   sinks k;
@@ -558,6 +584,14 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   int ran = 0;
   b.shape.format = cfg->format;
   if (!rc) rc = aud_bind(&aud, cfg, &b, err);
+  if (!rc && cfg->state_dir) {
+    char asof[16];
+    date_format_iso(cfg->as_of, asof);
+    state_opts so = {cfg->state_dir, &s->g, b.shape.value_base, cfg->id_column,
+                     cfg->audience_macros, s->g.rules_sha256, asof, &s->log};
+    rc = state_begin(&k.state, &so, err);
+    b.shape.state_nb = (state_nbits(&s->g) + 7) / 8;
+  }
   if (!rc) rc = open_outputs(cfg, &rf, &k, &sum, &sum_open, &cm, err);
   if (!rc) rc = aud_open(&aud, &b, cfg, &cm, err);
   if (!rc && cfg->out_header) {
@@ -578,7 +612,8 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
     po.threads = threads;
     po.chunk_size = o->chunk_size > 0 ? (size_t)o->chunk_size : DEFAULT_CHUNK;
     po.first_line = b.header_lines + 1;
-    po.sink = (pipeline_sink){sink_out, sink_reject, &k, aud.dir ? sink_aud : NULL};
+    po.sink = (pipeline_sink){sink_out, sink_reject, &k, aud.dir ? sink_aud : NULL,
+                              k.state ? sink_state : NULL};
     k.aud = &aud;
     b.shape.row_at_a_time = o->row_at_a_time;
     if (progress_start(&k.pg, stderr, &b.in, s->log.out_info && s->log.level >= LOG_INFO))
@@ -617,9 +652,10 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
                failed_rej ? ")" : "");
     }
   }
+  if (!rc && k.state) rc = state_finish(k.state, &cm, st.written, err);
   double secs = now_s() - t0;
   summary_info si = {&s->g, &b.shape, &st, cfg, threads, secs, b.in.name,
-                     (const char *const *)b.header};
+                     (const char *const *)b.header, ran ? state_run_delta(k.state) : NULL};
   buf js = {0};
   if (ran) summary_json(&si, &js);
   /* all of the run's files, or none of them (commit.c) */
@@ -630,6 +666,7 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
     aud_abort(&aud);
   } else commit_abort(&cm);
   if (!rc) aud_committed(&aud);
+  if (!rc && k.state) state_after_commit(k.state, &s->log);
   if (rc) {
     si.st = ran ? &st : NULL;
     if (!ran) si.header = NULL;
@@ -643,11 +680,13 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
               (unsigned long long)st.invalid, secs);
   commit_free(&cm);
   aud_free(&aud);
+  state_free(k.state); /* after the commit: it held the state's outfiles */
   buf_free(&js);
   pipeline_stats_free(&st);
   bound_input_free(&b);
   run_files_free(&rf);
   if (lock_fd >= 0) close(lock_fd);
+  if (state_fd >= 0) close(state_fd);
   return rc;
 }
 

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "row_accept.h"
 #include "segmenter.h"
+#include "state.h"
 #include "utf8.h"
 
 /* Entries of seg_result.cross and .overlap (at least 1, for calloc). */
@@ -38,7 +39,7 @@ void seg_result_init(seg_result *r, const seg_shape *sh) {
 }
 
 void seg_result_reset(seg_result *r, const seg_shape *sh) {
-  r->out.len = r->rejects.len = 0;
+  r->out.len = r->rejects.len = r->state.len = 0;
   r->rows = r->rejected = r->invalid = r->lines = 0;
   r->clean = 0;
   memset(r->tally, 0, (sh->g->nslots ? sh->g->nslots : 1) * sizeof *r->tally);
@@ -57,6 +58,7 @@ void seg_result_reset(seg_result *r, const seg_shape *sh) {
 void seg_result_free(seg_result *r) {
   buf_free(&r->out);
   buf_free(&r->rejects);
+  buf_free(&r->state);
   free(r->value_counts);
   free(r->micro_counts);
   free(r->tally);
@@ -113,6 +115,23 @@ static void rejecting(segmenter *s, const csv_row *row, const char *reason) {
   if (!csv_scan_want_exact(&s->scan)) add_reject(s, row, reason);
 }
 
+/* --state: the row's membership record (micro bits, then one bit per macro
+** value), for the state writer. */
+static __attribute__((noinline)) void put_state(segmenter *s, cleave_str id, const uint32_t *vals,
+                                                const uint64_t *const *members, uint32_t i) {
+  const seg_shape *sh = s->sh;
+  const graph *g = sh->g;
+  uint8_t *bits = s->state_bits;
+  memset(bits, 0, sh->state_nb);
+  for (uint32_t k = 0; k < g->nmicros; k++)
+    if ((members[k][i >> 6] >> (i & 63)) & 1) bits[k >> 3] |= (uint8_t)(1u << (k & 7));
+  for (uint32_t m = 0; m < g->nmacros; m++) {
+    uint32_t b = g->nmicros + sh->value_base[m] + vals[m];
+    bits[b >> 3] |= (uint8_t)(1u << (b & 7));
+  }
+  state_record(&s->res->state, id.ptr, id.len, bits, sh->state_nb);
+}
+
 /* Format one output line from macro value indices and micro membership. */
 static inline void put_line(segmenter *s, cleave_str id, const uint32_t *vals,
                             const uint64_t *const *members, uint32_t i) {
@@ -121,6 +140,7 @@ static inline void put_line(segmenter *s, cleave_str id, const uint32_t *vals,
   seg_result *r = s->res;
   buf *out = &r->out;
   const char od = sh->out_delim;
+  if (__builtin_expect(sh->state_nb != 0, 0)) put_state(s, id, vals, members, i);
   if (__builtin_expect(sh->format != 0, 0)) {
     seg_put_other(s, id, vals, members, i);
     return;
@@ -260,6 +280,7 @@ int seg_scan_init(csv_scan *scan, const seg_shape *sh, const uint8_t *keep, csv_
 void segmenter_init(segmenter *s, const seg_shape *sh, void **tstate) {
   memset(s, 0, sizeof *s);
   s->sh = sh;
+  if (sh->state_nb) s->state_bits = cl_calloc(sh->state_nb, 1);
   seg_scan_init(&s->scan, sh, sh->keep, on_row, on_bad, s);
   eval_ctx_init(&s->ec, sh->g, tstate);
   s->aud_f = cl_calloc(sh->naud_cols ? sh->naud_cols : 1, sizeof *s->aud_f);
@@ -340,6 +361,7 @@ void segmenter_free(segmenter *s) {
   free(s->row_members);
   free(s->aud_f);
   buf_free(&s->aud_line);
+  free(s->state_bits);
   if (s->sh->row_at_a_time) return;
   batch_free(&s->bc);
   for (uint32_t c = 0; c < s->sh->ncols; c++) free(s->colv[c]);

@@ -43,6 +43,7 @@ typedef struct seg_shape {
   const uint32_t *aud_cols;
   uint32_t naud_cols;
   int reader;           /* CSV_READER_FAST or CSV_READER_LIBCSV (csv_fast.h) */
+  size_t state_nb;      /* --state: bytes of key bits per membership record, 0 = off */
   /* output lines: "<id>,<macro values...>,<segments>" */
 } seg_shape;
 
@@ -63,6 +64,7 @@ typedef struct seg_result {
   slot_tally *tally;    /* per slot: values present and not parsable */
   buf *aud;             /* naud audience buffers (lines, in input order) */
   uint32_t naud;        /* shape.naud */
+  buf state;            /* --state: membership records (state.h), in row order */
 } seg_result;
 
 typedef struct segmenter {
@@ -86,6 +88,7 @@ typedef struct segmenter {
   uint64_t **row_members;
   cleave_str *aud_f;    /* one row's audience fields (shape.naud_cols) */
   buf aud_line;         /* one row's audience line */
+  uint8_t *state_bits;  /* --state: this row's key bits */
 } segmenter;
 
 void seg_result_init(seg_result *r, const seg_shape *sh);

@@ -20,6 +20,7 @@ typedef struct cli_opts {
   int no_config;        /* --no-config: no engine.ini at all */
   const char *rules, *input, *output, *plugins, *rejects, *summary, *as_of;
   const char *id_column; /* --id-column */
+  const char *state;    /* --state DIR */
   /* dialect words, checked by cli.c (config_word_*); NULL = not given */
   const char *delimiter, *quote, *decimal, *encoding, *out_delimiter;
   /* limits, checked by cli.c; NULL = not given */

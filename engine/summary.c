@@ -9,6 +9,7 @@
 #include "invalid.h"
 #include "row_accept.h"
 #include "seg_detail.h"
+#include "state.h"
 #include "summary.h"
 #include "utf8.h"
 #include "version.h"
@@ -172,6 +173,12 @@ void summary_json(const summary_info *s, buf *b) {
   accounting(s, b);
   sizes(s, b);
   detail(s, b);
+  if (s->delta) { /* --state: "delta" (state_summary.c) */
+    b->len--; /* the last "\n" */
+    buf_puts(b, ",\n");
+    state_summary_json(s->delta, b);
+    buf_putc(b, '\n');
+  }
   buf_puts(b, "}\n");
 }
 

@@ -23,6 +23,7 @@ typedef struct summary_info {
   double seconds;
   const char *input_name;
   const char *const *header; /* the input's column names (shape->ncols) */
+  const struct state_delta *delta; /* --state: the delta (state.h), else NULL */
 } summary_info;
 
 /* The schema summary.json follows (docs/summary.schema.json). */

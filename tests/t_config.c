@@ -398,9 +398,19 @@ static void test_sections(void) {
   fails("[Output]\n", "engine.ini:1: unknown section [Output] (did you mean [output]?)",
         "section names are case-sensitive");
   fails("\n[global]\n",
-        "engine.ini:2: unknown section [global] (sections are [engine], [input], [output] and "
-        "[plugin.<name>])",
+        "engine.ini:2: unknown section [global] (sections are [engine], [input], [output], "
+        "[state] and [plugin.<name>])",
         "unknown section without suggestion");
+  {
+    config sc;
+    loads(&sc, "[state]\ndir = st\n[output]\naudience_macros = yes\n",
+          "[state] dir and [output] audience_macros load");
+    ok(sc.state_dir && strstr(sc.state_dir, "st") != NULL && sc.audience_macros == 1,
+       "state_dir and audience_macros set");
+    config_free(&sc);
+  }
+  fails("[state]\nfolder = x\n", "engine.ini:2: unknown key 'folder' in [state] (its keys are: dir)",
+        "[state] knows only dir");
   fails("[plugins.geo]\n", "engine.ini:1: unknown section [plugins.geo] (did you mean [plugin.geo]?)",
         "misspelt plugin prefix");
   fails("[engine]\n[]\n", "engine.ini:2: empty section name []", "empty section name");

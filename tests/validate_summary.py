@@ -47,6 +47,31 @@ def sums(d):
             bad.append("overlap [%s, %s]: not a counted pair in rule order" % (a, b))
         elif n > min(d["micro"][a], d["micro"][b]):
             bad.append("overlap [%s, %s]: %d is more than a segment's size" % (a, b, n))
+    bad += delta_sums(d)
+    return bad
+
+
+def delta_sums(d):
+    """--state (docs/state.md): stayed + exited = previous, stayed + entered =
+    members; without repeated ids every key's members are its size."""
+    bad = []
+    delta = d.get("delta")
+    if not delta:
+        return bad
+    sizes = dict(d["micro"])
+    for m, vals in d["macro"].items():
+        sizes.update(("%s=%s" % (m, v), n) for v, n in vals.items())
+    for sect in ("segments", "values"):
+        for k, c in delta[sect].items():
+            if not delta["baseline"]:
+                if c["stayed"] + c["exited"] != c["previous"]:
+                    bad.append("delta %s: stayed + exited != previous" % k)
+                if c["stayed"] + c["entered"] != c["members"]:
+                    bad.append("delta %s: stayed + entered != members" % k)
+            if delta["duplicate_ids"] == 0 and c["members"] != sizes.get(k, 0):
+                bad.append("delta %s: members %d, size %d" % (k, c["members"], sizes.get(k, 0)))
+    if delta["duplicate_ids"] == 0 and delta["customers"] != d["rows_written"]:
+        bad.append("delta customers != rows_written (no repeated id)")
     return bad
 
 
