@@ -513,7 +513,7 @@ static void rules_failed(session *s, double t0, const cl_error *err) {
   if (s->cfg.summary && plan_files(&s->cfg, &rf, &none, &e2) == 0 &&
       take_lock(rf.lock, &lock_fd, &e2) == 0 && (!rf.journal || lstat(rf.journal, &jst) != 0)) {
     summary_info fi = {s->have_graph ? &s->g : NULL, NULL, NULL, &s->cfg, run_threads(&s->cfg),
-                       now_s() - t0, NULL, NULL};
+                       now_s() - t0, NULL, NULL, NULL};
     write_failed_summary(&s->cfg, &fi, err, &s->log);
   }
   if (lock_fd >= 0) close(lock_fd);
