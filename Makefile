@@ -51,7 +51,7 @@ ALL_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDSAN        = -fsanitize=address,undefined
 endif
 ALL_LDFLAGS  = $(LDFLAGS) $(LDSAN)
-LDLIBS   = -llua5.4 -lcsv -linih -lz -lzstd -ldl -lm -pthread
+LDLIBS   = -llua5.4 -lcsv -linih -lz -lzstd -ljansson -ldl -lm -pthread
 
 ENGINE_SRC  = $(filter-out engine/main.c,$(wildcard engine/*.c))
 ENGINE_OBJ  = $(ENGINE_SRC:%.c=$(BUILD)/%.o)

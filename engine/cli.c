@@ -27,7 +27,7 @@
 /* --- commands ------------------------------------------------------------ */
 
 enum { C_RUN = 1 << 0, C_CHECK = 1 << 1, C_EXPLAIN = 1 << 2, C_TEST = 1 << 3,
-       C_HELP = 1 << 4 };
+       C_HELP = 1 << 4, C_MERGE = 1 << 7 };
 #define C_RULES (C_RUN | C_CHECK | C_EXPLAIN | C_TEST) /* commands that load rules */
 
 typedef struct command {
@@ -52,6 +52,10 @@ static const command commands[] = {
     {"test", C_TEST, "[FILE...] [options]",
      "Run rule tests written in Lua (default: the rule file's *_test.lua beside\n"
      "it) and print TAP."},
+    {"merge", C_MERGE, "SUMMARY... [--output FILE|-]",
+     "Sum the summary.json files of the shards of one run (cleave as a filter under\n"
+     "parallel, Dask, Spark or Hadoop) into the summary a single run would write;\n"
+     "shards of other rules, list files or as_of dates are refused."},
     {"help", C_HELP, "[COMMAND]", "Describe cleave, or one command and its options."},
     {NULL, 0, NULL, NULL}};
 
@@ -80,7 +84,8 @@ static const option_info options[] = {
      "read no engine.ini, not even ./engine.ini"},
     {"rules", O_RULES, required_argument, "FILE", C_RULES, "rule file ([engine] rules)"},
     {"input", O_INPUT, required_argument, "FILE|-", C_RULES, "customer CSV ([input] path)"},
-    {"output", O_OUTPUT, required_argument, "FILE|-", C_RUN, "tagged CSV ([output] path)"},
+    {"output", O_OUTPUT, required_argument, "FILE|-", C_RUN | C_MERGE,
+     "tagged CSV ([output] path); merge: the merged summary (default -)"},
     {"rejects", O_REJECTS, required_argument, "FILE", C_RUN,
      "rejected rows ([input] rejects)"},
     {"summary", O_SUMMARY, required_argument, "FILE", C_RUN,
@@ -143,13 +148,13 @@ static const option_info options[] = {
     {"strict", O_STRICT, no_argument, NULL, C_CHECK, "warnings fail the check too"},
     {"row", O_ROW, required_argument, "N", C_EXPLAIN,
      "the Nth row of the input (1 = the first after the header)"},
-    {"quiet", 'q', no_argument, NULL, C_RULES, "print only warnings and errors"},
-    {"verbose", O_VERBOSE, no_argument, NULL, C_RULES,
+    {"quiet", 'q', no_argument, NULL, C_RULES | C_MERGE, "print only warnings and errors"},
+    {"verbose", O_VERBOSE, no_argument, NULL, C_RULES | C_MERGE,
      "info lines and the size table even when stderr is not a terminal"},
     {"log-file", O_LOGFILE, required_argument, "FILE", C_RULES,
      "also append every message, with time and run id, to FILE ([engine] log_file)"},
-    {"help", 'h', no_argument, NULL, C_RULES | C_HELP, "this text"},
-    {"version", 'V', no_argument, NULL, C_RULES | C_HELP,
+    {"help", 'h', no_argument, NULL, C_RULES | C_HELP | C_MERGE, "this text"},
+    {"version", 'V', no_argument, NULL, C_RULES | C_HELP | C_MERGE,
      "version, plugin ABI and Lua versions"},
     {NULL, 0, 0, NULL, 0, NULL}};
 
@@ -517,7 +522,7 @@ int cli_parse(int argc, char **argv, cli_opts *o) {
   o->nargs = ps.npos - 1;
   for (int i = 1; i < ps.npos; i++) argv[i] = ps.pos[i];
   o->args = argv + 1;
-  if (o->nargs > 0 && cmd->bit != C_EXPLAIN && cmd->bit != C_TEST) {
+  if (o->nargs > 0 && cmd->bit != C_EXPLAIN && cmd->bit != C_TEST && cmd->bit != C_MERGE) {
     rc = usage_error(cmd, "unexpected argument '%s'", o->args[0]);
     goto done;
   }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "cmd_merge.h"
 #include "cleanup.h"
 #include "cli.h"
 #include "explain.h"
@@ -19,5 +20,6 @@ int main(int argc, char **argv) {
   if (strcmp(o.command, "explain") == 0) return cmd_explain(&o);
   if (strcmp(o.command, "check") == 0) return cmd_check(&o);
   if (strcmp(o.command, "test") == 0) return cmd_test(&o);
+  if (strcmp(o.command, "merge") == 0) return cmd_merge(&o);
   return 2;
 }

@@ -4,7 +4,7 @@
 # --fuzz (make check, make fuzz) adds clang with the libFuzzer runtime
 # (libclang-rt-14-dev: clang only Recommends it) and llvm (llvm-symbolizer).
 set -eu
-PKGS="gcc make libc6-dev liblua5.4-dev libcsv-dev libinih-dev zlib1g-dev libzstd-dev libpcre2-dev perl valgrind python3"
+PKGS="gcc make libc6-dev liblua5.4-dev libcsv-dev libinih-dev zlib1g-dev libzstd-dev libjansson-dev libpcre2-dev perl valgrind python3"
 if [ "${1:-}" = --fuzz ]; then PKGS="$PKGS clang libclang-rt-14-dev llvm"; fi
 missing=""
 for p in $PKGS; do
