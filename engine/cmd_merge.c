@@ -7,7 +7,8 @@
 ** The rule, in one place (merge_value): objects are merged key by key (the
 ** union of their keys, in first-seen order); arrays element by element
 ** (their lengths must agree); whole numbers are summed, except the few
-** that are not counts (schema_version and exit_code must agree, threads is
+** that are not counts (schema_version, exit_code and detail_micros must
+** agree, threads is
 ** summed as the threads used in all, seconds is the slowest shard's);
 ** strings must agree where they identify the run (as_of, status, versions,
 ** every sha256, the name of a value) and otherwise keep the first shard's
@@ -75,7 +76,71 @@ static int merge_object(merge_ctx *m, json_t *into, json_t *from) {
   return 0;
 }
 
+/* overlap: a sparse list of [a, b, n] (only pairs with n >= 1): summed by
+** pair; the order (rule-file order of a, then b) is restored at the end. */
+static int merge_pairs(merge_ctx *m, json_t *into, json_t *from) {
+  json_t *ix = json_object();
+  char k[1024];
+  size_t i;
+  json_t *t;
+  json_array_foreach(into, i, t) {
+    snprintf(k, sizeof k, "%s\x1f%s", json_string_value(json_array_get(t, 0)),
+             json_string_value(json_array_get(t, 1)));
+    json_object_set_new(ix, k, json_integer((json_int_t)i));
+  }
+  int rc = 0;
+  json_array_foreach(from, i, t) {
+    if (!json_is_array(t) || json_array_size(t) != 3 || !json_is_string(json_array_get(t, 0)) ||
+        !json_is_string(json_array_get(t, 1)) || !json_is_integer(json_array_get(t, 2))) {
+      rc = fail_at(m, "an overlap entry that is not [segment, segment, count]");
+      break;
+    }
+    snprintf(k, sizeof k, "%s\x1f%s", json_string_value(json_array_get(t, 0)),
+             json_string_value(json_array_get(t, 1)));
+    json_t *at = json_object_get(ix, k);
+    if (!at) {
+      json_array_append(into, t);
+      continue;
+    }
+    json_t *n = json_array_get(json_array_get(into, (size_t)json_integer_value(at)), 2);
+    json_integer_set(n, json_integer_value(n) + json_integer_value(json_array_get(t, 2)));
+  }
+  json_decref(ix);
+  return rc;
+}
+
+static int pair_cmp(const void *pa, const void *pb, void *ud) {
+  json_t *order = ud, *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+  for (size_t i = 0; i < 2; i++) {
+    json_int_t x = json_integer_value(json_object_get(order, json_string_value(json_array_get(a, i))));
+    json_int_t y = json_integer_value(json_object_get(order, json_string_value(json_array_get(b, i))));
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/* The merged overlap list in the order a single run writes it: by the
+** micro segments' order in "micro" (rule-file order). */
+static void order_pairs(json_t *acc) {
+  json_t *pairs = json_object_get(acc, "overlap"), *micros = json_object_get(acc, "micro");
+  if (!json_is_array(pairs) || !json_is_object(micros)) return;
+  json_t *order = json_object();
+  const char *k;
+  json_t *v;
+  json_int_t i = 0;
+  json_object_foreach(micros, k, v) json_object_set_new(order, k, json_integer(i++));
+  size_t n = json_array_size(pairs);
+  json_t **items = cl_malloc((n ? n : 1) * sizeof *items);
+  for (size_t j = 0; j < n; j++) items[j] = json_incref(json_array_get(pairs, j));
+  qsort_r(items, n, sizeof *items, pair_cmp, order);
+  json_array_clear(pairs);
+  for (size_t j = 0; j < n; j++) json_array_append_new(pairs, items[j]);
+  free(items);
+  json_decref(order);
+}
+
 static int merge_array(merge_ctx *m, const char *key, json_t *into, json_t *from) {
+  if (key && strcmp(key, "overlap") == 0) return merge_pairs(m, into, from);
   if (json_array_size(into) != json_array_size(from)) return fail_at(m, "lists of another length");
   size_t plen = strlen(m->path);
   for (size_t i = 0; i < json_array_size(from); i++) {
@@ -105,7 +170,9 @@ static int merge_value(merge_ctx *m, const char *key, json_t *into, json_t *from
     return 0; /* input and output names: the first shard's */
   case JSON_INTEGER: {
     json_int_t a = json_integer_value(into), b = json_integer_value(from);
-    if (key && (strcmp(key, "schema_version") == 0 || strcmp(key, "exit_code") == 0)) {
+    /* not counts of customers: properties of the rules and the run */
+    if (key && (strcmp(key, "schema_version") == 0 || strcmp(key, "exit_code") == 0 ||
+                strncmp(m->path, "detail_micros.", 14) == 0)) {
       if (a != b) return fail_at(m, "another value");
       return 0;
     }
@@ -187,6 +254,7 @@ int cmd_merge(const cli_opts *o) {
                  "(cleave merge --output summary.json shard*.json)");
   for (int i = 0; !rc && i < o->nargs; i++) rc = merge_file(o->args[i], &acc, &shards, &err);
   char *text = NULL;
+  if (!rc) order_pairs(acc);
   if (!rc) {
     text = json_dumps(acc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (!text) rc = cl_fail(&err, CL_EXIT_INTERNAL, "out of memory");
