@@ -7,6 +7,7 @@
 #include "batch.h"
 #include "datecalc.h"
 #include "error.h"
+#include "graph_canon.h"
 #include "values.h"
 
 static inline int bit_at(const uint64_t *bm, uint32_t i) { return (int)(bm[i >> 6] >> (i & 63)) & 1; }
@@ -133,6 +134,36 @@ size_t batch_memory(const graph *g, size_t cap, uint32_t *line) {
   return total;
 }
 
+/* Identical conditions computed once (graph_canon.h): a condition is
+** evaluated as its canonical node, and cached for the batch when the
+** conditions that use it, counted over canonical nodes, are more than one.
+** Sets b->canon and b->share; the duplicates are no longer live. */
+static void share_init(batch_ctx *b, uint8_t *live) {
+  const graph *g = b->g;
+  uint32_t nn = g->nnodes ? g->nnodes : 1;
+  b->canon = cl_malloc(nn * sizeof *b->canon);
+  b->share = cl_calloc(nn, 1);
+  graph_canon(g, live, b->canon);
+  uint32_t *parents = cl_calloc(nn, sizeof *parents);
+  for (uint32_t i = 0; i < g->nnodes; i++) {
+    if (b->canon[i] != i) continue; /* a duplicate is never evaluated itself */
+    for (uint32_t k = 0; k < g->nodes[i].nkids; k++) parents[b->canon[g->nodes[i].kids[k]]]++;
+  }
+  for (uint32_t m = 0; m < g->nmacros; m++)
+    for (uint32_t c = 0; c < g->macros[m].ncases; c++) parents[b->canon[g->macros[m].cases[c].pred]]++;
+  for (uint32_t m = 0; m < g->nmicros; m++) parents[b->canon[g->micros[m].pred]]++;
+  for (uint32_t i = 0; i < g->nnodes; i++) {
+    const node *n = &g->nodes[i];
+    if (b->canon[i] != i) {
+      if (n->type == VT_BOOL) live[i] = 0; /* its canonical node stands in (and is live) */
+      continue;
+    }
+    b->share[i] = (parents[i] > 1 || n->shared) && n->kind != N_CONST && n->kind != N_FIELD &&
+                  n->kind != N_MACRO && n->kind != N_TRUE;
+  }
+  free(parents);
+}
+
 void batch_init(batch_ctx *b, const graph *g, void **tstate) {
   memset(b, 0, sizeof *b);
   b->g = g;
@@ -143,11 +174,13 @@ void batch_init(batch_ctx *b, const graph *g, void **tstate) {
   b->tally = cl_calloc(g->nslots ? g->nslots : 1, sizeof *b->tally);
   b->col_ix = cl_malloc(nn * sizeof *b->col_ix);
   b->pred_ix = cl_malloc(nn * sizeof *b->pred_ix);
+  share_init(b, live);
   for (uint32_t i = 0; i < g->nnodes; i++) {
     const node *n = &g->nodes[i];
+    uint32_t pe = n->type == VT_BOOL ? 1u + b->share[i] : 0;
     b->col_ix[i] = live[i] && has_col(n) ? b->nvals++ : GRAPH_NONE;
-    b->pred_ix[i] = live[i] && pred_entries(n) ? b->npred : GRAPH_NONE;
-    if (live[i]) b->npred += pred_entries(n);
+    b->pred_ix[i] = live[i] && pe ? b->npred : GRAPH_NONE;
+    if (live[i]) b->npred += pe;
   }
   b->vals = cl_calloc(b->nvals ? b->nvals : 1, sizeof *b->vals);
   for (uint32_t i = 0; i < g->nnodes; i++)
@@ -176,6 +209,8 @@ void batch_free(batch_ctx *b) {
   free(b->pred);
   free(b->pred_ix);
   free(b->pred_gen);
+  free(b->canon);
+  free(b->share);
   free(b->counts);
   free(b->micro_bits);
   free(b->macro_node);
@@ -637,10 +672,10 @@ static void compute_pred(batch_ctx *b, uint32_t id, const uint64_t *sel, uint64_
 }
 
 static const uint64_t *pred(batch_ctx *b, uint32_t id, const uint64_t *sel) {
-  const node *n = &b->g->nodes[id];
+  id = b->canon[id]; /* the first of the identical conditions */
   uint32_t px = b->pred_ix[id];
   uint64_t *out = b->pred[px];
-  if (!n->shared) {
+  if (!b->share[id]) {
     compute_pred(b, id, sel, out);
     return out;
   }

@@ -55,6 +55,8 @@ typedef struct batch_ctx {
   uint32_t *pred_ix;       /* per node: its entry in pred, or GRAPH_NONE */
   uint32_t *pred_gen;      /* per pred_ix: batch a shared result was computed in */
   uint32_t npred;
+  uint32_t *canon;         /* per node: the identical node evaluated instead (graph_canon.h) */
+  uint8_t *share;          /* per node: used by several conditions; cached per batch */
   uint32_t *counts;        /* at_least counters: BATCH_MAX per node depth */
   bitmap *micro_bits;      /* per micro segment: this batch's members */
   uint32_t *macro_node;    /* per macro: its N_MACRO node */

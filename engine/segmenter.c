@@ -133,8 +133,10 @@ static __attribute__((noinline)) void put_state(segmenter *s, cleave_str id, con
 }
 
 /* Format one output line from macro value indices and micro membership. */
+/* tw: this row's micro segments as bits (k in word k / 64: batches, see
+** transpose_members), or NULL to test members[k] for each k (row at a time). */
 static inline void put_line(segmenter *s, cleave_str id, const uint32_t *vals,
-                            const uint64_t *const *members, uint32_t i) {
+                            const uint64_t *const *members, uint32_t i, const uint64_t *tw) {
   const seg_shape *sh = s->sh;
   const graph *g = sh->g;
   seg_result *r = s->res;
@@ -160,13 +162,25 @@ static inline void put_line(segmenter *s, cleave_str id, const uint32_t *vals,
   *p++ = od;
   char *segs = p;
   int first = 1;
-  for (uint32_t k = 0; k < g->nmicros; k++) {
-    if (!((members[k][i >> 6] >> (i & 63)) & 1)) continue;
-    if (!first) *p++ = ';';
-    memcpy(p, g->micros[k].name, sh->micro_len[k]);
-    p += sh->micro_len[k];
-    first = 0;
-    r->micro_counts[k]++;
+  if (tw) { /* only the segments the row is in: no per-segment work otherwise */
+    for (uint32_t w = 0, nw = (g->nmicros + 63) / 64; w < nw; w++)
+      for (uint64_t bits = tw[w]; bits; bits &= bits - 1) {
+        uint32_t k = w * 64 + (uint32_t)__builtin_ctzll(bits);
+        if (!first) *p++ = ';';
+        memcpy(p, g->micros[k].name, sh->micro_len[k]);
+        p += sh->micro_len[k];
+        first = 0;
+        r->micro_counts[k]++;
+      }
+  } else {
+    for (uint32_t k = 0; k < g->nmicros; k++) {
+      if (!((members[k][i >> 6] >> (i & 63)) & 1)) continue;
+      if (!first) *p++ = ';';
+      memcpy(p, g->micros[k].name, sh->micro_len[k]);
+      p += sh->micro_len[k];
+      first = 0;
+      r->micro_counts[k]++;
+    }
   }
   if (__builtin_expect(od == ';', 0) && memchr(segs, ';', (size_t)(p - segs))) {
     memmove(segs + 1, segs, (size_t)(p - segs)); /* "a;b": the list is one field */
@@ -178,6 +192,30 @@ static inline void put_line(segmenter *s, cleave_str id, const uint32_t *vals,
   *p++ = '\n';
   out->len = (size_t)(p - out->p);
   r->rows++;
+}
+
+/* The batch's membership by row: s->rowmic[i * nw + k / 64] holds bit k % 64
+** when row i is in micro segment k (nw = words per row). Costs one pass over
+** each segment's members, so a row's line costs what it is in, not how many
+** segments there are. */
+static const uint64_t *transpose_members(segmenter *s, const uint64_t *const *mic) {
+  const graph *g = s->sh->g;
+  size_t nw = (g->nmicros + 63) / 64, need = nw * (size_t)BATCH_MAX;
+  if (s->rowmic_cap < need) {
+    free(s->rowmic);
+    s->rowmic = cl_malloc((need ? need : 1) * sizeof *s->rowmic);
+    s->rowmic_cap = need;
+  }
+  uint64_t *t = s->rowmic;
+  memset(t, 0, nw * s->n * sizeof *t);
+  for (uint32_t k = 0; k < g->nmicros; k++) {
+    const uint64_t *m = mic[k], bit = 1ull << (k & 63);
+    uint64_t *col = t + (k >> 6);
+    for (uint32_t w = 0; w < (s->n + 63) / 64; w++)
+      for (uint64_t bits = m[w]; bits; bits &= bits - 1)
+        col[(w * 64 + (uint32_t)__builtin_ctzll(bits)) * nw] |= bit;
+  }
+  return t;
 }
 
 /* Evaluate and write the gathered batch. */
@@ -207,9 +245,11 @@ static void flush_batch(segmenter *s) {
   for (uint32_t k = 0; k < g->nmicros; k++) mic[k] = batch_micro(&s->bc, k);
   seg_detail_batch(&s->det, s->n, mvals, mic, s->res->cross, s->res->overlap);
   const cleave_str *ids = s->colv[sh->id_col];
+  const uint64_t *tw = sh->format == 0 ? transpose_members(s, mic) : NULL;
+  size_t nw = (g->nmicros + 63) / 64;
   for (uint32_t i = 0; i < s->n; i++) {
     for (uint32_t m = 0; m < g->nmacros; m++) vv[m] = mvals[m][i];
-    put_line(s, ids[i], vv, mic, i);
+    put_line(s, ids[i], vv, mic, i, tw ? tw + i * nw : NULL);
     if (sh->naud) {
       for (uint32_t j = 0; j < sh->naud_cols; j++) s->aud_f[j] = s->colv[sh->aud_cols[j]][i];
       seg_put_audiences(s, s->aud_f, vv, mic, i);
@@ -262,7 +302,7 @@ static void on_row(void *ud, const csv_row *row) {
   for (uint32_t k = 0; k < g->nmicros; k++) s->row_bits[k] = (uint64_t)eval_pred(&s->ec, g->micros[k].pred);
   eval_count_invalid(&s->ec);
   seg_detail_row(&s->det, vals, s->row_bits, s->res->cross, s->res->overlap);
-  put_line(s, id, vals, (const uint64_t *const *)s->row_members, 0);
+  put_line(s, id, vals, (const uint64_t *const *)s->row_members, 0, NULL);
   if (sh->naud) {
     for (uint32_t j = 0; j < sh->naud_cols; j++) s->aud_f[j] = row->cols[sh->aud_cols[j]];
     seg_put_audiences(s, s->aud_f, vals, (const uint64_t *const *)s->row_members, 0);
@@ -359,6 +399,7 @@ void segmenter_free(segmenter *s) {
   free(s->row_vals);
   free(s->row_bits);
   free(s->row_members);
+  free(s->rowmic);
   free(s->aud_f);
   buf_free(&s->aud_line);
   free(s->state_bits);

@@ -82,6 +82,8 @@ typedef struct segmenter {
   size_t *offs;         /* [row * ncols + column]: arena offsets (kept columns) */
   uint32_t *lens;       /* [row * ncols + column]: lengths */
   cleave_str **colv;    /* per input column: BATCH_MAX views (kept only) */
+  uint64_t *rowmic;     /* the batch's micro membership by row (segmenter.c) */
+  size_t rowmic_cap;
   /* row at a time: this row's macro values and micro bits */
   uint32_t *row_vals;
   uint64_t *row_bits;
