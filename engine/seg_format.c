@@ -104,11 +104,9 @@ void seg_put_other(segmenter *s, cleave_str id, const uint32_t *vals,
   r->rows++;
 }
 
-void seg_put_audiences(segmenter *s, const cleave_str *fields, const uint32_t *vals,
-                       const uint64_t *const *members, uint32_t i) {
+/* The row's audience line, into s->aud_line. */
+static void audience_line(segmenter *s, const cleave_str *fields) {
   const seg_shape *sh = s->sh;
-  const graph *g = sh->g;
-  seg_result *r = s->res;
   buf *line = &s->aud_line;
   line->len = 0;
   for (uint32_t j = 0; j < sh->naud_cols; j++) {
@@ -116,11 +114,24 @@ void seg_put_audiences(segmenter *s, const cleave_str *fields, const uint32_t *v
     put_field(line, s, fields[j]);
   }
   put_eol(line, sh);
-  for (uint32_t k = 0; k < g->nmicros; k++)
-    if (member(members, k, i)) buf_put(&r->aud[k], line->p, line->len);
-  if (sh->aud_macros)
-    for (uint32_t m = 0; m < g->nmacros; m++)
-      buf_put(&r->aud[g->nmicros + sh->value_base[m] + vals[m]], line->p, line->len);
+}
+
+void seg_put_audiences(segmenter *s, const cleave_str *fields, const uint32_t *vals,
+                       const uint64_t *const *members, uint32_t i) {
+  const seg_shape *sh = s->sh;
+  const graph *g = sh->g;
+  seg_result *r = s->res;
+  const buf *line = &s->aud_line;
+  int built = 0; /* a customer in no audience costs no line */
+  for (uint32_t k = 0; k < g->nmicros; k++) {
+    if (!member(members, k, i)) continue;
+    if (!built) audience_line(s, fields), built = 1;
+    buf_put(&r->aud[k], line->p, line->len);
+  }
+  if (!sh->aud_macros) return;
+  if (!built) audience_line(s, fields);
+  for (uint32_t m = 0; m < g->nmacros; m++)
+    buf_put(&r->aud[g->nmicros + sh->value_base[m] + vals[m]], line->p, line->len);
 }
 
 void seg_header(const seg_shape *sh, const char *id_name, int bom, buf *h) {

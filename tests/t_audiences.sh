@@ -127,6 +127,11 @@ crun --input in.csv --output out.csv --audiences SL 2> /dev/null
 [ -f SL/dormant.csv ] && [ ! -L SL/dormant.csv ] && [ -z "$(ls -A elsewhere)" ]
 ok $? "a symlink planted at DIR/<segment>.csv is replaced, never followed"
 
+mkdir -p SAME
+crun --input in.csv --output SAME/dormant.csv --audiences SAME 2> same2.err
+[ $? -eq 2 ] && grep -q "audience file" same2.err && [ ! -e SAME/dormant.csv ]
+okd $? "the output named like an audience file (DIR/dormant.csv): exit 2 before anything is written" same2.err
+
 # --- names, counts, descriptors -------------------------------------------------------
 printf 'local a = number "age"\nmicro ".." { a:above(1) }\n' > dot.lua
 "$cleave" run --no-config -q --rules dot.lua --input in.csv --output out.csv --audiences AN 2> dot.err
@@ -173,6 +178,16 @@ printf 'local a = number "age"\nlocal b = macro "band" { {"young", a:below(40)},
 srun v3.lua --audience-macros 2> /dev/null; srun v3.lua 2> /dev/null
 [ -f ST/keep.csv ] && [ ! -e "ST/band=young.csv" ] && [ ! -e ST/old.csv ]
 ok $? "audience_macros turned off: the macro files go too"
+
+# --- a run that fails replaces no audience file ----------------------------------------
+rm -rf FA; mkdir FA
+"$gen" --rows 2000 --seed 3 --ragged 4 > rag.csv
+crun --input in.csv --output FA/out.csv --audiences FA/aud --audience-columns country 2> /dev/null
+cp -r FA/aud FA/before
+crun --input rag.csv --output FA/out.csv --audiences FA/aud --audience-columns country --max-rejects 0 2> fail.err
+rc=$?
+[ $rc -eq 5 ] && diff -r -x '.cleave.lock*' FA/before FA/aud > /dev/null && ! ls -a FA FA/aud | grep -q '\.tmp\.'
+okd $? "max_rejects exceeded: exit 5, every audience file the previous run's, no temporaries (exit $rc)" fail.err
 
 # --- kills at every commit point ------------------------------------------------------
 printf 'local a = number "age"\nlocal c = text "country"\nmicro "adult" { a:at_least(18) }\nmicro "gb" { c:is "GB" }\nmicro "us" { c:is "US" }\n' > k.lua
