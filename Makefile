@@ -84,11 +84,15 @@ deps:
 # only when it changes, so `make install PREFIX=...` after a plain `make`
 # rebuilds the engine for the new path instead of installing a binary that
 # looks in the old one.
-ENGINE_DEFS = -DCLEAVE_PLUGINDIR='"$(plugindir)"'
+# The names of the plugins under plugins/ are compiled in too (a rule file
+# that calls dates.x without a plugin folder is told which one is missing);
+# the stamp holds both.
+PLUGIN_NAMES = $(patsubst plugins/%/,%,$(PLUGIN_DIRS))
+ENGINE_DEFS = -DCLEAVE_PLUGINDIR='"$(plugindir)"' -DCLEAVE_PLUGIN_NAMES='"$(PLUGIN_NAMES)"'
 PLUGINDIR_STAMP = $(BUILD)/plugindir.stamp
 $(PLUGINDIR_STAMP): FORCE
 	@mkdir -p $(@D)
-	@if [ "$$(cat $@ 2>/dev/null)" != "$(plugindir)" ]; then echo "$(plugindir)" > $@; fi
+	@if [ "$$(cat $@ 2>/dev/null)" != "$(plugindir) $(PLUGIN_NAMES)" ]; then echo "$(plugindir) $(PLUGIN_NAMES)" > $@; fi
 FORCE:
 
 $(BUILD)/engine/%.o: engine/%.c $(wildcard engine/*.h) include/cleave/plugin.h $(PLUGINDIR_STAMP)

@@ -16,7 +16,7 @@
 
 /* One error or warning: "file:line: message" (msg holds all of it). */
 typedef struct finding {
-  int error;     /* 1 = error, 0 = warning */
+  int error;     /* CHK_ERROR, CHK_WARNING or CHK_NOTE */
   uint32_t line; /* the rule file's line, for ordering; 0 = none */
   char *msg;
 } finding;
@@ -31,10 +31,12 @@ typedef struct check_report {
   finding_list sample; /* what evaluating the sample showed */
   buf sizes;           /* the sample's size lines, printed as they are */
   int sampled;         /* the size report was made */
+  int values_cut;      /* the value checks stopped before the end of the input */
   size_t errors, warnings;
 } check_report;
 
-enum { CHK_WARNING = 0, CHK_ERROR = 1 };
+/* A note is printed and counts as neither (--strict passes with notes). */
+enum { CHK_WARNING = 0, CHK_ERROR = 1, CHK_NOTE = 2 };
 
 void check_add(check_report *r, finding_list *to, int error, uint32_t line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -44,10 +46,13 @@ void check_add(check_report *r, finding_list *to, int error, uint32_t line, cons
 void check_static(const graph *g, check_report *r);
 
 /* check_sample.c: read the first *nrows rows of the input (after the
-** header bind_input read; *nrows becomes the count read); report number/date columns whose values do not
-** parse, rows cleave run would reject and, when sizes is set, every macro
-** value's and micro segment's size. Returns 0 or an error code (err set). */
-int check_sample(session *s, bound_input *b, uint64_t *nrows, int sizes, check_report *r,
+** header bind_input read; UINT64_MAX: all of it; *nrows becomes the count
+** read, r->values_cut says whether rows were left): report number/date
+** columns whose values do not parse, invalid UTF-8, rows cleave run would
+** reject, the max_invalid limits, and, when sized > 0, every macro value's
+** and micro segment's size in the first sized rows. Returns 0 or an error
+** code (err set). */
+int check_sample(session *s, bound_input *b, uint64_t *nrows, uint64_t sized, check_report *r,
                  cl_error *err);
 
 /* check_prove.c: questions about conditions (node ids), answered only with

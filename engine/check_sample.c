@@ -1,8 +1,9 @@
 /*
-** check_sample.c -- `cleave check` on the first rows of the input: number
-** and date columns whose values do not read as numbers or dates, rows that
-** `cleave run` would reject, and (with --sample N) the size of every macro
-** value and micro segment, evaluated with the row evaluator.
+** check_sample.c -- `cleave check` on the rows of the input (all of a small
+** file; check.c decides): number and date columns whose values do not read
+** as numbers or dates, rows that `cleave run` would reject, and (with
+** --sample N) the size of every macro value and micro segment in the first
+** N rows, evaluated with the row evaluator.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,17 @@
 typedef struct slot_stat {
   slot_tally t;
   uint64_t line;
+  uint64_t blank, blank_line; /* of the bad values: only spaces and tabs */
+  slot_tally other;           /* the bad values that are not blank */
+  uint64_t other_line;
 } slot_stat;
+
+/* Only spaces and tabs (what num_parse trims): blank, so missing. */
+static int is_blank(cleave_str v) {
+  for (size_t i = 0; i < v.len; i++)
+    if (v.ptr[i] != ' ' && v.ptr[i] != '\t') return 0;
+  return 1;
+}
 
 typedef struct sampler {
   const graph *g;
@@ -37,6 +48,8 @@ typedef struct sampler {
   uint64_t base;          /* input line of the current chunk's first line */
   slot_stat *slots;
   int sizes;
+  uint64_t sized;         /* sizes: the first sized rows */
+  uint64_t s_rows, s_evaluated, s_rejected; /* of them: read, evaluated, rejected */
   eval_ctx ec;
   uint64_t *value_counts; /* by shape.value_base[m] + value */
   uint64_t *micro_counts;
@@ -61,13 +74,15 @@ static void check_values(sampler *sp, const csv_row *r, uint64_t line) {
     if (!v.len) continue;
     slot_stat *st = &sp->slots[s];
     st->t.present++;
-    double x;
-    int32_t d;
-    int ok = sl->type == VT_NUMBER ? num_parse(v.ptr, v.len, &x) == 0
-                                   : date_parse_iso(v.ptr, v.len, &d) == 0;
-    if (!ok) {
+    if (!val_field_reads(sl->type, v.ptr, v.len)) {
       if (!st->t.bad) st->line = line;
       tally_bad(&st->t, v.ptr, v.len);
+      if (is_blank(v)) {
+        if (!st->blank++) st->blank_line = line;
+      } else {
+        if (!st->other.bad) st->other_line = line;
+        tally_bad(&st->other, v.ptr, v.len);
+      }
     }
   }
 }
@@ -93,17 +108,23 @@ static void on_row(void *ud, const csv_row *r) {
   uint64_t line = sp->base + r->line;
   if (sp->rows >= sp->want) return;
   if (++sp->rows == sp->want) sample_done(sp);
+  int in_size = sp->sizes && sp->rows <= sp->sized;
+  sp->s_rows += (uint64_t)in_size;
   char why[ROW_REASON_MAX];
   const char *reason = row_accept(sh, r, why, sizeof why); /* as cleave run decides */
   if (reason) {
     reject(sp, line, reason);
+    sp->s_rejected += (uint64_t)in_size;
     return;
   }
   check_values(sp, r, line);
   for (size_t c = 0; c < sh->ncols; c++) /* as cleave run counts them */
     if (sh->keep[c] && !utf8_valid(r->cols[c].ptr, r->cols[c].len) && !sp->bad_utf8[c]++)
       sp->bad_utf8_line[c] = line;
-  if (sp->sizes) evaluate(sp, r);
+  if (in_size) {
+    evaluate(sp, r);
+    sp->s_evaluated++;
+  }
   sp->evaluated++;
 }
 
@@ -111,6 +132,9 @@ static void on_bad(void *ud, const csv_row *r, const char *reason) {
   sampler *sp = ud;
   if (sp->rows >= sp->want) return;
   if (++sp->rows == sp->want) sample_done(sp);
+  int in_size = sp->sizes && sp->rows <= sp->sized;
+  sp->s_rows += (uint64_t)in_size;
+  sp->s_rejected += (uint64_t)in_size;
   reject(sp, sp->base + r->line, reason);
 }
 
@@ -154,31 +178,47 @@ static void value_findings(const sampler *sp, const config *cfg, check_report *r
   buf ex = {0};
   for (uint32_t s = 0; s < g->nslots; s++) {
     const slot *sl = &g->slots[s];
-    const slot_tally *st = &sp->slots[s].t;
-    uint64_t line = sp->slots[s].line;
+    const slot_stat *ss = &sp->slots[s];
+    const slot_tally *st = &ss->t;
     if (!st->bad) continue;
+    /* the example: the first value that is not blank, else the first blank one */
+    int blank_only = ss->other.bad == 0;
+    uint64_t line = blank_only ? ss->blank_line : ss->other_line;
     ex.len = 0;
-    tally_example(&ex, st);
+    tally_example(&ex, blank_only ? st : &ss->other);
     const char *example = buf_cstr(&ex);
     int date = sl->type == VT_DATE;
     const char *what = date ? "a date" : "a number";
-    const char *shape = date ? date_shape(example) : "";
-    const char *form = date ? "dates must be written YYYY-MM-DD, like 2026-01-31"
-                            : "numbers are written like 1234.5, without currency signs "
-                              "or thousands separators";
-    if (st->bad == st->present)
+    const char *shape = date && !blank_only ? date_shape(example) : "";
+    const char *form = blank_only ? "blank values (only spaces) count as missing, as empty "
+                                    "ones do"
+                       : date ? "dates must be written YYYY-MM-DD, like 2026-01-31"
+                              : "numbers are written like 1234.5, without currency signs "
+                                "or thousands separators";
+    char blanks[128] = "";
+    if (!blank_only && ss->blank)
+      snprintf(blanks, sizeof blanks, "; %llu of them %s blank (only spaces, first at line "
+               "%llu), which counts as missing", (unsigned long long)ss->blank,
+               ss->blank == 1 ? "is" : "are", (unsigned long long)ss->blank_line);
+    if (blank_only && st->bad < st->present) /* missing, as intended: a note */
+      check_add(r, &r->rules, CHK_NOTE, sl->line, "%s:%u: column '%s' is read as %s, but "
+                "%llu of its %llu values checked %s blank (only spaces, e.g. \"%s\" at "
+                "line %llu of %s): %s", g->rules_path, sl->line, sl->column, what,
+                (unsigned long long)st->bad, (unsigned long long)st->present,
+                st->bad == 1 ? "is" : "are", example, (unsigned long long)line, in, form);
+    else if (st->bad == st->present)
       check_add(r, &r->rules, CHK_ERROR, sl->line, "%s:%u: column '%s' is read as %s, but "
-                "none of its %llu values in the sample is %s (e.g. \"%s\" at line %llu of %s%s): "
-                "%s; fix the column, or read it with text \"%s\"", g->rules_path, sl->line,
+                "none of its %llu values checked is %s (e.g. \"%s\" at line %llu of %s%s)"
+                "%s: %s; fix the column, or read it with text \"%s\"", g->rules_path, sl->line,
                 sl->column, what, (unsigned long long)st->present, what, example,
-                (unsigned long long)line, in, shape, form, sl->column);
+                (unsigned long long)line, in, shape, blanks, form, sl->column);
     else
       check_add(r, &r->rules, CHK_WARNING, sl->line, "%s:%u: column '%s' is read as %s, but "
-                "%llu of its %llu values in the sample %s not (e.g. \"%s\" at line %llu of %s%s): "
-                "rules see such values as missing; %s", g->rules_path, sl->line, sl->column,
+                "%llu of its %llu values checked %s not (e.g. \"%s\" at line %llu of %s%s)"
+                "%s: rules see such values as missing%s%s", g->rules_path, sl->line, sl->column,
                 what, (unsigned long long)st->bad, (unsigned long long)st->present,
-                st->bad == 1 ? "is" : "are", example, (unsigned long long)line, in,
-                shape, form);
+                st->bad == 1 ? "is" : "are", example, (unsigned long long)line, in, shape,
+                blanks, "; ", form);
   }
   buf_free(&ex);
   /* the limits cleave run applies, on the sample (a column none of whose
@@ -190,7 +230,7 @@ static void value_findings(const sampler *sp, const config *cfg, check_report *r
                       &cfg->max_invalid_column, cfg->decimal};
   cl_error e = {0, ""};
   if (invalid_limits(&ic, &e))
-    check_add(r, &r->rules, CHK_ERROR, 0, "in the sample, %s: cleave run would stop with exit "
+    check_add(r, &r->rules, CHK_ERROR, 0, "in the rows checked, %s: cleave run would stop with exit "
               "code %d", e.msg, e.code);
   free(t);
   for (size_t c = 0; c < sp->b->ncols; c++)
@@ -200,7 +240,7 @@ static void value_findings(const sampler *sp, const config *cfg, check_report *r
                 sp->bad_utf8[c] == 1 ? "" : "s", sp->b->header[c],
                 sp->bad_utf8[c] == 1 ? "is" : "are");
   if (sp->rejected)
-    check_add(r, &r->rules, CHK_WARNING, 0, "%s:%llu: %llu of the %llu rows in the sample would "
+    check_add(r, &r->rules, CHK_WARNING, 0, "%s:%llu: %llu of the %llu rows checked would "
               "be rejected by cleave run (%s%s); rejected rows are not checked or counted",
               in, (unsigned long long)sp->rej_line, (unsigned long long)sp->rejected,
               (unsigned long long)sp->rows, sp->rejected > 1 ? "the first: " : "",
@@ -223,12 +263,13 @@ static uint32_t value_line(const macro *mc, uint32_t v) {
 static void size_report(const sampler *sp, check_report *r) {
   const graph *g = sp->g;
   const seg_shape *sh = &sp->b->shape;
-  uint64_t n = sp->evaluated;
+  uint64_t n = sp->s_evaluated;
   buf *out = &r->sizes;
   r->sampled = 1;
-  buf_printf(out, "sample: %llu row%s", (unsigned long long)sp->rows, sp->rows == 1 ? "" : "s");
-  if (sp->rows < sp->want) buf_puts(out, " (the whole input)");
-  if (sp->rejected) buf_printf(out, ", %llu evaluated", (unsigned long long)n);
+  buf_printf(out, "sample: %llu row%s", (unsigned long long)sp->s_rows,
+             sp->s_rows == 1 ? "" : "s");
+  if (sp->s_rows < sp->sized) buf_puts(out, " (the whole input)");
+  if (sp->s_rejected) buf_printf(out, ", %llu evaluated", (unsigned long long)n);
   buf_putc(out, '\n');
   if (!n) {
     check_add(r, &r->sample, CHK_WARNING, 0, "%s: no rows to evaluate in the sample",
@@ -242,11 +283,12 @@ static void size_report(const sampler *sp, check_report *r) {
       uint64_t c = sp->value_counts[sh->value_base[m] + v];
       buf_printf(out, "%s %s ", v ? "," : "", mc->values[v]);
       share(out, c, n, 0);
-      if (c == 0) {
+      if (c == 0 && !(mc->may_be_empty >> v & 1)) {
         uint32_t line = value_line(mc, v);
         check_add(r, &r->sample, CHK_WARNING, line ? line : mc->line, "%s:%u: macro split '%s': "
-                  "no row of the sample gets the %svalue '%s'", g->rules_path,
-                  line ? line : mc->line, mc->name, line ? "" : "otherwise ", mc->values[v]);
+                  "no row of the sample gets the %svalue '%s'; if that is expected, say so with "
+                  "may_be_empty = { \"%s\" }", g->rules_path, line ? line : mc->line, mc->name,
+                  line ? "" : "otherwise ", mc->values[v], mc->values[v]);
       }
     }
     buf_putc(out, '\n');
@@ -260,9 +302,9 @@ static void size_report(const sampler *sp, check_report *r) {
     buf_printf(out, "  micro %-*s ", width, mi->name);
     share(out, c, n, digits);
     buf_putc(out, '\n');
-    if (c == 0)
+    if (c == 0 && !mi->may_be_empty)
       check_add(r, &r->sample, CHK_WARNING, mi->line, "%s:%u: micro segment '%s' is empty in "
-                "the sample (0 of %llu rows)", g->rules_path, mi->line, mi->name,
+                "the sample (0 of %llu rows); if that is expected, say so with may_be_empty = true", g->rules_path, mi->line, mi->name,
                 (unsigned long long)n);
     else if (c == n)
       check_add(r, &r->sample, CHK_WARNING, mi->line, "%s:%u: micro segment '%s' holds every "
@@ -271,8 +313,9 @@ static void size_report(const sampler *sp, check_report *r) {
   }
 }
 
-int check_sample(session *s, bound_input *b, uint64_t *nrows, int sizes, check_report *r,
+int check_sample(session *s, bound_input *b, uint64_t *nrows, uint64_t sized, check_report *r,
                  cl_error *err) {
+  int sizes = sized > 0;
   const graph *g = &s->g;
   sampler sp;
   memset(&sp, 0, sizeof sp);
@@ -280,6 +323,7 @@ int check_sample(session *s, bound_input *b, uint64_t *nrows, int sizes, check_r
   sp.b = b;
   sp.want = *nrows;
   sp.sizes = sizes;
+  sp.sized = sized;
   sp.slots = cl_calloc(g->nslots ? g->nslots : 1, sizeof *sp.slots);
   sp.bad_utf8 = cl_calloc(b->ncols ? b->ncols : 1, sizeof *sp.bad_utf8);
   sp.bad_utf8_line = cl_calloc(b->ncols ? b->ncols : 1, sizeof *sp.bad_utf8_line);
@@ -298,6 +342,7 @@ int check_sample(session *s, bound_input *b, uint64_t *nrows, int sizes, check_r
   }
   rc = read_rows(s, b, &sp, err);
   *nrows = sp.rows;
+  r->values_cut = sp.done;
   if (!rc) {
     value_findings(&sp, &s->cfg, r);
     if (sizes) size_report(&sp, r);

@@ -20,6 +20,7 @@
 typedef struct dsl {
   graph *g;
   const plugin_set *plugins; /* may be NULL: no plugin namespaces */
+  const char *plugin_dir;    /* where they were loaded from (NULL: none), for messages */
   const cleave_host *host;
   logger *log;
   const char *display;       /* the rule file as named in messages */

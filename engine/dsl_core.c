@@ -13,6 +13,7 @@
 #include "error.h"
 #include "rule_limits.h"
 #include "messages.h"
+#include "plugin_hint.h"
 #include "render.h"
 #include "suggest.h"
 
@@ -271,6 +272,11 @@ static int mt_index(lua_State *L) {
 static int env_index(lua_State *L) {
   const char *name = lua_tostring(L, 2);
   if (!name) return 0;
+  if (plugin_is_known(name)) { /* `dates.x` without --plugins: say so, not "did you mean date" */
+    char msg[512];
+    plugin_missing_msg(msg, sizeof msg, name, dsl_of(L)->plugin_dir);
+    return dsl_error(L, "%s", msg);
+  }
   const char *hint = sandbox_closest_name(L, name);
   if (hint) return dsl_error(L, MSG_UNDEFINED_HINT, name, hint);
   return dsl_error(L, MSG_UNDEFINED, name);

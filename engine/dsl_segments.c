@@ -130,9 +130,12 @@ static void check_keys(lua_State *L, int t, const char *const *allowed, const ch
       for (size_t a = 0; a < na; a++)
         if (strcmp(k, synonyms[j][0]) == 0 && strcmp(allowed[a], synonyms[j][1]) == 0)
           hint = allowed[a];
+    char names[128] = "";
+    for (size_t a = 0; a < na; a++)
+      snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s = ...",
+               a ? (a + 1 == na ? " and " : ", ") : "", allowed[a]);
     dsl_error(L, MSG_UNKNOWN_KEY, luaL_tolstring(L, -1, NULL), what, MSG_DID_YOU_MEAN_ARGS(hint),
-              hint ? "" : MSG_UNKNOWN_KEY_ONLY, hint ? "" : allowed[0],
-              hint ? "" : MSG_UNKNOWN_KEY_ONLY_END);
+              hint ? "" : MSG_UNKNOWN_KEY_ONLY, hint ? "" : names);
   }
 }
 
@@ -145,7 +148,7 @@ static int add_value(macro *m, const char *v) {
 }
 
 static int macro_body(lua_State *L) {
-  static const char *const keys[] = {"otherwise", NULL};
+  static const char *const keys[] = {"otherwise", "may_be_empty", NULL};
   dsl *d = dsl_of(L);
   graph *g = d->g;
   const char *name = lua_tostring(L, lua_upvalueindex(1));
@@ -188,7 +191,34 @@ static int macro_body(lua_State *L) {
     preds[i - 1] = dsl_combine(L, -1, N_AND, what);
     lua_pop(L, 2);
   }
-  lua_pop(L, 1); /* seen */
+  /* may_be_empty = "v" or { "v", ... }: values of this split check does not
+  ** warn about when no row gets them; each must be one of its values */
+  lua_getfield(L, 1, "may_be_empty");
+  int mbe = lua_gettop(L);
+  if (!lua_isnil(L, mbe) && !lua_isstring(L, mbe) &&
+      (lua_type(L, mbe) != LUA_TTABLE || dsl_node_at(L, mbe) >= 0))
+    dsl_error(L, MSG_MAY_BE_EMPTY_LIST, dsl_describe(L, mbe));
+  lua_Integer nm = lua_type(L, mbe) == LUA_TTABLE ? luaL_len(L, mbe) : !lua_isnil(L, mbe);
+  for (lua_Integer i = 1; i <= nm; i++) {
+    if (lua_type(L, mbe) == LUA_TTABLE) lua_geti(L, mbe, i);
+    else lua_pushvalue(L, mbe);
+    if (lua_type(L, -1) != LUA_TSTRING) dsl_error(L, MSG_MAY_BE_EMPTY_LIST, dsl_describe(L, -1));
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, seen) == LUA_TNIL) {
+      const char *cands[65];
+      size_t nc = 0;
+      lua_pushnil(L);
+      while (nc < 65 && lua_next(L, seen)) {
+        lua_pop(L, 1);
+        cands[nc++] = lua_tostring(L, -1);
+      }
+      const char *hint = suggest_closest(lua_tostring(L, -2), cands, nc);
+      dsl_error(L, MSG_MAY_BE_EMPTY_UNKNOWN, lua_tostring(L, -2), name,
+                MSG_DID_YOU_MEAN_ARGS(hint));
+    }
+    lua_pop(L, 2);
+  }
+  lua_pop(L, 2); /* may_be_empty, seen */
   g->macros = cl_realloc(g->macros, (g->nmacros + 1) * sizeof *g->macros);
   macro *m = &g->macros[g->nmacros];
   memset(m, 0, sizeof *m);
@@ -205,6 +235,17 @@ static int macro_body(lua_State *L) {
   }
   m->ncases = (uint32_t)n;
   m->otherwise = (uint32_t)add_value(m, lua_tostring(L, -2));
+  lua_getfield(L, 1, "may_be_empty"); /* checked above */
+  if (lua_type(L, -1) == LUA_TTABLE) {
+    for (lua_Integer i = 1, len = luaL_len(L, -1); i <= len; i++) {
+      lua_geti(L, -1, i);
+      m->may_be_empty |= 1ULL << add_value(m, lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
+  } else if (!lua_isnil(L, -1)) {
+    m->may_be_empty |= 1ULL << add_value(m, lua_tostring(L, -1));
+  }
+  lua_pop(L, 1);
   uint32_t ix = g->nmacros++;
   strset_add(&d->macro_names, name, strlen(name));
   clear_scope(L);
@@ -226,7 +267,7 @@ static int l_macro(lua_State *L) {
 }
 
 static int micro_body(lua_State *L) {
-  static const char *const keys[] = {"within", NULL};
+  static const char *const keys[] = {"within", "may_be_empty", NULL};
   dsl *d = dsl_of(L);
   graph *g = d->g;
   const char *name = lua_tostring(L, lua_upvalueindex(1));
@@ -235,6 +276,11 @@ static int micro_body(lua_State *L) {
     return dsl_error(L, MSG_MICRO_NO_TABLE, name, dsl_describe(L, 1), name);
   check_keys(L, 1, keys, MSG_WHERE_MICRO);
   lua_Integer n = luaL_len(L, 1);
+  lua_getfield(L, 1, "may_be_empty"); /* true: check does not warn when it is empty */
+  if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
+    dsl_error(L, MSG_MAY_BE_EMPTY_BOOL, dsl_describe(L, -1));
+  int may_be_empty = lua_toboolean(L, -1);
+  lua_pop(L, 1);
   lua_getfield(L, 1, "within");
   int has_within = !lua_isnil(L, -1);
   if (!has_within && n == 0)
@@ -263,6 +309,7 @@ static int micro_body(lua_State *L) {
   m->line = d->scope_line;
   m->pred = pred;
   m->within = within;
+  m->may_be_empty = may_be_empty;
   strset_add(&d->micro_names, name, strlen(name));
   clear_scope(L);
   dsl_push(L, pred);

@@ -10,11 +10,13 @@
 #include "csv_scan.h"
 #include "datecalc.h"
 #include "explain.h"
+#include "invalid.h"
 #include "messages.h"
 #include "render.h"
 #include "row_accept.h"
 #include "run.h"
 #include "utf8.h"
+#include "values.h"
 
 #define YES "\xE2\x9C\x93" /* ✓ */
 #define NO "\xE2\x9C\x97"  /* ✗ */
@@ -26,6 +28,22 @@ static void indent(buf *out, int depth) {
 static int is_logic(const node *n) {
   return n->kind == N_AND || n->kind == N_OR || n->kind == N_ATLEAST ||
          (n->kind == N_NOT && n->nkids == 1);
+}
+
+/* " is missing" for an empty field, or what a field held that the rules
+** cannot read as its type: ' is not a number: "1,000" (read as missing)'. */
+static void missing_why(eval_ctx *ec, const node *kid, buf *out) {
+  if (kid->kind == N_FIELD) {
+    const slot *sl = &ec->g->slots[kid->u.slot];
+    cleave_str raw = ec->cols[sl->col];
+    if (raw.len && !val_field_reads(sl->type, raw.ptr, raw.len)) {
+      buf_printf(out, " is not %s: ", sl->type == VT_DATE ? "a date" : "a number");
+      invalid_quote(out, raw.ptr, raw.len);
+      buf_puts(out, " (read as missing)");
+      return;
+    }
+  }
+  buf_puts(out, " is missing");
 }
 
 /* "(age = 42)" for the operands of a test that are not constants. */
@@ -40,7 +58,7 @@ static void show_operands(eval_ctx *ec, const node *n, buf *out) {
     buf_puts(out, shown++ ? ", " : "  (");
     render_node(g, n->kids[k], out);
     if (v.missing) {
-      buf_puts(out, " is missing");
+      missing_why(ec, kid, out);
       continue;
     }
     buf_puts(out, " = ");
@@ -112,7 +130,7 @@ void explain_record(eval_ctx *ec, const explain_focus *fo, buf *out) {
   int any = 0;
   for (uint32_t i = 0; i < g->nmicros; i++)
     if (eval_pred(ec, g->micros[i].pred)) {
-      buf_printf(out, "%s %s", any ? "," : "", g->micros[i].name);
+      buf_printf(out, "%s%s", any ? MICRO_LIST_SEP_STR : " ", g->micros[i].name);
       any = 1;
     }
   buf_puts(out, any ? "\n" : " none\n");

@@ -119,13 +119,20 @@ typedef struct macro {
   macro_case *cases;
   uint32_t ncases;
   uint32_t otherwise; /* value index */
+  uint64_t may_be_empty; /* bit v: value v may be empty (no check warning) */
 } macro;
+
+/* Between a record's micro segments, wherever a list of them is written: the
+** output's segments column, explain's "micro segments:" line, cleave test. */
+#define MICRO_LIST_SEP ';'
+#define MICRO_LIST_SEP_STR ";"
 
 typedef struct micro {
   char *name;
   uint32_t line;
   uint32_t pred;      /* node id of everything it requires (within included) */
   int64_t within;     /* node id of its macro scope, or -1 */
+  int may_be_empty;   /* check does not warn when it is empty */
 } micro;
 
 /* A file the rules read besides the rule file (a list file), as named in

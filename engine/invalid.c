@@ -14,6 +14,7 @@ void tally_add(slot_tally *dst, const slot_tally *src, uint32_t n) {
     if (!dst[i].bad && src[i].bad) {
       memcpy(dst[i].ex, src[i].ex, src[i].ex_len);
       dst[i].ex_len = src[i].ex_len;
+      dst[i].ex_cut = src[i].ex_cut;
     }
     dst[i].present += src[i].present;
     dst[i].bad += src[i].bad;
@@ -42,6 +43,15 @@ void tally_example(buf *b, const slot_tally *t) {
   }
   utf8_sanitize_into(b, tmp, n);
   if (t->ex_cut) buf_puts(b, "...");
+}
+
+void invalid_quote(buf *b, const char *p, size_t len) {
+  slot_tally t;
+  memset(&t, 0, sizeof t);
+  tally_bad(&t, p, len);
+  buf_putc(b, '"');
+  tally_example(b, &t);
+  buf_putc(b, '"');
 }
 
 /* "1.234,50" in a number column read with a decimal point */

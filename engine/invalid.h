@@ -39,6 +39,9 @@ static inline void tally_bad(slot_tally *t, const char *p, size_t len) {
 ** UTF-8 as U+FFFD, a character cut by the limit dropped, "..." when cut. */
 void tally_example(buf *b, const slot_tally *t);
 
+/* Any unreadable value quoted the same way, in double quotes: "1,000". */
+void invalid_quote(buf *b, const char *p, size_t len);
+
 /* dst[i] += src[i] for n slots; dst keeps its example when it has one (the
 ** caller adds in input order, so the example is the input's first). */
 void tally_add(slot_tally *dst, const slot_tally *src, uint32_t n);

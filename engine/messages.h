@@ -230,9 +230,14 @@
 #define MSG_EXAMPLE_MACRO_BODY \
   "macro \"name\" { {\"value\", condition}, otherwise = \"value\" }"
 /* the entry, where, then a did-you-mean or MSG_UNKNOWN_KEY_ONLY */
-#define MSG_UNKNOWN_KEY "unknown entry '%s' in %s" MSG_DID_YOU_MEAN "%s%s%s"
-#define MSG_UNKNOWN_KEY_ONLY "; its only named entry is "
-#define MSG_UNKNOWN_KEY_ONLY_END " = ..."
+#define MSG_UNKNOWN_KEY "unknown entry '%s' in %s" MSG_DID_YOU_MEAN "%s%s"
+#define MSG_UNKNOWN_KEY_ONLY "; its named entries are "
+/* may_be_empty = ... in a macro split / micro segment */
+#define MSG_MAY_BE_EMPTY_LIST \
+  "may_be_empty must be a value name in quotes or a list of them, like { \"unknown\" }, not %s"
+#define MSG_MAY_BE_EMPTY_UNKNOWN "may_be_empty: '%s' is not a value of macro split '%s'" \
+  MSG_DID_YOU_MEAN
+#define MSG_MAY_BE_EMPTY_BOOL "may_be_empty must be true or false, not %s"
 /* examples for MSG_NAME_MISSING */
 #define MSG_EXAMPLE_MICRO "micro \"vip\" { ... }"
 #define MSG_EXAMPLE_MACRO "macro \"tier\" { ... }"
@@ -330,6 +335,14 @@
 #define MSG_NO_METHOD "%s has no method '%s'" MSG_DID_YOU_MEAN "%s%s"
 #define MSG_UNDEFINED_HINT "'%s' is not defined (did you mean '%s'?)"
 #define MSG_UNDEFINED "'%s' is not defined (declare fields with number/text/date/tags)"
+/* a plugin's name (plugin_hint.h) used while the plugin is not loaded */
+#define MSG_PLUGIN_NO_DIR                                                                  \
+  "'%s' is a plugin, but no plugin folder is configured: pass --plugins DIR or set "       \
+  "plugins = DIR in [engine] of engine.ini, DIR being the folder that holds %s.so "        \
+  "(build/plugins in a source tree)"
+#define MSG_PLUGIN_NOT_IN_DIR                                                              \
+  "'%s' is a plugin, but the plugin folder %s has no %s.so: pass --plugins DIR or set "    \
+  "plugins = DIR in [engine] of engine.ini to the folder that holds it"
 
 /* --- loading a rule file (rules.c) ------------------------------------------- */
 

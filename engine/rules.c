@@ -42,6 +42,7 @@ int rules_load(graph *g, const rules_opts *o, cl_error *err) {
   memset(&d, 0, sizeof d);
   d.g = g;
   d.plugins = o->plugins;
+  d.plugin_dir = o->plugin_dir;
   d.host = o->host;
   d.log = o->log;
   d.display = display;

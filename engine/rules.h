@@ -23,6 +23,7 @@ typedef struct rules_opts {
   size_t mem_limit;      /* bytes */
   long instr_limit;
   const plugin_set *plugins; /* may be NULL */
+  const char *plugin_dir;    /* the folder plugins were loaded from, for messages (NULL: none) */
   const cleave_host *host;
   logger *log;
   /* Called for each warning ("file:line: ..."); NULL = log them. */

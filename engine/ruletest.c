@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "datecalc.h"
 #include "eval.h"
 #include "rules.h"
 #include "ruletest.h"
@@ -143,6 +142,7 @@ static int load_file(runner *r, file_slot *fs) {
   ro.mem_limit = (size_t)cfg->lua_memory_mb << 20;
   ro.instr_limit = cfg->lua_instructions;
   ro.plugins = &r->s->plugins;
+  ro.plugin_dir = cfg->plugins;
   ro.host = &r->s->host;
   ro.log = &r->s->log;
   rc = rules_load(&f->g, &ro, &fs->err);
@@ -233,8 +233,8 @@ static char tags_sep(const graph *g, const char *column) {
   return 0;
 }
 
-/* A given value's text, checked against every way the rules read its
-** column; NULL (and a problem) when it cannot be used. */
+/* A given value's text (a list joined with its column's tag separator);
+** NULL (and a problem) when it cannot be used. */
 static char *given_text(const rt_file *f, const rt_test *t, const rt_given *gv, buf *why) {
   const graph *g = &f->g;
   if (gv->is_list) {
@@ -258,23 +258,9 @@ static char *given_text(const rt_file *f, const rt_test *t, const rt_given *gv, 
     buf_free(&b);
     return s;
   }
-  size_t len = strlen(gv->text);
-  for (uint32_t i = 0; len && i < g->nslots; i++) {
-    const slot *sl = &g->slots[i];
-    double x;
-    int32_t d;
-    if (strcmp(sl->column, gv->key) != 0) continue;
-    if (sl->type == VT_NUMBER && num_parse(gv->text, len, &x) != 0) {
-      problem(why, f, t, "given: %s = \"%s\" is not a number (%s:%u reads it as one)", gv->key,
-              gv->text, g->rules_path, sl->line);
-      return NULL;
-    }
-    if (sl->type == VT_DATE && date_parse_iso(gv->text, len, &d) != 0) {
-      problem(why, f, t, "given: %s = \"%s\" is not a date; write \"YYYY-MM-DD\"", gv->key,
-              gv->text);
-      return NULL;
-    }
-  }
+  /* A value the rules cannot read as its column's type (" ", "abc",
+  ** "1,000" for a number) is given as it is: it is missing, as it would be
+  ** in cleave run (describe_record says so). */
   return cl_strdup(gv->text);
 }
 
@@ -399,8 +385,8 @@ static void compare(eval_ctx *ec, const rt_test *t, buf *out, rt_focus *fo) {
   int differ = 0;
   for (uint32_t i = 0; i < g->nmicros; i++) {
     int w = listed(&t->segments, g->micros[i].name), h = eval_pred(ec, g->micros[i].pred);
-    if (w) buf_printf(&want, "%s%s", want.len ? ";" : "", g->micros[i].name);
-    if (h) buf_printf(&got, "%s%s", got.len ? ";" : "", g->micros[i].name);
+    if (w) buf_printf(&want, "%s%s", want.len ? MICRO_LIST_SEP_STR : "", g->micros[i].name);
+    if (h) buf_printf(&got, "%s%s", got.len ? MICRO_LIST_SEP_STR : "", g->micros[i].name);
     if (w != h) rt_focus_micro(g, i, fo);
     differ |= w != h;
   }
@@ -411,15 +397,31 @@ static void compare(eval_ctx *ec, const rt_test *t, buf *out, rt_focus *fo) {
   buf_free(&got);
 }
 
+/* Why the rules read a given text as missing ("empty", "not a number"),
+** or NULL when they read it as a value: the same rule as cleave run. */
+static const char *unread(const graph *g, const char *column, const char *text) {
+  size_t len = strlen(text);
+  if (!len) return "empty: missing";
+  for (uint32_t s = 0; s < g->nslots; s++) {
+    const slot *sl = &g->slots[s];
+    if (strcmp(sl->column, column) != 0 || val_field_reads(sl->type, text, len)) continue;
+    return sl->type == VT_NUMBER ? "not a number: read as missing"
+                                 : "not a date: read as missing";
+  }
+  return NULL;
+}
+
 static void describe_record(const rt_file *f, const rt_test *t, char **texts, buf *out) {
   buf_puts(out, "given:");
   for (size_t i = 0; i < t->ngiven; i++) {
-    int number = 1;
+    const char *why = unread(&f->g, t->given[i].key, texts[i]);
+    int number = !why;
     for (uint32_t s = 0; s < f->g.nslots; s++)
       if (strcmp(f->g.slots[s].column, t->given[i].key) == 0 && f->g.slots[s].type != VT_NUMBER)
         number = 0;
     buf_printf(out, "%s %s = %s%s%s", i ? "," : "", t->given[i].key, number ? "" : "\"",
                texts[i], number ? "" : "\"");
+    if (why) buf_printf(out, " (%s)", why);
   }
   buf_puts(out, t->ngiven ? "; every other column is missing\n"
                           : " nothing; every column is missing\n");

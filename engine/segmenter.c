@@ -166,7 +166,7 @@ static inline void put_line(segmenter *s, cleave_str id, const uint32_t *vals,
     for (uint32_t w = 0, nw = (g->nmicros + 63) / 64; w < nw; w++)
       for (uint64_t bits = tw[w]; bits; bits &= bits - 1) {
         uint32_t k = w * 64 + (uint32_t)__builtin_ctzll(bits);
-        if (!first) *p++ = ';';
+        if (!first) *p++ = MICRO_LIST_SEP;
         memcpy(p, g->micros[k].name, sh->micro_len[k]);
         p += sh->micro_len[k];
         first = 0;
@@ -175,14 +175,14 @@ static inline void put_line(segmenter *s, cleave_str id, const uint32_t *vals,
   } else {
     for (uint32_t k = 0; k < g->nmicros; k++) {
       if (!((members[k][i >> 6] >> (i & 63)) & 1)) continue;
-      if (!first) *p++ = ';';
+      if (!first) *p++ = MICRO_LIST_SEP;
       memcpy(p, g->micros[k].name, sh->micro_len[k]);
       p += sh->micro_len[k];
       first = 0;
       r->micro_counts[k]++;
     }
   }
-  if (__builtin_expect(od == ';', 0) && memchr(segs, ';', (size_t)(p - segs))) {
+  if (__builtin_expect(od == MICRO_LIST_SEP, 0) && memchr(segs, MICRO_LIST_SEP, (size_t)(p - segs))) {
     memmove(segs + 1, segs, (size_t)(p - segs)); /* "a;b": the list is one field */
     *segs = '"';
     p++;

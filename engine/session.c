@@ -95,6 +95,7 @@ int session_rules(session *s, void (*warn)(void *ud, const char *msg), void *ud,
   ro.mem_limit = (size_t)s->cfg.lua_memory_mb << 20;
   ro.instr_limit = s->cfg.lua_instructions;
   ro.plugins = &s->plugins;
+  ro.plugin_dir = s->cfg.plugins;
   ro.host = &s->host;
   ro.log = &s->log;
   ro.warn = warn;

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "cleave/plugin.h"
+#include "datecalc.h"
 #include "graph.h"
 #include "strset.h"
 
@@ -35,6 +36,19 @@
 ** or its value is not finite (1e400). A value too small for a double reads
 ** as the nearest one (0 or a subnormal), like strtod. */
 int num_parse(const char *s, size_t len, double *out);
+
+/* 1 when the text of a present (non-empty) field reads as a value of a
+** column declared with type (num_parse for numbers, date_parse_iso for
+** dates; texts and tags always do), 0 when rules see it as missing. The
+** evaluators parse with the same two functions; check, explain and test ask
+** this one. */
+static inline int val_field_reads(int type, const char *p, size_t len) {
+  double x;
+  int32_t d;
+  if (type == VT_NUMBER) return num_parse(p, len, &x) == 0;
+  if (type == VT_DATE) return date_parse_iso(p, len, &d) == 0;
+  return 1;
+}
 
 /* Bits of the tags in "a;b;c" (split on sep) that are in known (bit i = item
 ** i of known; only the first 64 items have bits). */

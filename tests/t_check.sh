@@ -144,28 +144,60 @@ check --rules "$ck/values.lua" --input "$ck/values.csv"
 says "bad number and date columns: exit 1, 2 errors" 1 "2 errors, 2 warnings"
 line_says "a number column holding words is an error (line 4)" \
   "error: $ck/values.lua:4: column 'income' is read as a number" \
-  "none of its 6 values in the sample is a number" "\"high\" at line 2 of $ck/values.csv"
+  "none of its 6 values checked is a number" "\"high\" at line 2 of $ck/values.csv"
 line_says "a date column in another format is an error (line 5)" \
   "error: $ck/values.lua:5: column 'signup_date' is read as a date" \
   "none of its 6 values" "\"01/02/2020\" at line 2" "DD/MM/YYYY" "YYYY-MM-DD"
 line_says "some junk in a number column is a warning with its line (line 6)" \
   "warning: $ck/values.lua:6: column 'visits' is read as a number" \
-  "2 of its 7 values in the sample are not" "\"n/a\" at line 4 of $ck/values.csv"
+  "2 of its 7 values checked are not" "\"n/a\" at line 4 of $ck/values.csv"
 line_says "a row cleave run would reject is a warning, not checked" \
-  "warning: $ck/values.csv:6: 1 of the 8 rows in the sample would be rejected" \
+  "warning: $ck/values.csv:6: 1 of the 8 rows checked would be rejected" \
   "has 7 fields, the header has 6"
 lacks "a text column is never called a bad number" "column 'city'"
 
-# 200 rows by default; --sample N reads N
+# The value checks read the whole input when it is a small regular file
+# (at most 64 MB), else the first 100,000 rows (or --sample N, when more).
 awk 'BEGIN { print "customer_id,age"; for (i = 1; i <= 250; i++) print "C" i "," (i == 230 ? "forty" : 40) }' \
   > "$tmp/long.csv"
 check --rules "$ck/sizes.lua" --input "$tmp/long.csv"
-says "values are checked in the first 200 rows only" 0 "values checked in 200 rows" \
+says "a small file: its values are all checked, a bad one at line 231 seen" 0 \
+  "values checked in 250 rows (the whole input)" "column 'age' is read as a number" \
+  "1 of its 250 values checked is not (e.g. \"forty\" at line 231"
+check --rules "$ck/sizes.lua" --input "$tmp/long.csv" --sample 10
+says "--sample 10: sizes on 10 rows, values still all checked" 0 "sample: 10 rows" \
+  "values checked in 250 rows (the whole input)" "\"forty\" at line 231"
+
+# The telco-like fixture: its first blank TotalCharges (one space) is at line
+# 490. Blank values are missing, as empty ones are: a note, not a warning,
+# so --strict passes; a value that is not blank is still a warning.
+ls_args="--id-column customerID --rules $ck/lone_space.lua --input $ck/lone_space.csv"
+check $ls_args --strict
+says "lone_space.csv: the blank at line 490 is found; a note, --strict passes" 0 \
+  "values checked in 599 rows (the whole input)" \
+  "note: $ck/lone_space.lua:6: column 'TotalCharges' is read as a number, but 2 of its 599 values checked are blank (only spaces, e.g. \" \" at line 490 of $ck/lone_space.csv): blank values (only spaces) count as missing, as empty ones do" \
   "0 errors, 0 warnings"
-lacks "a bad value after row 200 is not seen" "forty"
-check --rules "$ck/sizes.lua" --input "$tmp/long.csv" --sample 250
-line_says "--sample 250 sees it, with its line" "column 'age' is read as a number" \
-  "1 of its 250 values in the sample is not" "\"forty\" at line 231"
+lacks "the blank-value note gives no currency advice" "currency"
+sed '300s/,[0-9.]*$/,"1,000"/' "$ck/lone_space.csv" > "$tmp/mixed.csv"
+check --id-column customerID --rules "$ck/lone_space.lua" --input "$tmp/mixed.csv"
+line_says "a blank and a '1,000': one warning, the non-blank example, the blanks counted" \
+  "warning: $ck/lone_space.lua:6: column 'TotalCharges' is read as a number, but 3 of its 599 values checked are not (e.g. \"1,000\" at line 300" \
+  "2 of them are blank (only spaces, first at line 490), which counts as missing" \
+  "without currency signs or thousands separators"
+# a pipe is not a regular file: the first 100,000 rows
+awk 'BEGIN { print "customerID,tenure,MonthlyCharges,TotalCharges"
+             for (i = 2; i <= 100010; i++) print "C" i ",1,2," (i == 100005 ? "x" : 3) }' > "$tmp/big.csv"
+out=$tmp/out_pipe
+cat "$tmp/big.csv" | "$cleave" check -c "$ini" --plugins "$plugins" --id-column customerID \
+  --rules "$ck/lone_space.lua" --input - > "$out" 2> "$tmp/err"
+rc=$?
+says "standard input: the first 100000 rows, said so" 0 \
+  "values checked in 100000 rows (the first of a larger input: --sample N for more)"
+lacks "  ... a bad value past them is not seen" "\"x\""
+cat "$tmp/big.csv" | "$cleave" check -c "$ini" --plugins "$plugins" --id-column customerID \
+  --rules "$ck/lone_space.lua" --input - --sample 100010 > "$out" 2> "$tmp/err"
+line_says "standard input with --sample 100010: the value at line 100005 is seen" \
+  "\"x\" at line 100005"
 
 # --- errors the rule compiler stops at: exit 4, in the report's format --------
 

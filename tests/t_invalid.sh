@@ -164,7 +164,7 @@ okd $? "a run stopped by max_invalid keeps its rejected rows in <rejects>.failed
 # --- check --sample tells before a run does ----------------------------------------
 "$cleave" check --no-config --rules "$rules" --input dates.csv --sample 1000 > chk.out 2>&1
 rc=$?
-[ $rc -eq 1 ] && grep -q "in the sample, .*dates.csv: column 'joined': 600 of 1000 values (60.0%) are not dates.*cleave run would stop with exit code 9" chk.out
+[ $rc -eq 1 ] && grep -q "in the rows checked, .*dates.csv: column 'joined': 600 of 1000 values (60.0%) are not dates.*cleave run would stop with exit code 9" chk.out
 okd $? "check --sample: a column over max_invalid_column is an error saying run would stop" chk.out
 "$cleave" check --no-config --rules "$rules" --input dates.csv --sample 1000 --max-invalid-column 70% > chk2.out 2>&1
 ! grep -q "would stop" chk2.out; okd $? "  ... and not with --max-invalid-column 70%" chk2.out

@@ -82,7 +82,7 @@ ok $st "explain of a row run takes: exit 0, the tree"
 [ $st -eq 0 ] || show good
 
 cl check check --rules r.lua --input in.csv
-has check.out "in.csv:3: 2 of the 3 rows in the sample would be rejected by cleave run (the first: the customer id (column customer_id) is empty)"
+has check.out "in.csv:3: 2 of the 3 rows checked would be rejected by cleave run (the first: the customer id (column customer_id) is empty)"
 st=$?
 ok $st "check: the same rows rejected, for the same reason"
 [ $st -eq 0 ] || show check
