@@ -234,4 +234,103 @@ else
   skip "the header's error paths leak nothing" "neither a sanitizer build nor valgrind"
 fi
 
+# --- 5. authoring papercuts (issue 13) ------------------------------------------
+
+# A shipped plugin's name used without its plugin: name the missing folder,
+# not "did you mean 'date'".
+printf '%s\n' 'local d = date "signup"' 'micro "recent" { dates.within_days(d, 30) }' > plug.lua
+printf 'customer_id,signup\nA,2026-10-20\n' > plug.csv
+"$cleave" check --no-config --as-of 2026-11-01 --rules plug.lua --input plug.csv > noplug.out 2> noplug.err
+rc=$?
+[ $rc -eq 4 ] && has noplug.out "plug.lua:2: in micro segment 'recent': 'dates' is a plugin, but no plugin folder is configured: pass --plugins DIR or set plugins = DIR in [engine] of engine.ini" &&
+  ! has noplug.out "did you mean"
+st=$?
+ok $st "dates.x without --plugins: 'dates' is a plugin, no plugin folder configured (exit 4)"
+[ $st -eq 0 ] || show noplug
+mkdir -p emptyplugins
+"$cleave" check --no-config --as-of 2026-11-01 --plugins emptyplugins --rules plug.lua --input plug.csv > wrongdir.out 2>&1
+rc=$?
+[ $rc -eq 4 ] && has wrongdir.out "'dates' is a plugin, but the plugin folder emptyplugins has no dates.so"
+st=$?
+ok $st "--plugins naming a folder without dates.so: that folder and dates.so are named"
+[ $st -eq 0 ] || show wrongdir
+printf '%s\n' 'local d = date "signup"' 'micro "recent" { datez.within_days(d, 30) }' > plug2.lua
+cl plugtypo check --rules plug2.lua --input plug.csv
+[ $rc -eq 4 ] && has plugtypo.out "'datez' is not defined (did you mean 'date" && ! has plugtypo.out "is a plugin"
+st=$?
+ok $st "a name that is no plugin's keeps its did-you-mean"
+[ $st -eq 0 ] || show plugtypo
+
+# explain: an empty field "is missing"; one the type cannot read shows its
+# text; the segment list is ';'-separated like the output's.
+printf '%s\n' 'local spend = number "spend"' 'local age = number "age"' \
+  'micro "big" { spend:above(500) }' 'micro "no_spend" { is_missing(spend) }' \
+  'micro "no_age" { is_missing(age) }' > ex.lua
+printf 'customer_id,spend,age\nA,"1,000",\nB, ,40\nC,600,41\nD,700,42\nE,800,43\n' > ex.csv
+cl exA explain --rules ex.lua --input ex.csv A
+[ $rc -eq 0 ] && has exA.out '(spend is not a number: "1,000" (read as missing))' &&
+  has exA.out '(age is missing)' && has exA.out 'micro segments: no_spend;no_age'
+st=$?
+ok $st "explain: '1,000' shown as not a number (read as missing), an empty age as missing, segments joined with ;"
+[ $st -eq 0 ] || show exA
+cl run_ex run --rules ex.lua --input ex.csv --output ex.out.csv -q
+[ $rc -eq 0 ] && has ex.out.csv 'A,no_spend;no_age'
+st=$?
+ok $st "  ... the same list as run writes"
+[ $st -eq 0 ] || { show run_ex; diag ex.out.csv; }
+cl exB explain --rules ex.lua --input ex.csv B
+[ $rc -eq 0 ] && has exB.out '(spend is not a number: " " (read as missing))'
+st=$?
+ok $st "explain: a lone space is shown as it is"
+[ $st -eq 0 ] || show exB
+
+# check: blank number values are a note saying they count as missing, with
+# no currency advice; check --strict passes.
+cl blankcheck check --rules ex.lua --input ex.csv --strict
+[ $rc -eq 1 ] && has blankcheck.out "warning: ex.lua:1: column 'spend' is read as a number, but 2 of its 5 values checked are not (e.g. \"1,000\" at line 2" &&
+  has blankcheck.out "1 of them is blank (only spaces, first at line 3), which counts as missing"
+st=$?
+ok $st "check: a '1,000' and a blank: a warning quoting '1,000', the blank counted as missing (--strict exit 1)"
+[ $st -eq 0 ] || show blankcheck
+printf 'customer_id,spend,age\nA,  ,\nB,12,40\n' > blank2.csv
+cl blank2 check --rules ex.lua --input blank2.csv --strict
+[ $rc -eq 0 ] && has blank2.out "note: ex.lua:1: column 'spend' is read as a number, but 1 of its 2 values checked is blank (only spaces" &&
+  has blank2.out 'blank values (only spaces) count as missing' && ! has blank2.out 'currency'
+st=$?
+ok $st "check: only blank values: a note, 'blank values count as missing', --strict passes"
+[ $st -eq 0 ] || show blank2
+
+# may_be_empty: no warning for a value or segment meant to stay empty; the
+# same file without it warns.
+printf '%s\n' 'local age = number "age"' 'macro "band" {' '  { "unknown", is_missing(age) },' \
+  '  { "adult", age:at_least(18) },' '  otherwise = "minor",' '  may_be_empty = { "unknown", "minor" },' '}' \
+  'micro "ageless" { is_missing(age), may_be_empty = true }' > mbe.lua
+printf 'customer_id,age\nA,30\nB,40\n' > mbe.csv
+cl mbe check --rules mbe.lua --input mbe.csv --sample 10 --strict
+[ $rc -eq 0 ] && has mbe.out "0 errors, 0 warnings" && has mbe.out "unknown 0 (0.0%)"
+st=$?
+ok $st "may_be_empty: an empty 'unknown', otherwise and segment pass --strict"
+[ $st -eq 0 ] || show mbe
+printf '%s\n' 'local age = number "age"' 'macro "band" {' '  { "unknown", is_missing(age) },' \
+  '  { "adult", age:at_least(18) },' '  otherwise = "minor",' '}' 'micro "ageless" { is_missing(age) }' > mbe2.lua
+cl mbe2 check --rules mbe2.lua --input mbe.csv --sample 10 --strict
+[ $rc -eq 1 ] && has mbe2.out "no row of the sample gets the otherwise value 'minor'; if that is expected, say so with may_be_empty = { \"minor\" }" &&
+  has mbe2.out "micro segment 'ageless' is empty in the sample (0 of 2 rows); if that is expected, say so with may_be_empty = true" &&
+  has mbe2.out "0 errors, 3 warnings"
+st=$?
+ok $st "  ... without it: 3 warnings naming may_be_empty, --strict fails"
+[ $st -eq 0 ] || show mbe2
+sed 's/"unknown", "minor"/"unknwn"/' mbe.lua > mbe3.lua
+cl mbe3 check --rules mbe3.lua --input mbe.csv
+[ $rc -eq 4 ] && has mbe3.out "mbe3.lua:2: in macro split 'band': may_be_empty: 'unknwn' is not a value of macro split 'band' (did you mean 'unknown'?)"
+st=$?
+ok $st "may_be_empty naming a value the split lacks: exit 4, did you mean"
+[ $st -eq 0 ] || show mbe3
+sed 's/may_be_empty = true/may_be_empty = "yes"/' mbe.lua > mbe4.lua
+cl mbe4 check --rules mbe4.lua --input mbe.csv
+[ $rc -eq 4 ] && has mbe4.out "may_be_empty must be true or false"
+st=$?
+ok $st "may_be_empty = \"yes\" in a micro segment: must be true or false"
+[ $st -eq 0 ] || show mbe4
+
 done_testing
