@@ -4,7 +4,7 @@
 -- answers to six campaigns.
 --
 -- The file names its id column ID, so run it with an ini that says so:
---   cleave run -c tests/fixtures/real/marketing_campaign.ini \
+--   cleave run -c scripts/marketing_campaign.ini \
 --       --input marketing_campaign.csv --output out/marketing.csv --plugins build/plugins
 -- Dates are taken as of 2026-11-01 (set in that ini). docs/rules.md is the guide.
 

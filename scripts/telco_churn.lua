@@ -2,7 +2,7 @@
 -- customers: their services, contract, billing and whether they left).
 --
 -- The file names its id column customerID, so run it with an ini that says so:
---   cleave run -c tests/fixtures/real/telco_churn.ini \
+--   cleave run -c scripts/telco_churn.ini \
 --       --input telco_churn_messy.csv --output out/telco.csv --plugins build/plugins
 -- docs/rules.md is the guide.
 

@@ -1062,6 +1062,37 @@ static void test_consumer_interface(void) {
   csv_scan_free(&s);
 }
 
+/* What text is a number (docs/rules.md, "Declaring columns": the rule is
+** stated there from num_parse): every example the guide gives, checked. */
+static void test_number_rule(void) {
+  static const struct {
+    const char *text;
+    int number;
+    double value;
+  } cases[] = {
+      {"12", 1, 12},           {"-3.5", 1, -3.5},        {"+4", 1, 4},
+      {"1e3", 1, 1000},        {"1E+3", 1, 1000},        {"2.5e-1", 1, 0.25},
+      {".95e2", 1, 95},        {"90.", 1, 90},           {".5", 1, 0.5},
+      {"-.5", 1, -0.5},        {"007", 1, 7},            {"\t42", 1, 42},
+      {" 42 ", 1, 42},         {"42\t", 1, 42},          {"1.e3", 1, 1000},
+      {"1e-400", 1, 0},        {"nan", 0, 0},            {"NaN", 0, 0},
+      {"inf", 0, 0},           {"-Infinity", 0, 0},      {"1e400", 0, 0},
+      {"1_000", 0, 0},         {"1,000", 0, 0},          {"$50", 0, 0},
+      {"42\xc2\xa0", 0, 0},    {"\xc2\xa0" "42", 0, 0},  {" ", 0, 0},
+      {"", 0, 0},              {".", 0, 0},              {"-", 0, 0},
+      {"+", 0, 0},             {"1e", 0, 0},             {"1e+", 0, 0},
+      {"e5", 0, 0},            {".e3", 0, 0},            {"1.2.3", 0, 0},
+      {"1e5.5", 0, 0},         {"- 5", 0, 0},            {"4 2", 0, 0},
+      {"0x10", 0, 0},          {"12abc", 0, 0},          {"abc", 0, 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    double x = -1;
+    int got = num_parse(cases[i].text, strlen(cases[i].text), &x) == 0;
+    ok(got == cases[i].number && (!got || x == cases[i].value), "number rule: \"%s\" is %s",
+       cases[i].text, cases[i].number ? "a number" : "not a number (missing)");
+  }
+}
+
 /* decimal = comma: the rule of csv_decimal_comma, then what num_parse reads */
 static void test_decimal_comma(void) {
   static const struct {
@@ -1139,6 +1170,7 @@ int main(void) {
   test_bare_cr();
   test_consumer_interface();
   test_decimal_comma();
+  test_number_rule();
   test_utf8();
 
   if (!mkdtemp(tmpdir)) {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # t_real_data.sh -- the rule files for two real customer files:
 # scripts/marketing_campaign.lua and scripts/telco_churn.lua, each run with
-# its ini in tests/fixtures/real/ (id column, delimiter, as_of 2026-11-01).
+# its ini in scripts/ (id column, delimiter, as_of 2026-11-01).
 #
 # 1. Always: each rule file on its 10-row sample from the real file
 #    (tests/fixtures/real/NAME.sample.csv) gives NAME.sample.expected.csv,
@@ -43,7 +43,7 @@ set -- \
 
 for spec in "$@"; do
   name=${spec%%|*}
-  ini=$fix/$name.ini
+  ini=$root/scripts/$name.ini
   "$cleave" run -q -c "$ini" --input "$fix/$name.sample.csv" --output "$tmp/$name.sample.out" \
     --rejects "$tmp/$name.sample.rej" --plugins "$plugins" > /dev/null 2> "$tmp/$name.sample.err"
   rc=$?
@@ -72,13 +72,13 @@ for spec in "$@"; do
     skip "$what" "shared data not present"
     continue
   fi
-  ini=$fix/$name.ini
+  ini=$root/scripts/$name.ini
   # The ini says delimiter = comma; a tab-separated download (the original
   # Kaggle file is one) gets a copy saying tab, with the rules path made
   # absolute.
   if head -n 1 "$file" | grep -q "$(printf '\t')"; then
     sed -e 's/^delimiter *=.*/delimiter = tab/' \
-        -e "s#^rules *= *\.\./\.\./\.\./#rules = $root/#" "$ini" > "$tmp/$name.tab.ini"
+        -e "s#^rules *= *#rules = $root/scripts/#" "$ini" > "$tmp/$name.tab.ini"
     ini=$tmp/$name.tab.ini
     echo "# $file is tab-separated"
   fi
