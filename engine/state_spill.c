@@ -90,25 +90,32 @@ typedef struct sort_ctx {
   size_t nb;
 } sort_ctx;
 
-static void radix(ent *a, ent *tmp, size_t n) {
+/* Stable LSD radix sort on the 32 hash bits below the `used` prefix bits
+** the partition's records share (4 passes; equal keys, rare, are ordered by
+** the caller). */
+static inline uint32_t ent_key(const ent *e, unsigned used) {
+  return used >= 32 ? (uint32_t)(e->h << (used - 32)) : (uint32_t)(e->h >> (32 - used));
+}
+
+static void radix(ent *a, ent *tmp, size_t n, unsigned used) {
   size_t count[256];
-  for (int pass = 0; pass < 8; pass++) {
+  for (int pass = 0; pass < 4; pass++) {
     int shift = pass * 8;
     memset(count, 0, sizeof count);
-    for (size_t i = 0; i < n; i++) count[(a[i].h >> shift) & 255]++;
-    if (n && count[(a[0].h >> shift) & 255] == n) continue; /* one byte value: nothing to do */
+    for (size_t i = 0; i < n; i++) count[(ent_key(&a[i], used) >> shift) & 255]++;
+    if (n && count[(ent_key(&a[0], used) >> shift) & 255] == n) continue; /* nothing to do */
     size_t sum = 0;
     for (int b = 0; b < 256; b++) {
       size_t c = count[b];
       count[b] = sum;
       sum += c;
     }
-    for (size_t i = 0; i < n; i++) tmp[count[(a[i].h >> shift) & 255]++] = a[i];
+    for (size_t i = 0; i < n; i++) tmp[count[(ent_key(&a[i], used) >> shift) & 255]++] = a[i];
     memcpy(a, tmp, n * sizeof *a);
   }
 }
 
-/* Equal hashes: by id, then input order (stable). Insertion sort for the
+/* Equal keys: by the whole hash, then id, then input order (stable). Insertion sort for the
 ** usual run of one or two; an adversarial run of many colliding ids gets a
 ** merge sort through tmp. */
 static int ent_less(const sort_ctx *c, const ent *x, const ent *y) {
@@ -141,8 +148,8 @@ static void merge_sort(const sort_ctx *c, ent *a, ent *tmp, size_t n) {
   memcpy(a, tmp, n * sizeof *a);
 }
 
-static int sort_memory(const state_spill *s, const char *p, size_t len, state_sorted_fn fn,
-                       void *ud, cl_error *err) {
+static int sort_memory(const state_spill *s, const char *p, size_t len, unsigned used,
+                       state_sorted_fn fn, void *ud, cl_error *err) {
   size_t n = 0, cap = 1024;
   ent *e = cl_malloc(cap * sizeof *e);
   for (size_t at = 0; at < len; at += rec_size(p + at, s->nb)) {
@@ -151,11 +158,11 @@ static int sort_memory(const state_spill *s, const char *p, size_t len, state_so
     e[n++].off = at;
   }
   ent *tmp = cl_malloc((n ? n : 1) * sizeof *tmp);
-  radix(e, tmp, n);
+  radix(e, tmp, n, used);
   sort_ctx c = {p, s->nb};
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
-    while (j < n && e[j].h == e[i].h) j++;
+    while (j < n && ent_key(&e[j], used) == ent_key(&e[i], used)) j++;
     if (j - i > 1) merge_sort(&c, e + i, tmp, j - i);
     i = j;
   }
@@ -190,7 +197,7 @@ static int sort_part(state_spill *s, int fd, uint64_t size, unsigned used, state
   if (size <= s->sort_max || used + SPLIT_BITS > 64) {
     char *p = cl_malloc((size_t)size);
     int e = pread_all(fd, p, (size_t)size, 0);
-    int rc = e ? read_fail(s, e, err) : sort_memory(s, p, (size_t)size, fn, ud, err);
+    int rc = e ? read_fail(s, e, err) : sort_memory(s, p, (size_t)size, used, fn, ud, err);
     free(p);
     return rc;
   }
