@@ -9,6 +9,10 @@
 #   BENCH_10M=1             also run the table on 10M rows (generated once, ~1.2 GB)
 #   BENCH_EVAL_RECORDS=200000  records held in memory by eval_bench
 #   BENCH_EVAL_PASSES=5     timed passes of eval_bench
+#   BENCH_CURVE=1           the rule-count curve (retail-v1 + 0/100/500/2000
+#                           generated segments, bench/gen_rules.py); 0 skips it
+#   BENCH_DUCKDB=1          the DuckDB comparison (needs node and a DuckDB
+#                           version of the rules; see the message it prints)
 #   BENCH_BIN, CLEAVE_BUILD where the bench tools and cleave's build are
 #                           (set by bench/Makefile; default ../build/bench, ../build)
 set -euo pipefail
@@ -21,14 +25,17 @@ THREADS=${BENCH_THREADS:-$(nproc)}
 EVAL_RECORDS=${BENCH_EVAL_RECORDS:-200000}
 EVAL_PASSES=${BENCH_EVAL_PASSES:-5}
 RULES=../scripts/retail_v1.lua
-INI=../engine.ini
+# rules, as_of and [plugin.rfm] only: engine.ini also writes audience files
+INI=../tests/fixtures/e2e/retail.ini
 AS_OF=2026-11-01
 DATA=data
 
 # targets (issue): wall ratios to parse-only, peak RSS
-T1_MAX=2.10
-TN_MAX=1.15
+T1_MAX=1.00
+TN_MAX=0.55
 RSS_MAX_MB=64
+SEG500_MAX=2.00   # retail-v1 + 500 segments / retail-v1 alone, 1 thread
+DUCK_MIN=5        # DuckDB 2 threads / cleave 2 threads
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -72,13 +79,14 @@ mmm() {
 # so no run pays for deleting the previous run's file)
 timed() { "$BIN/timeit" "$@"; }
 
-cleave_run() { # THREADS FILE RESULT_FILE
-  local t=$1 file=$2 res=$3
-  rm -f "$DATA/out_$t.csv" "$DATA/rej_$t.csv" "$DATA/summary_$t.json"
-  timed "$res" "$BUILD/cleave" run -q -c "$INI" --threads "$t" --input "$file" \
-    --output "$DATA/out_$t.csv" --rejects "$DATA/rej_$t.csv" \
-    --summary "$DATA/summary_$t.json" --plugins "$BUILD/plugins" --rules "$RULES" \
-    --as-of "$AS_OF" || die "cleave --threads $t failed on $file"
+cleave_run() { # CONFIG FILE RESULT_FILE [RULES]: CONFIG = N (threads) or LN (N threads, reader libcsv)
+  local c=$1 file=$2 res=$3 rules=${4:-$RULES} t=${1#L} reader=fast
+  [ "$c" != "$t" ] && reader=libcsv
+  rm -f "$DATA/out_$c.csv" "$DATA/rej_$c.csv" "$DATA/summary_$c.json"
+  timed "$res" "$BUILD/cleave" run -q -c "$INI" --threads "$t" --reader "$reader" --input "$file" \
+    --output "$DATA/out_$c.csv" --rejects "$DATA/rej_$c.csv" \
+    --summary "$DATA/summary_$c.json" --plugins "$BUILD/plugins" --rules "$rules" \
+    --as-of "$AS_OF" || die "cleave --threads $t --reader $reader failed on $file"
 }
 
 RSS_SEEN=()   # "label rss_mb" of every table, for the targets line
@@ -89,9 +97,10 @@ RATIO_TN=""
 bench_file() {
   local file=$1 rows=$2 label=$3
   local res; res=$(mktemp -d "$DATA/res.XXXXXX")
-  local bytes; bytes=$(stat -c %s "$file")
+  local bytes; bytes=$(stat -L -c %s "$file")
   local configs=(1)
   [ "$THREADS" -gt 1 ] && configs+=("$THREADS")
+  configs+=(L1) # reader = libcsv, 1 thread: what the vectorised reader saves
 
   # warm the page cache and check the file (header + rows records)
   local recs; recs=$("$BIN/parse_only" "$file" | awk '{ print $1 }')
@@ -111,6 +120,10 @@ bench_file() {
       cmp -s "$DATA/rej_1.csv" "$DATA/rej_$THREADS.csv" ||
         die "$DATA/rej_1.csv and $DATA/rej_$THREADS.csv differ"
     fi
+    if [ "$r" -eq 1 ]; then
+      cmp -s "$DATA/out_1.csv" "$DATA/out_L1.csv" ||
+        die "$DATA/out_1.csv and $DATA/out_L1.csv differ: the readers disagree"
+    fi
   done
   progress ""
   b1=$(busy_s)
@@ -122,8 +135,8 @@ bench_file() {
     -v cores="$(nproc)" '{ ours += $2 + $3 }
       END { o = b1 - b0 - ours; if (o < 0) o = 0
             printf "%.1f CPU s in %.1f s (%.0f%% of the machine)", o, w, 100 * o / (w * cores) }')
-  local same="one thread count only, nothing to compare"
-  [ "$THREADS" -gt 1 ] && same="output of 1 and $THREADS threads byte-identical (checked in round 1)"
+  local same="output of both readers byte-identical (checked in round 1)"
+  [ "$THREADS" -gt 1 ] && same="output of 1 and $THREADS threads and of both readers byte-identical (checked in round 1)"
 
   echo
   echo "### $label: $rows rows, $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB ($file)"
@@ -131,11 +144,11 @@ bench_file() {
   echo "$ROUNDS interleaved rounds; wall is the median (min..max); $same;"
   echo "other processes used $others while they ran."
   echo
-  printf '| %-17s | %-26s | %6s | %11s | %10s | %6s | %12s |\n' \
-    what "wall s, median (min..max)" "CPU s" "peak RSS MB" "rows/s" "MB/s" "/ parse-only"
-  printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(dashes 19)" "$(dashes 28)" "$(dashes 7):" \
-    "$(dashes 12):" "$(dashes 11):" "$(dashes 7):" "$(dashes 13):"
-  local base_med=""
+  printf '| %-18s | %-26s | %6s | %11s | %10s | %6s | %12s | %10s |\n' \
+    what "wall s, median (min..max)" "CPU s" "peak RSS MB" "rows/s" "MB/s" "/ parse-only" "CPU ratio"
+  printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "$(dashes 20)" "$(dashes 28)" "$(dashes 7):" \
+    "$(dashes 12):" "$(dashes 11):" "$(dashes 7):" "$(dashes 13):" "$(dashes 11):"
+  local base_med="" base_cpu=""
   local name f w cpu rss
   for name in parse "${configs[@]/#/t}"; do
     f=$res/$name
@@ -143,22 +156,25 @@ bench_file() {
     read -r cpu _ _ < <(awk '{ print $2 + $3 }' "$f" | mmm)
     rss=$(awk '$4 > m { m = $4 } END { printf "%.1f", m * 1024 / 1e6 }' "$f")
     [ -z "$base_med" ] && base_med=$w
-    local what ratio
+    [ -z "$base_cpu" ] && base_cpu=$cpu
+    local what ratio cratio
     case $name in
       parse) what="libcsv parse-only" ;;
       t1) what="cleave 1 thread" ;;
+      tL1) what="reader=libcsv, 1 t" ;;
       *) what="cleave ${name#t} threads" ;;
     esac
     ratio=$(awk -v a="$w" -v b="$base_med" 'BEGIN { printf "%.2f", a / b }')
-    printf '| %-17s | %-26s | %6.2f | %11s | %10s | %6.1f | %11sx |\n' "$what" \
+    cratio=$(awk -v a="$cpu" -v b="$base_cpu" 'BEGIN { printf "%.2f", a / b }')
+    printf '| %-18s | %-26s | %6.2f | %11s | %10s | %6.1f | %11sx | %9sx |\n' "$what" \
       "$(printf '%.3f (%.3f..%.3f)' "$w" "$wmin" "$wmax")" "$cpu" "$rss" \
       "$(awk -v n="$rows" -v s="$w" 'BEGIN { printf "%.0f", n / s }')" \
-      "$(awk -v b="$bytes" -v s="$w" 'BEGIN { print b / 1e6 / s }')" "$ratio"
-    if [ "$name" != parse ]; then
+      "$(awk -v b="$bytes" -v s="$w" 'BEGIN { print b / 1e6 / s }')" "$ratio" "$cratio"
+    if [ "$name" != parse ] && [ "$name" != tL1 ]; then
       RSS_SEEN+=("$label $what $rss")
       if [ "$label" = 1M ]; then
-        [ "$name" = t1 ] && RATIO_T1=$ratio
-        [ "$name" != t1 ] && RATIO_TN=$ratio
+        [ "$name" = t1 ] && RATIO_T1=$ratio && CRATIO_T1=$cratio
+        [ "$name" != t1 ] && RATIO_TN=$ratio && CRATIO_TN=$cratio
       fi
     fi
   done
@@ -196,12 +212,69 @@ else
   echo "WARNING: the digests differ: the batch and row evaluators disagree on these records."
 fi
 
+# --- the rule-count curve: retail-v1 + N generated micro segments, 1 thread
+SEG_RATIO=""
+if [ "${BENCH_CURVE:-1}" = 1 ]; then
+  py=/usr/bin/python3
+  [ -x "$py" ] || py=$(command -v python3)
+  counts=(0 100 500 2000)
+  for n in "${counts[@]}"; do
+    "$py" gen_rules.py --segments "$n" --seed 1 --base "$RULES" > "$DATA/rules_$n.lua" ||
+      die "gen_rules.py --segments $n failed"
+  done
+  cres=$(mktemp -d "$DATA/curve.XXXXXX")
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for n in "${counts[@]}"; do
+      progress "bench: rule curve round $r/$ROUNDS, +$n segments"
+      cleave_run 1 "$DATA/retail_1m.csv" "$cres/n$n" "$DATA/rules_$n.lua"
+      stat -c %s "$DATA/out_1.csv" > "$cres/size$n"
+    done
+  done
+  progress ""
+  echo
+  echo "### rules: retail-v1 + N generated micro segments (bench/gen_rules.py, seed 1), 1 thread, 1M rows"
+  echo
+  echo "$ROUNDS interleaved rounds; wall is the median (min..max)."
+  echo
+  echo "| rules | wall s, median (min..max) | CPU s | output MB | / 28 rules | CPU / 28 rules | ns per row per added rule |"
+  echo "|------:|---------------------------|------:|----------:|-----------:|---------------:|--------------------------:|"
+  base="" cbase=""
+  for n in "${counts[@]}"; do
+    read -r w wmin wmax < <(cut -d' ' -f1 "$cres/n$n" | mmm)
+    read -r cpu _ _ < <(awk '{ print $2 + $3 }' "$cres/n$n" | mmm)
+    [ -z "$base" ] && base=$w
+    [ -z "$cbase" ] && cbase=$cpu
+    rules=$((28 + n))
+    ratio=$(awk -v a="$w" -v b="$base" 'BEGIN { printf "%.2f", a / b }')
+    cr=$(awk -v a="$cpu" -v b="$cbase" 'BEGIN { printf "%.2f", a / b }')
+    per=$(awk -v a="$w" -v b="$base" -v n="$n" 'BEGIN { if (n == 0) print "-"; else printf "%.1f", (a - b) / n / 1e6 * 1e9 }')
+    mb=$(awk -v b="$(cat "$cres/size$n")" 'BEGIN { printf "%.1f", b / 1e6 }')
+    printf '| %5d | %-25s | %5.2f | %9s | %9sx | %13sx | %25s |\n' "$rules" \
+      "$(printf '%.3f (%.3f..%.3f)' "$w" "$wmin" "$wmax")" "$cpu" "$mb" "$ratio" "$cr" "$per"
+    [ "$n" = 500 ] && SEG_RATIO=$ratio && SEG_CRATIO=$cr
+  done
+  echo
+  echo "(ns per row per added rule: (wall - wall at 28 rules) / added rules / 1M rows)"
+  rm -rf "$cres"
+  rm -f "$DATA"/out_*.csv "$DATA"/rej_*.csv "$DATA"/summary_*.json "$DATA"/out_*.csv.lock
+fi
+
+# --- DuckDB (opt-in) --------------------------------------------------------
+DUCK_LINE="- >= ${DUCK_MIN}x faster than DuckDB at 2 threads: not measured (set BENCH_DUCKDB=1)"
+if [ "${BENCH_DUCKDB:-0}" = 1 ]; then
+  if ! command -v node > /dev/null 2>&1; then
+    DUCK_LINE="- >= ${DUCK_MIN}x faster than DuckDB at 2 threads: not measured (no node)"
+  elif [ ! -f duckdb_retail_v1.sql ]; then
+    DUCK_LINE="- >= ${DUCK_MIN}x faster than DuckDB at 2 threads: not measured (bench/ has no DuckDB version of the retail-v1 rules, duckdb_retail_v1.sql, yet)"
+  fi
+fi
+
 echo
 echo "### targets (1M rows; ratios are median / median of the runs above)"
 echo
-echo "- 1 thread <= ${T1_MAX}x parse-only: ${RATIO_T1}x, $(verdict "$RATIO_T1" "$T1_MAX")"
+echo "- 1 thread <= ${T1_MAX}x parse-only: ${RATIO_T1}x, $(verdict "$RATIO_T1" "$T1_MAX") (CPU ratio ${CRATIO_T1}x)"
 if [ -n "$RATIO_TN" ]; then
-  echo "- $THREADS threads <= ${TN_MAX}x parse-only: ${RATIO_TN}x, $(verdict "$RATIO_TN" "$TN_MAX")"
+  echo "- $THREADS threads <= ${TN_MAX}x parse-only: ${RATIO_TN}x, $(verdict "$RATIO_TN" "$TN_MAX") (CPU ratio ${CRATIO_TN}x: both threads' CPU, so about ${THREADS}x the wall ratio on an idle machine)"
 else
   echo "- N threads <= ${TN_MAX}x parse-only: not measured (BENCH_THREADS=1)"
 fi
@@ -214,4 +287,10 @@ for s in "${RSS_SEEN[@]}"; do
   echo "- peak RSS < ${RSS_MAX_MB} MB at $lab rows, $what: $rss MB, $(awk -v v="$rss" -v l="$RSS_MAX_MB" 'BEGIN { print (v < l) ? "met" : "MISSED" }')"
 done
 [ -z "$have10" ] && echo "- peak RSS < ${RSS_MAX_MB} MB at 10M rows: not measured (run with BENCH_10M=1)"
+if [ -n "$SEG_RATIO" ]; then
+  echo "- retail-v1 + 500 segments <= ${SEG500_MAX}x retail-v1 alone, 1 thread: ${SEG_RATIO}x, $(verdict "$SEG_RATIO" "$SEG500_MAX") (CPU ratio ${SEG_CRATIO}x)"
+else
+  echo "- retail-v1 + 500 segments <= ${SEG500_MAX}x retail-v1 alone: not measured (BENCH_CURVE=0)"
+fi
+echo "$DUCK_LINE"
 exit 0
