@@ -274,7 +274,7 @@ echo "### targets (1M rows; ratios are median / median of the runs above)"
 echo
 echo "- 1 thread <= ${T1_MAX}x parse-only: ${RATIO_T1}x, $(verdict "$RATIO_T1" "$T1_MAX") (CPU ratio ${CRATIO_T1}x)"
 if [ -n "$RATIO_TN" ]; then
-  echo "- $THREADS threads <= ${TN_MAX}x parse-only: ${RATIO_TN}x, $(verdict "$RATIO_TN" "$TN_MAX") (CPU ratio ${CRATIO_TN}x: both threads' CPU, so about ${THREADS}x the wall ratio on an idle machine)"
+  echo "- $THREADS threads <= ${TN_MAX}x parse-only: ${RATIO_TN}x, $(verdict "$RATIO_TN" "$TN_MAX") (CPU ratio ${CRATIO_TN}x, the CPU of all ${THREADS} threads)"
 else
   echo "- N threads <= ${TN_MAX}x parse-only: not measured (BENCH_THREADS=1)"
 fi
