@@ -66,7 +66,7 @@ enum { O_RULES = 256, O_INPUT, O_OUTPUT, O_REJECTS, O_SUMMARY, O_ASOF, O_PLUGINS
        O_LOGFILE, O_VERBOSE, O_DELIM, O_QUOTE, O_DECIMAL, O_ENCODING, O_OUT_DELIM,
        O_OUT_BOM, O_CRLF, O_MAX_REJ, O_MAX_INV, O_MAX_INV_COL,
        O_FORMAT, O_AUDIENCES, O_AUD_MACROS, O_AUD_COLUMNS,
-       O_NO_HEADER, O_COLUMNS, O_COLUMNS_FROM, O_NO_OUT_HEADER, O_READER, O_STATE };
+       O_NO_HEADER, O_COLUMNS, O_COLUMNS_FROM, O_NO_OUT_HEADER, O_SUM_FORMAT, O_READER, O_STATE };
 
 typedef struct option_info {
   const char *name;  /* long name */
@@ -123,6 +123,8 @@ static const option_info options[] = {
      "output field separator: comma, semicolon, tab, pipe ([output] delimiter)"},
     {"output-bom", O_OUT_BOM, no_argument, NULL, C_RUN,
      "start the output with a UTF-8 byte-order mark ([output] bom)"},
+    {"summary-format", O_SUM_FORMAT, required_argument, "pretty|line", C_RUN,
+     "line: summary.json on one line, as a shard's for cleave merge ([output] summary_format)"},
     {"no-output-header", O_NO_OUT_HEADER, no_argument, NULL, C_RUN,
      "no header line in the output, as for a shard of a larger run ([output] header = no)"},
     {"crlf", O_CRLF, no_argument, NULL, C_RUN,
@@ -332,6 +334,13 @@ static int take_option(const option_info *p, const char *arg, cli_opts *o) {
     o->columns = arg;
     break;
   case O_COLUMNS_FROM: o->columns_from = arg; break;
+  case O_SUM_FORMAT: {
+    int f;
+    if (config_word_summary_format(arg, &f))
+      return usage_error(NULL, "--summary-format %s: pretty or line", arg);
+    o->summary_format = arg;
+    break;
+  }
   case O_NO_OUT_HEADER: o->no_output_header = 1; break;
   case O_READER: {
     int r;

@@ -276,6 +276,16 @@ void limit_format(const cl_limit *l, char *out, size_t n) {
   else snprintf(out, n, "none");
 }
 
+int config_word_summary_format(const char *v, int *out) {
+  static const word t[] = {{"pretty", 0}, {"line", 1}};
+  return LOOKUP(t, v, out);
+}
+
+static int set_summary_format(load_ctx *x, const key_def *k, const char *v) {
+  if (config_word_summary_format(v, (int *)field(x, k))) return fail_value(x, k, v);
+  return 1;
+}
+
 static int set_limit(load_ctx *x, const key_def *k, const char *v) {
   if (config_word_limit(v, (cl_limit *)field(x, k))) return fail_value(x, k, v);
   return 1;
@@ -409,6 +419,7 @@ static const key_def key_defs[] = {
     {SECT_OUTPUT, "audience_columns", "column names separated by ','", set_text,
      F(audience_columns), 0, 0},
     {SECT_OUTPUT, "header", "yes or no", set_yes_no, F(out_header), 0, 0},
+    {SECT_OUTPUT, "summary_format", "pretty or line", set_summary_format, F(summary_line), 0, 0},
     {SECT_STATE, "dir", "a directory path", set_path, F(state_dir), 0, 0},
 };
 

@@ -78,6 +78,7 @@ typedef struct config {
   int audience_macros;  /* audience_macros = yes | no: also one per macro value */
   char *audience_columns; /* audience_columns = a,b: input columns in each audience file */
   int out_header;       /* header = yes | no (default yes): the output's header line */
+  int summary_line;     /* summary_format = pretty | line (default pretty): one JSON line */
   /* [state] */
   char *state_dir;      /* dir = DIR               (default none: no state, no delta) */
   /* [plugin.<name>] sections, in file order */
@@ -99,6 +100,8 @@ int config_word_decimal(const char *v, char *out);  /* point -> '.', comma -> ',
 int config_word_encoding(const char *v, int *out);  /* utf-8, latin-1, cp1252 */
 int config_word_yes_no(const char *v, int *out);
 int config_word_line_ending(const char *v, int *out); /* lf -> 0, crlf -> 1 */
+/* pretty -> 0, line -> 1 */
+int config_word_summary_format(const char *v, int *out);
 /* "none" (or -1), a whole number N >= 0, or a percentage "P%" (0 to 100). */
 int config_word_limit(const char *v, cl_limit *out);
 int config_word_format(const char *v, int *out);      /* wide, long, jsonl */

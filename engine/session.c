@@ -58,6 +58,7 @@ int session_open(session *s, const cli_opts *o, cl_error *err) {
   override(&s->cfg.columns, o->columns);
   override(&s->cfg.columns_from, o->columns_from);
   if (o->no_output_header) s->cfg.out_header = 0;
+  if (o->summary_format) config_word_summary_format(o->summary_format, &s->cfg.summary_line);
   if (!s->cfg.in_header && !s->cfg.columns == !s->cfg.columns_from)
     return cl_fail(err, CL_EXIT_CONFIG, "an input without a header row needs its column "
                    "names%s: pass --columns a,b,c or --columns-from FILE (or set columns "

@@ -28,6 +28,7 @@ typedef struct cli_opts {
   int no_header;        /* --no-header */
   const char *columns;  /* --columns a,b,c */
   const char *columns_from; /* --columns-from FILE */
+  const char *summary_format; /* --summary-format pretty|line */
   int no_output_header; /* --no-output-header */
   const char *reader;   /* --reader fast|libcsv */
   int out_bom;          /* --output-bom */

@@ -168,7 +168,26 @@ static void detail(const summary_info *s, buf *b) {
   buf_puts(b, any ? "\n  ]\n" : "]\n");
 }
 
+/* summary_format = line: the document from b->p + from on one line (a shard's
+** summary, for JSON Lines). Strings never hold a raw line end (utf8_json_str
+** escapes control characters), so every '\n' and the indentation after it
+** are layout. */
+static void one_line(const summary_info *s, buf *b, size_t from) {
+  if (!s->cfg || !s->cfg->summary_line) return;
+  size_t w = from;
+  for (size_t r = from; r < b->len; r++) {
+    if (b->p[r] == '\n') {
+      while (r + 1 < b->len && b->p[r + 1] == ' ') r++;
+      continue;
+    }
+    b->p[w++] = b->p[r];
+  }
+  b->len = w;
+  buf_putc(b, '\n');
+}
+
 void summary_json(const summary_info *s, buf *b) {
+  size_t from = b->len;
   identity(s, "ok", b);
   accounting(s, b);
   sizes(s, b);
@@ -180,9 +199,11 @@ void summary_json(const summary_info *s, buf *b) {
     buf_putc(b, '\n');
   }
   buf_puts(b, "}\n");
+  one_line(s, b, from);
 }
 
 void summary_failed_json(const summary_info *s, const cl_error *e, buf *b) {
+  size_t from = b->len;
   identity(s, "failed", b);
   json_strf(b, "reason", e->msg, 1);
   buf_printf(b, "  \"exit_code\": %d%s\n", e->code, s->st ? "," : "");
@@ -192,6 +213,7 @@ void summary_failed_json(const summary_info *s, const cl_error *e, buf *b) {
     buf_putc(b, '\n');
   }
   buf_puts(b, "}\n");
+  one_line(s, b, from);
 }
 
 static double pct(uint64_t n, uint64_t of) { return of ? 100.0 * (double)n / (double)of : 0; }

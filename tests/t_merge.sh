@@ -65,7 +65,7 @@ for i, c in enumerate(cuts):
 PY
 "$py" split.py 5
 i=0
-for s in shard*.csv; do
+for s in shard0?.csv; do
   # shellcheck disable=SC2086
   "$cleave" run $A --no-header --columns-from header.csv --input "$s" --output "$s.out" \
     --no-output-header --summary "$s.json" --threads 1 2>> shards.err || echo fail >> shards.err
@@ -98,6 +98,24 @@ for f in shard*.csv.json; do "$py" -c 'import json,sys; print(json.dumps(json.lo
 "$cleave" merge shard00.csv.json all.jsonl > m3.json 2> m3.err
 [ $? -eq 0 ] && ! "$py" same.py m3.json single.json > /dev/null
 okd $? "  ... a shard given twice is counted twice (merge sums what it is given)" m3.err
+
+# --summary-format line: each shard's summary is one line; cat makes JSON Lines
+for s in shard0?.csv; do
+  # shellcheck disable=SC2086
+  "$cleave" run $A --no-header --columns-from header.csv --input "$s" --output - \
+    --no-output-header --summary "$s.line" --summary-format line > /dev/null 2>> line.err
+done
+[ "$(cat shard*.csv.line | wc -l)" -eq 5 ] && "$py" -c '
+import json, sys
+for l in open(sys.argv[1]): json.loads(l)' shard00.csv.line
+okd $? "--summary-format line: one JSON line per shard" line.err
+cat shard*.csv.line > lines.jsonl
+"$cleave" merge lines.jsonl > m4.json 2> m4.err && "$py" same.py m4.json single.json
+okd $? "  ... cat of them merged: the single run's summary" m4.err
+printf '[output]\nsummary_format = line\n' > line.ini
+"$cleave" run -c line.ini $(echo $A | sed "s/--no-config//") --input shard00.csv --no-header --columns-from header.csv \
+  --output - --summary ini.line > /dev/null 2> li.err
+[ "$(wc -l < ini.line)" -eq 1 ]; okd $? "  ... and with [output] summary_format = line" li.err
 
 # --- refused -----------------------------------------------------------------------------
 cp merged.json prev.json
