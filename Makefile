@@ -160,13 +160,18 @@ run: deps
 	@echo "cleave: state in out/state/; who entered/exited since the run as of 2026-10-18:" \
 	  "out/state/delta/<segment>.entered.csv and .exited.csv (counts: \"delta\" in out/summary.json)"
 
-check: deps deps-fuzz
+check: deps deps-fuzz deps-check
 	@$(MAKE) --no-print-directory tests
 	@$(MAKE) --no-print-directory tests BUILD=build/asan SAN=1
 	@if sh tests/fuzz/have_libfuzzer.sh "$(CLANG)"; then \
 	  $(MAKE) --no-print-directory fuzz-build; \
 	else echo "cleave: no clang with libFuzzer ($(CLANG)): t_fuzz skips its smoke runs"; fi
-	prove -j2 build/tests/ build/asan/tests/
+	CLEAVE_TEST_DEB=1 prove -j2 build/tests/ build/asan/tests/
+
+# t_deb.sh (the .deb build, ~40 s of CPU) runs in make check only, or with
+# CLEAVE_TEST_DEB=1.
+deps-check:
+	@sh tools/deps.sh --check
 
 bench: deps
 	@$(MAKE) --no-print-directory all
@@ -291,7 +296,7 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libcle
 	$(CLANG) $(ALL_CPPFLAGS) -Itests/fuzz -DFUZZ_PLUGIN_DIR='"$(abspath $(FUZZ_BUILD))/plugins"' -DFUZZ_SRCDIR='"$(CURDIR)"' \
 	  $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libcleave.a $(LDLIBS)
 
-.PHONY: fuzz fuzz-build fuzz-merge deps-fuzz
+.PHONY: fuzz fuzz-build fuzz-merge deps-fuzz deps-check
 fuzz-build: $(FUZZ_BINS)
 
 deps-fuzz:

@@ -3,9 +3,13 @@
 # Used by `make run` and `make check`; safe to run again (does nothing then).
 # --fuzz (make check, make fuzz) adds clang with the libFuzzer runtime
 # (libclang-rt-14-dev: clang only Recommends it) and llvm (llvm-symbolizer).
+# --check (make check) adds what the install and package tests use:
+# dpkg-dev and debhelper (t_deb.sh builds the .debs), lintian, pkg-config,
+# man-db (man -l), binutils (readelf).
 set -eu
 PKGS="gcc make libc6-dev liblua5.4-dev libcsv-dev libinih-dev zlib1g-dev libzstd-dev libjansson-dev libpcre2-dev perl valgrind python3"
 if [ "${1:-}" = --fuzz ]; then PKGS="$PKGS clang libclang-rt-14-dev llvm"; fi
+if [ "${1:-}" = --check ]; then PKGS="$PKGS dpkg-dev debhelper lintian pkg-config man-db binutils"; fi
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
