@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** eval_bench.c -- what evaluation alone costs: records already parsed and in
 ** memory, no CSV, no output. Plugins, engine.ini's [plugin.*] settings and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** parse_only.c -- the baseline cleave is measured against: libcsv parsing the
 ** whole file with exactly the engine's parser settings (engine/csv_scan.c:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # run.sh -- cleave's throughput against a libcsv parse-only baseline, and the
 # cost of evaluation alone. Normally run by `make -C bench` (or `make bench`
 # at the top); README.md explains every number.

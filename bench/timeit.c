@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** timeit.c -- run a command and report what it cost, without depending on
 ** GNU time:

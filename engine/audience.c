@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** audience.c -- the audience files of a run (see audience.h).
 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** audience.h -- audience files (--audiences DIR): one CSV per micro segment,
 ** DIR/<segment>.csv, and with audience_macros one per macro value,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** batch.c -- column-at-a-time evaluation of the predicate graph (batch.h).
 */

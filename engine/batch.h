@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** batch.h -- the column-at-a-time evaluator used by `cleave run`.
 **

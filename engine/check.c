@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** check.c -- `cleave check`: validate the rules against the input's header
 ** and its first rows, and print a report; nothing is written.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** check.h -- `cleave check`: validate rules against the input's header and a
 ** sample of rows, without writing anything.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** check_internal.h -- shared by the parts of `cleave check`: the report the
 ** checks fill (check.c prints it), the checks on the rules alone

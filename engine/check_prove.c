@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** check_prove.c -- questions `cleave check` asks about conditions, answered
 ** only with a proof: implies(a, b) is 1 only when b holds on every record on

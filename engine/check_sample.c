@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** check_sample.c -- `cleave check` on the rows of the input (all of a small
 ** file; check.c decides): number and date columns whose values do not read

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** check_static.c -- what `cleave check` finds in the rules alone: macro
 ** cases that can never win (an earlier case holds whenever they do), cases

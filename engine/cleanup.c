@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** cleanup.c -- remove temporary outputs on the way out (see cleanup.h).
 */

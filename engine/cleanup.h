@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** cleanup.h -- temporary output files are removed on every way out the
 ** process survives: a normal return, exit() anywhere (the out-of-memory exit

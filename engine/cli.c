@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** cli.c -- parsing `cleave <command> [options] [arguments]` the way GNU tools
 ** do: options anywhere (before or after the command and its arguments), `--`

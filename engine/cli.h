@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** cli.h -- the command line: `cleave <command> [options]`.
 */

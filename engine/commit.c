@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** commit.c -- publish a run's files as one (see commit.h for the protocol).
 */

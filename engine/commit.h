@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** commit.h -- all of a run's files replaced as one: after a failure at any
 ** step, or SIGKILL at any moment, the files are either all the previous

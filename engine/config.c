@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** config.c -- read engine.ini with inih: check every key, resolve paths.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** config.h -- engine.ini, read with inih.
 **

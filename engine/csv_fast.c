@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** csv_fast.c -- the vectorised reader (see csv_fast.h).
 **

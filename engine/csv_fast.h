@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** csv_fast.h -- the vectorised reader: finds delimiters, quotes and line
 ** ends 16 bytes at a time (SSE2 on x86-64; a portable scalar kernel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** csv_scan.c -- line-at-a-time libcsv driver (see csv_scan.h).
 */

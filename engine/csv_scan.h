@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** csv_scan.h -- libcsv driven one physical line at a time, so that every row
 ** knows its first and last line and its raw bytes (for rejects and explain),

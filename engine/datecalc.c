@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** datecalc.c -- civil dates <-> day numbers (Howard Hinnant's algorithms).
 */

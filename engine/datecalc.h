@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** datecalc.h -- civil (proleptic Gregorian) dates as days since 1970-01-01.
 */

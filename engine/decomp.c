@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** decomp.c -- gzip and zstd input by magic bytes (see decomp.h).
 */

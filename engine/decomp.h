@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** decomp.h -- compressed input read as if it were plain: gzip (zlib) and
 ** zstd (libzstd), chosen by the magic bytes the stream starts with, never by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** dsl.h -- the rule language: Lua functions that build the predicate graph.
 **

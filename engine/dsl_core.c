@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** dsl_core.c -- the rule language's plumbing: node userdata, conversions
 ** between Lua values and nodes, error messages with file:line, installation.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** dsl_extras.c -- plugin criteria as Lua functions (dates.days_since(...)),
 ** lists read from files (list "lists/london.txt"), and holdout buckets

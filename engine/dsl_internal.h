@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** dsl_internal.h -- shared by the dsl_*.c files that make up the rule language.
 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** dsl_logic.c -- combining conditions: all, any, none, NOT, at_least, score,
 ** and the operators & | ~ on conditions.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** dsl_segments.c -- macro splits (ordered cases, first that holds wins, then
 ** `otherwise`) and micro segments (every one whose conditions hold).

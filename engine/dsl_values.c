@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** dsl_values.c -- field declarations (number "age", text, date, tags) and
 ** the methods that turn values into conditions (age:below(25), ...), plus

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** error.c -- cl_error formatting and allocation that cannot return NULL.
 */

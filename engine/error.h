@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** error.h -- exit codes and the error value every fallible engine call fills.
 ** A message names where the problem is (file:line, or input line) and what to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** eval.c -- the per-record evaluator: a switch over node kinds, with
 ** short-circuit AND/OR in optimised order and per-record caches.

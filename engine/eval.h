@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** eval.h -- evaluating the predicate graph on one record. No Lua is called.
 **

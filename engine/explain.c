@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** explain.c -- `cleave explain`: find one row, evaluate it with the row
 ** evaluator, print every split and segment as a tree a marketer can read:

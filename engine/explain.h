@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** explain.h -- why a customer got its macro values and micro segments: every
 ** condition as a tree, with the value each test saw and whether it held.

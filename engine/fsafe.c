@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** fsafe.c -- opening files that other people may have planted (see fsafe.h).
 */

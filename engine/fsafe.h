@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** fsafe.h -- the one way cleave opens files it did not create itself, and
 ** creates the temporary files it writes. cleave runs from cron, often as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** graph.c -- building, optimising and freeing the predicate graph.
 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** graph.h -- the compiled predicate graph: what a rule file means, as C data.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** host_api.c -- the cleave_host table: the only engine services a plugin
 ** may call (logging, error formatting, config lookup, date parsing).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** host_api.h -- the cleave_host table handed to plugins (include/cleave/plugin.h).
 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** input.c -- reading the input file or pipe into row-aligned chunks.
 */

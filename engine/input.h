@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** input.h -- the customer file as a stream of chunks: each chunk ends at a
 ** line end where the count of '"' since the chunk start is even, which is a

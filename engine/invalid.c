@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** invalid.c -- unreadable values: per-column sums and the max_invalid limits.
 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** invalid.h -- values present in a number or date column that cannot be
 ** read as one: counted per slot (a typed view of a column, graph.h) by both

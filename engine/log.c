@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** log.c -- leveled messages to a stream (stderr by default).
 **

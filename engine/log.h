@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** log.h -- messages to stderr for people and cron logs:
 ** "cleave: warning: scripts/x.lua:12: ..." One logger per run, passed around.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** main.c -- cleave: a segmentation rule engine. Dispatches the command.
 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** messages.h -- every message the rule language gives a marketer, in one
 ** place so the wording stays consistent.

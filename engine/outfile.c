@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** outfile.c -- stage an output in a temporary file, or write a device
 ** directly (see outfile.h). Renaming into place is commit.c's job.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** outfile.h -- one output file of a run. What a path names decides how it
 ** is written (outfile_kind):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** pipeline.c -- chunks in, ordered results out, workers in between.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** pipeline.h -- the run's engine room: one reader (the calling thread) cuts
 ** the input into chunks, N workers segment them in parallel, and the calling

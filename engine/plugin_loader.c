@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** plugin_loader.c -- find, check, dlopen and initialise criterion plugins.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** plugin_loader.h -- find, dlopen, version-check and initialise criterion
 ** plugins (include/cleave/plugin.h is the ABI they implement).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** plugin_trust.c -- who may write a plugin and the folders above it, and
 ** what its ELF header and .dynsym say, checked before it is mapped (see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** plugin_trust.h -- the checks a plugin file passes before cleave maps it:
 ** who can write it and the folders on its path, and what its ELF header

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** progress.c -- the terminal progress line (see progress.h).
 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** progress.h -- a one-line progress report on a terminal: rows, MB/s and,
 ** when the input's size is known (a regular file), percent done and the time

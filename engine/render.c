@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** render.c -- node and value rendering for people.
 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** render.h -- nodes as text a marketer reads: "spend_12m / orders_12m",
 ** "income >= 150000", "interests has any of {hiking, camping}". Used by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** row_accept.c -- the reasons a row is rejected (see row_accept.h).
 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** row_accept.h -- the one rule that says whether `cleave run` takes a row:
 ** run's segmenter, check's sampler and explain all ask row_accept, so a row

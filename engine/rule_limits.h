@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** rule_limits.h -- what one rule file may build, checked while it loads.
 **

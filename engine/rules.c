@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** rules.c -- rule file -> sandbox -> DSL -> graph; binding to a header.
 */

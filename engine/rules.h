@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** rules.h -- loading a rule file into a graph, and binding its fields to
 ** the columns of an input header.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** ruletest.c -- `cleave test`: compile each test file's rules, evaluate each
 ** test's record with the row evaluator, and report in TAP.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** ruletest.h -- `cleave test`: rule unit tests written in Lua beside the rules.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** ruletest_explain.c -- the explain tree of a failing test, cut down to what
 ** the failed checks need: each macro split's value on one line, the cases of

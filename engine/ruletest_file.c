@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** ruletest_file.c -- reading a rule test file: it runs in the rule sandbox
 ** with three functions of its own (rules, as_of, test) and leaves its tests

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** run.h -- `cleave run`: segment the input, write the tagged output, the
 ** rejects and summary.json; all or nothing, one run at a time.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** sandbox.c -- the Lua sandbox for rule files (see sandbox.h).
 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** sandbox.h -- a Lua 5.4 state for running untrusted-ish rule files:
 ** capped memory, capped instructions, only base/string/table/math/utf8

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** seg_detail.c -- cross and overlap counts (see seg_detail.h).
 */

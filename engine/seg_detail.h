@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** seg_detail.h -- the counts summary.json and the report give beyond segment
 ** sizes: customers per macro value x micro segment ("cross") and customers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** seg_format.c -- the main output's other layouts (--format long, jsonl) and
 ** the audience lines, formatted by the segmenter beside the wide line

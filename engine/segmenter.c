@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** segmenter.c -- scan, check, evaluate and format the rows of one chunk.
 ** This is the hot path: no allocation per row once buffers have grown, no

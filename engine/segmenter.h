@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** segmenter.h -- one worker's job: a chunk of CSV in; tagged output lines,
 ** rejected rows (with their reason) and segment counts out.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** session.c -- configuration, plugins and rules, ready for a command.
 */

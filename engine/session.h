@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** session.h -- what every command needs before touching records: the
 ** configuration (engine.ini overridden by command-line flags), a logger,

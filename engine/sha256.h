@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** sha256.h -- SHA-256 (FIPS 180-4), for the hashes cleave records of the
 ** files a run used (the rule file, list files) so that two runs, or two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** strset.c -- open-addressing hash set of byte strings.
 */

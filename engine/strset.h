@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** strset.h -- an immutable-after-build set of byte strings (open addressing),
 ** used for `one_of {...}`, tag sets, lists loaded from files and prefixes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** suggest.c -- Damerau-Levenshtein (optimal string alignment) distance.
 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** suggest.h -- "did you mean": the closest known name to a misspelt one.
 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** summary.c -- summary.json (schema v1: docs/summary.md,
 ** docs/summary.schema.json) and the human summary of a run.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** summary.h -- the run's numbers: summary.json for machines, a short table
 ** on stderr for people.

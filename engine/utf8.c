@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** utf8.c -- validating UTF-8 and replacing what is not (see utf8.h).
 */

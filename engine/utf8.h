@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** utf8.h -- the one rule for bytes that are not UTF-8.
 **

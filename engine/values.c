@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** values.c -- fast, exact number parsing and tag-list matching.
 */

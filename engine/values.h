@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** values.h -- what values mean: parsing field text into typed values, and
 ** the value semantics both evaluators (eval.c row at a time, batch.c column

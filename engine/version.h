@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** version.h -- cleave's version.
 */

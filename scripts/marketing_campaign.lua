@@ -126,3 +126,4 @@ micro "affluent_empty_nesters" {
   children:is(0),
 }
 micro "young_parents" { age:below(40), kids:at_least(1) }
+-- SPDX-License-Identifier: MIT

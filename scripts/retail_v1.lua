@@ -157,3 +157,4 @@ micro "rfm_champions" {
   frequency:at_least(4),
   monetary:at_least(4),
 }
+-- SPDX-License-Identifier: MIT

@@ -839,3 +839,4 @@ test "retail_edge row 59: every column but the id missing" {
              value_band = "none" },
   segments = { "dormant" },
 }
+-- SPDX-License-Identifier: MIT

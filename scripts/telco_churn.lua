@@ -94,3 +94,4 @@ micro "autopay" { txt.ends_with(payment, "(automatic)") }
 
 -- Data quality: a charge the billing export left blank.
 micro "billing_data_gap" { any { is_missing(monthly), is_missing(total) } }
+-- SPDX-License-Identifier: MIT

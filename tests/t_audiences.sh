@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_audiences.sh -- audience files (--audiences DIR, issue #9 item 1):
 # against the Python reference (tools/retail_ref.py --audiences, written
 # from the README, not from cleave's code) for every evaluator, thread count

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_calendar.sh -- the calendar parts of the dates plugin (dates.year, month,
 # day, weekday, quarter, day_of_year, iso_week, days_to_anniversary) against
 # Python's datetime, an implementation independent of plugins/dates/.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_check.sh -- `cleave check`: the report (stdout), its exit code, and that
 # it writes nothing. Rule files and inputs are in tests/fixtures/check/; the
 # line numbers asserted here are the lines of those files.

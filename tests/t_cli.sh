@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_cli.sh -- the command line follows GNU conventions: options before and
 # after the command and its arguments, `--`, per-command help (`cleave CMD
 # --help`, `cleave help CMD`), did-you-mean for commands and options, "needs

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_commit.sh -- a run's files (output, rejects, summary) are committed as
 # one (issue #7 item 7): killed at every named point of the commit
 # (CLEAVE_TEST_PAUSE, see engine/commit.h) and at random moments of a big

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_compressed.sh -- gzip and zstd input read directly, chosen by the magic
 # bytes (not the file name), from files and standard input; concatenated
 # members; truncated and corrupt data are input errors (exit 5) with no

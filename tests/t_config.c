@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** t_config.c -- engine.ini: defaults, values, paths, plugin sections, and
 ** every error message with its file:line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** t_csv.c -- the CSV scanner (rows, bad rows, lines, raw bytes) and the
 ** input reader (header, BOM, row-aligned chunks from files and pipes).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** t_csv_fast.c -- the vectorised reader (engine/csv_fast.c): what it reads
 ** itself and what it hands back, with both kernels; its fields are libcsv's

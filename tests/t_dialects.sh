@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_dialects.sh -- dialects and encodings (issue #8): a European Excel export
 # (';', BOM, CRLF, decimal comma), Latin-1 and cp1252 files and an unquoted
 # TSV give the same segments as the clean UTF-8 CSV, with flags and with

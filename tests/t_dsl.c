@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** t_dsl.c -- the rule language: rule text to results per record, and load-time messages.
 */

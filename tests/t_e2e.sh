@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_e2e.sh -- `cleave run` end to end: the hand-checked fixture, its CSV
 # dialects, generated files against tools/retail_ref.py, pipes, rejects,
 # max_rejects, atomic outputs, the lock, a test plugin, --help/--version.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_errors.sh -- every failure a user can cause: its exit code (2 usage,
 # 3 config, 4 rules, 5 input, 6 output, 7 plugin, 8 lock), a message that
 # says what is wrong, and no output file left behind.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_evaluators.sh -- the row evaluator (engine/eval.c: `run --evaluator row`,
 # explain, check, test) and the batch evaluator (engine/batch.c: the default
 # of `cleave run`) must segment every row the same way.

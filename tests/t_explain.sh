@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_explain.sh -- `cleave explain`: finding a customer by id or row number,
 # the tree it prints (values seen, the winning case, cases not tried), and
 # agreement with `cleave run` on every row of the hand-checked fixture.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_files.sh -- hostile files (issue #7 items 1, 2, 8, 9, 11): planted
 # symlinks at temporary and lock paths, hard-linked locks, list files that
 # lead out of the rules folder, FIFOs and devices where a file is expected,

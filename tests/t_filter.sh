@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_filter.sh -- cleave as a filter in somebody else's pipeline (issue #11
 # item 1): records on stdin without a header row (--no-header, names from
 # --columns or [input] columns), tagged lines on stdout without a header

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_formats.sh -- --format wide|long|jsonl (issue #9 item 1) against the
 # Python reference (tools/retail_ref.py --format, written from the README,
 # not from cleave's code) on generated data, for every evaluator and thread

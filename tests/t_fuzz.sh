@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_fuzz.sh -- the fuzz targets of tests/fuzz/ (README.md there) as a test.
 #
 #  1. Replays, for each target, its seed corpus (tests/fuzz/corpus/<t>/) and

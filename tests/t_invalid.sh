@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_invalid.sh -- max_invalid and max_invalid_column (issue #8 item 3): a run
 # with more unreadable number or date values than allowed stops with exit 9,
 # names the column, its count and share, the first bad value and the likely

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** t_limits.c -- (the shell side: t_rule_limits.sh) value rules both evaluators share (values.h) where a rule
 ** file or a plugin pushes at the edges: a plugin's NaN and infinities are

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_log.sh -- cron-shaped logging: a good run is silent on stderr when it is
 # not a terminal; warnings and errors always show; --verbose shows the size
 # table; --log-file appends one line per message and per run phase (start

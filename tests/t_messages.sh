@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_messages.sh -- messages a user reads, and the one row-acceptance rule.
 #
 # 1. One rule decides whether a row is taken (engine/row_accept.c): explain

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** t_plugin_loader.c -- the plugin loader's checks and messages, the host
 ** table, and every criterion of the dates, geo and rfm plugins called

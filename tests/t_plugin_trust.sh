@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_plugin_trust.sh -- `cleave run` refuses plugins it cannot trust, before
 # any of their code runs (issue #7 item 10), and keeps plugin TEXT results
 # in bounded memory (item 12).

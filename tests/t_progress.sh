@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_progress.sh -- the progress line: shown only when stderr is a terminal
 # (a pty made by script(1)), with rows and MB/s, percent and ETA for a
 # regular file, rows and MB/s for a pipe, updated at most 4 times a second,

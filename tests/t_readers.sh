@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_readers.sh -- the two CSV readers (issue #12): reader = fast (the
 # vectorised scanner of engine/csv_fast.c, libcsv for any chunk it is unsure
 # of) and reader = libcsv give byte-identical retail-v1 output and rejects

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_real_data.sh -- the rule files for two real customer files:
 # scripts/marketing_campaign.lua and scripts/telco_churn.lua, each run with
 # its ini in scripts/ (id column, delimiter, as_of 2026-11-01).

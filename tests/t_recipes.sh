@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_recipes.sh -- the rule files of the marketers' guide (docs/rules.md).
 #
 # 1. Every docs/recipes/NAME.lua runs on docs/recipes/NAME.csv (as of

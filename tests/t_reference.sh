@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_reference.sh -- the retail-v1 generator and Python reference, checked
 # against each other and against the hand-checked fixture.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_rule_limits.sh -- rule files that attack the engine's resources (issue #7
 # items 3-6, 11): each is refused at load time with file:line and exit 4 by
 # run, check and explain, or loads in seconds, or gives the same answer from

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_rule_tests.sh -- `cleave test`: rule unit tests written in Lua.
 #
 # 1. The rule tests shipped in scripts/ (found by default: every *_test.lua

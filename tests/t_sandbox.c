@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** t_sandbox.c -- the Lua sandbox: what rule code cannot reach, the pattern
 ** ban, per-file library copies, text-only chunks, the instruction and memory

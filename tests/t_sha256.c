@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** t_sha256.c -- SHA-256 against the FIPS 180-4 / NIST test vectors, fed
 ** whole and in odd-sized pieces, and through sha256_fd.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_summary.sh -- summary.json v1 (docs/summary.md): the counts against the
 # independent reference tools/retail_ref.py (macro, micro, macro x micro
 # "cross", micro x micro "overlap"), the same from both evaluators, thread

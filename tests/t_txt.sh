@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_txt.sh -- the txt plugin (plugins/txt/): text tests in rule files.
 #
 #   1. tests/fixtures/txt/gen.py writes ~420 texts (ASCII and non-ASCII

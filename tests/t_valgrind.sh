@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_valgrind.sh -- cleave run under valgrind memcheck: no invalid access, no
 # definite, indirect or possible leak, on runs that succeed and runs that
 # fail. Memory still reachable at exit (dlopen's own) is not counted.

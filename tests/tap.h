@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** tap.h -- a minimal TAP producer for cleave's C tests, read by `prove`.
 ** One test binary per area; each calls ok()/is_*() and ends with

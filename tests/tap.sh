@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tap.sh -- the TAP helpers every shell test sources (`. "$root/tests/tap.sh"`).
 #
 #   ok STATUS DESCRIPTION [TODO-REASON]   one test from an exit status; a TODO

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """validate_summary.py -- check summary.json files against
 docs/summary.schema.json (Debian's python3-jsonschema) and against the
 sums the counts must satisfy.

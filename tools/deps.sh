@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # deps.sh -- install the Debian packages cleave needs, only those missing.
 # Used by `make run` and `make check`; safe to run again (does nothing then).
 # --fuzz (make check, make fuzz) adds clang with the libFuzzer runtime

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** gen_retail.c -- deterministic generator of retail-v1 customer CSV files
 **

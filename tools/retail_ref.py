@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """retail_ref.py -- reference implementation of workload retail-v1.
 
 Written straight from /work/shared/workload/retail-v1.md (the spec), with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** calendar.c -- civil dates <-> day numbers, and dates.parse formats
 ** (strptime-like: %Y %y %m %d %e %b %B %%, other characters literal).

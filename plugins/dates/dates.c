@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** dates.c -- the "dates" criterion plugin: day counts against the run's
 ** as-of date, ages, and parsing dates written in other formats.

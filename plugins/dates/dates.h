@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** dates.h -- calendar arithmetic and the strptime-like parser shared by the
 ** files of the dates plugin (hidden: only cleave_plugin_entry is exported).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** geo.c -- the "geo" criterion plugin: postal area, outward code and prefix
 ** of postal codes.

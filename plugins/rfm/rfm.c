@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** rfm.c -- the "rfm" criterion plugin: recency, frequency and monetary
 ** scores from 1 to 5, with thresholds from [plugin.rfm] in engine.ini.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** template.c -- a minimal, complete cleave criterion plugin to copy from.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** chars.c -- UTF-8 for the txt plugin: counting characters and lower-casing.
 ** A strict decoder (no overlong forms, no surrogates, nothing above

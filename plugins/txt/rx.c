@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** rx.c -- PCRE2 for the txt plugin.
 **

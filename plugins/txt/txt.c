@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** txt.c -- the "txt" criterion plugin: text tests a rule file can write
 ** without listing every value by hand.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** txt.h -- what the files of the txt plugin share (hidden: only
 ** cleave_plugin_entry is exported from txt.so).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** fuzz_csv.c -- the CSV scanner (engine/csv_scan.c) and the input reader
 ** (engine/input.c), fed the same bytes in different ways that must agree.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** fuzz_ini.c -- engine.ini reading (engine/config.c, over inih).
 **

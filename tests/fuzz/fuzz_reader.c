@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** fuzz_reader.c -- the vectorised reader (engine/csv_fast.c) against libcsv
 ** (engine/csv_scan.c), field by field and reject by reject.

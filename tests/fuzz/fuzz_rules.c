@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** fuzz_rules.c -- the rule loader: Lua source in, predicate graph out
 ** (engine/rules.c, sandbox.c, dsl_*.c, graph.c), then both evaluators on

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # have_libfuzzer.sh [CLANG] -- exit 0 when CLANG (default: clang) can build and
 # link a libFuzzer target with ASan and UBSan (Debian: clang, and
 # libclang-rt-14-dev, which holds the fuzzer runtime and is only Recommended

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** replay.c -- a main for a fuzz target without libFuzzer (gcc builds):
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** bad_desc.c -- malformed descriptors the loader must refuse. By default the
 ** descriptor has a criterion without eval; the environment variable

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** ctor_no_entry.c -- a shared object with an ELF constructor and no
 ** cleave_plugin_entry. The constructor writes the file named by

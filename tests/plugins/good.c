@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** good.c -- a well-formed test plugin "testplug": double_it and is_even,
 ** with one config key (factor) and per-thread state.

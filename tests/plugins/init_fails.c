@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** init_fails.c -- a test plugin whose init reports an error.
 */

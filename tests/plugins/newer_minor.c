@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** newer_minor.c -- a test plugin built for a newer minor ABI than the engine:
 ** it may rely on fields this engine does not know, so it must be refused.

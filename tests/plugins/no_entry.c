@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** no_entry.c -- a shared object that exports no cleave_plugin_entry: must be
 ** refused as "not a cleave plugin".

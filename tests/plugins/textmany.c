@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** textmany.c -- test plugin "textmany" for the engine's buffer of plugin
 ** TEXT results (issue #7 item 12): label(x, k) returns the text "k:" plus

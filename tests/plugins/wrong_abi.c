@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** wrong_abi.c -- a test plugin built for the next major ABI: must be refused.
 */
