@@ -299,7 +299,11 @@ says "missing plugin directory: exit 7" 7 "error: $tmp/no-such-dir"
 
 if command -v python3 > /dev/null 2>&1; then
   mkdir "$tmp/fuzz"
-  python3 "$ck/prove_fuzz.py" "$cleave" "$plugins" "$ini" "$tmp/fuzz" 1 150 > "$tmp/fuzz.out" 2>&1
+  # engine.ini without its audience files: they need out/, which a fresh
+  # clone (or a package build) does not have; the rules and input are flags
+  grep -v '^audience' "$ini" > "$tmp/fuzz/engine.ini"
+  python3 "$ck/prove_fuzz.py" "$cleave" "$plugins" "$tmp/fuzz/engine.ini" "$tmp/fuzz" 1 150 \
+    > "$tmp/fuzz.out" 2>&1
   st=$?
   claims=$(sed -n 's/^claims \([0-9]*\) unsound.*/\1/p' "$tmp/fuzz.out")
   [ "${claims:-0}" -ge 300 ] || st=1
