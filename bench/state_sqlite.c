@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** state_sqlite.c -- the SQLite alternative to cleave's state store, measured
 ** for docs/state.md (not part of the build):

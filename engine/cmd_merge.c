@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** cmd_merge.c -- `cleave merge SUMMARY...`: the summaries of the shards of
 ** one run (cleave as a filter under parallel, Dask, Spark or Hadoop) summed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** cmd_merge.h -- `cleave merge`: shard summaries summed into one.
 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** state.c -- a run with state: the previous memberships against this run's,
 ** merge-joined in store order (see state.h for the steps, docs/state.md for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** state.h -- memberships kept between runs (--state DIR, [state] dir) and
 ** the delta since the last successful run (docs/state.md).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** state_file.c -- DIR/state.bin: the memberships of the last successful run.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** state_history.c -- the per-run size history of a state folder.
 */

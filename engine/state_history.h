@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** state_history.h -- DIR/history.jsonl: the segment sizes of the last
 ** STATE_HISTORY_MAX successful runs with state, oldest first, committed with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** state_internal.h -- the pieces of the state store shared by state_*.c.
 **

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** state_spill.c -- this run's membership records, partitioned and sorted in
 ** bounded memory.

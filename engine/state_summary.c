@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** state_summary.c -- summary.json's "delta" member (docs/state.md).
 */

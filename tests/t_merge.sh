@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_merge.sh -- cleave merge (issue #11 item 2): the summaries of the shards
 # of one run, summed, equal the summary of a single run over the whole input
 # except for timings, thread counts and file names; a file may hold many

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_scale.sh -- the scale-out recipes of docs/scale.md (issue #11 item 3),
 # each on 1M generated rows: GNU parallel (--pipe --block 16M --keep-order,
 # 2 jobs) and Dask distributed (tools/dask_segment.py on a LocalCluster of 2

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_state.sh -- --state DIR (issue #9 item 2): memberships kept between runs,
 # entered/exited delta files and counts, checked against an independent
 # reference (tools/delta_ref.py, which computes the delta from two of

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """delta_ref.py -- an independent reference for cleave's --state delta.
 
 Computes, from two of cleave's wide outputs (the previous successful run's
