@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """gen_rules.py -- retail-v1 plus N generated micro segments, for the
 rule-count curve of `make bench` (bench/run.sh).
 

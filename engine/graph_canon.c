@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** graph_canon.c -- hash-consing of the rule graph's conditions (see
 ** graph_canon.h). Children have smaller ids than their parents, so one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** graph_canon.h -- structurally identical conditions, found once.
 **

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_manyrules.sh -- rule files with hundreds of generated micro segments
 # (bench/gen_rules.py: retail-v1 + N random 2-4-test segments, so the same
 # test recurs in many of them): the batch evaluator, which computes each
