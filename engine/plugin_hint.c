@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** plugin_hint.c -- a known plugin's name that is not loaded (plugin_hint.h).
 */

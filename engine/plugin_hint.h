@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** plugin_hint.h -- is a name the rule file uses as if it were defined the
 ** name of a plugin cleave could load? Used by the rule language's "is not

@@ -51,3 +51,4 @@ test "paying by credit card (automatic) is autopay" {
   given = { PaymentMethod = "Credit card (automatic)" },
   has = { "autopay" },
 }
+-- SPDX-License-Identifier: MIT

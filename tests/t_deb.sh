@@ -127,9 +127,9 @@ mkdir -p "$tmp/work" && cd "$tmp/work" || exit 1
   [ "$(wc -l < seg.csv)" -eq 2001 ]
 okd $? "the extracted cleave segments the sample with the packaged rules and plugins" run.log
 has_default=0
-grep -q CLEAVE_PLUGINDIR "$root"/engine/*.c && has_default=1
+grep -q CLEAVE_PLUGIN_PATH "$root"/engine/*.c && has_default=1
 deftodo=""
-[ $has_default -eq 1 ] || deftodo="the engine does not use CLEAVE_PLUGINDIR yet (plugin search path)"
+[ $has_default -eq 1 ] || deftodo="the engine has no plugin search path yet (CLEAVE_PLUGIN_PATH, then CLEAVE_PLUGINDIR)"
 env CLEAVE_PLUGIN_PATH="$pdir" "$cleave" run -q --no-config \
   --rules "$r/usr/share/cleave/scripts/retail_v1.lua" --input customers.csv --output seg2.csv \
   --as-of 2026-11-01 > run2.log 2>&1 && cmp -s seg.csv seg2.csv

@@ -147,9 +147,9 @@ scripts=$prefix/share/cleave/scripts
 mkdir -p "$tmp/work/out" && cd "$tmp/work" || exit 1
 "$build/tools/gen_retail" --rows 3000 --seed 7 > customers.csv
 has_default=0
-grep -q CLEAVE_PLUGINDIR "$root"/engine/*.c && has_default=1
+grep -q CLEAVE_PLUGIN_PATH "$root"/engine/*.c && has_default=1
 deftodo=""
-[ $has_default -eq 1 ] || deftodo="the engine does not use CLEAVE_PLUGINDIR yet (plugin search path)"
+[ $has_default -eq 1 ] || deftodo="the engine has no plugin search path yet (CLEAVE_PLUGIN_PATH, then CLEAVE_PLUGINDIR)"
 
 "$cleave" run -q --no-config --rules "$scripts/retail_v1.lua" --input customers.csv \
   --output explicit.csv --as-of 2026-11-01 --plugins "$prefix/lib/cleave/plugins" \
