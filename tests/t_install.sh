@@ -20,7 +20,7 @@
 #     in the installed cleave;
 #   * DESTDIR staging; make uninstall removes what install wrote, and only
 #     that.
-# Tests that need the plugin search path (CLEAVE_PLUGINDIR used by the
+# Tests that need the plugin search path (CLEAVE_PLUGIN_PATH read by the
 # engine) are TODO until the engine uses it.
 
 root=$(cd "$(dirname "$0")/.." && pwd)
