@@ -16,6 +16,8 @@
 #   4. [plugin.txt] match_limit: a bad value exits 7 naming engine.ini:line;
 #      a higher limit decides what the default gave up on.
 #   5. lower() of a text whose result is over 4096 bytes is missing.
+#   6. cleave test runs tests/fixtures/txt/text_tests_test.lua on the guide's
+#      text tests recipe (a new automatic method, a trailing blank, capitals).
 #
 # Needs $CLEAVE_BUILD (cleave, plugins/txt.so) and python3. Prints TAP.
 
@@ -182,5 +184,13 @@ printf 'customer_id,segments\nL1,len_4096;has_b\nL2,no_lower\nL3,\nL4,no_lower\n
 cmp -s "$tmp/long.want" "$tmp/out.csv"
 ok $? "lower: a result of 4096 bytes fits, 4098 bytes is missing"
 [ -s "$tmp/out.csv" ] && diff "$tmp/long.want" "$tmp/out.csv" | sed 's/^/# /'
+
+# --- 6. cleave test ------------------------------------------------------------
+
+"$cleave" test "$fix/text_tests_test.lua" --plugins "$plugins" \
+  -c "$root/docs/recipes/text_tests.ini" > "$tmp/test.out" 2>&1
+st=$?
+[ $st -eq 0 ] && [ "$(grep -c '^ok ' "$tmp/test.out")" -eq 3 ]
+okd $? "cleave test: the 3 tests of text_tests_test.lua pass (exit $st)" "$tmp/test.out"
 
 done_testing
