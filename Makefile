@@ -68,7 +68,8 @@ TEST_SH     = $(wildcard tests/t_*.sh)
 TEST_PLUG_C = $(wildcard tests/plugins/*.c)
 TESTS       = $(TEST_C:tests/%.c=$(BUILD)/tests/%.t) \
               $(TEST_SH:tests/%.sh=$(BUILD)/tests/%.t)
-TEST_PLUGS  = $(TEST_PLUG_C:tests/plugins/%.c=$(BUILD)/tests/plugins/%.so)
+TEST_PLUGS  = $(TEST_PLUG_C:tests/plugins/%.c=$(BUILD)/tests/plugins/%.so) \
+              $(patsubst tests/plugins/abi10/%.c,$(BUILD)/tests/plugins/abi10/%.so,$(wildcard tests/plugins/abi10/*.c))
 
 TOOLS       = $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 
@@ -124,6 +125,11 @@ $(BUILD)/plugins-extra/template.so: $(wildcard plugins/template/*.c) include/cle
 $(BUILD)/tests/plugins/%.so: tests/plugins/%.c include/cleave/plugin.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PLUGIN_CFLAGS) $(PLUGIN_LDFLAGS) $(ALL_LDFLAGS) -o $@ $< -lm
+
+# A plugin built against the frozen ABI 1.0 header: the 1.1 engine must run it.
+$(BUILD)/tests/plugins/abi10/%.so: tests/plugins/abi10/%.c tests/plugins/abi10/cleave/plugin.h
+	@mkdir -p $(@D)
+	$(CC) -Itests/plugins/abi10 $(CPPFLAGS) $(CFLAGS) $(PLUGIN_CFLAGS) $(PLUGIN_LDFLAGS) $(LDSAN) -o $@ $< -lm
 
 $(BUILD)/tests/%.t: tests/%.c tests/tap.h $(LIB)
 	@mkdir -p $(@D)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "cleanup.h"
 #include "datecalc.h"
 #include "error.h"
 #include "graph_canon.h"
@@ -351,6 +352,9 @@ static void compute_call(batch_ctx *b, uint32_t id, const uint64_t *want) {
     else if (kn->type != VT_BOOL) argc_[a] = val_for(b, n->kids[k], todo);
     else argc_[a] = NULL, args[a].type = VT_BOOL; /* filled per row below */
   }
+  /* the crash marker (cleanup.h): once per call site and batch, not per row;
+  ** again after value_at, which may run (and unmark) another plugin call */
+  cleanup_mark("eval", n->u.call.label);
   FOR_EACH_ROW(b, todo, i) {
     for (uint32_t a = 0; a < nargs; a++) {
       const bcol *ac = argc_[a];
@@ -358,6 +362,7 @@ static void compute_call(batch_ctx *b, uint32_t id, const uint64_t *want) {
       if (k < 0 || b->g->nodes[n->kids[k]].kind == N_CONST) continue;
       if (!ac) { /* a condition passed as a yes/no value */
         value_at(b, n->kids[k], (uint32_t)i, &args[a]);
+        cleanup_mark("eval", n->u.call.label);
         continue;
       }
       args[a].missing = !bit_at(ac->present, (uint32_t)i);
@@ -389,6 +394,7 @@ static void compute_call(batch_ctx *b, uint32_t id, const uint64_t *want) {
       break;
     }
   }
+  cleanup_mark(NULL, NULL);
   for (uint32_t w = 0; w < words(b); w++) c->done[w] |= todo[w];
 }
 

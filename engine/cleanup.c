@@ -21,6 +21,64 @@ static char altstack[1 << 16]; /* the crash handler runs here after a stack over
 static const int ending[] = {SIGINT, SIGTERM, SIGHUP};
 static const int crashes[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
+/* The crash message's parts: the running plugin call of each thread, and
+** the loaded plugins (set by the main thread before any worker starts). */
+static _Thread_local const char *mark_phase, *mark_name;
+static char crash_text[CLEANUP_INFO_MAX];
+
+void cleanup_mark(const char *phase, const char *name) {
+  mark_name = name;
+  mark_phase = phase;
+}
+
+void cleanup_crash_info(const char *text) {
+  size_t n = strlen(text);
+  if (n >= sizeof crash_text) n = sizeof crash_text - 1;
+  memcpy(crash_text, text, n);
+  crash_text[n] = '\0';
+}
+
+/* write(2) of a NUL-terminated string: async-signal-safe, no strlen. */
+static void put(const char *s) {
+  size_t n = 0;
+  while (s[n]) n++;
+  while (n > 0) {
+    ssize_t w = write(STDERR_FILENO, s, n);
+    if (w <= 0) return;
+    s += w;
+    n -= (size_t)w;
+  }
+}
+
+static const char *crash_name(int sig) {
+  switch (sig) {
+  case SIGSEGV: return "SIGSEGV";
+  case SIGBUS: return "SIGBUS";
+  case SIGFPE: return "SIGFPE";
+  case SIGILL: return "SIGILL";
+  case SIGABRT: return "SIGABRT";
+  default: return NULL;
+  }
+}
+
+/* Inside a plugin call: say which, and the plugins' versions. */
+static void crash_message(int sig) {
+  const char *sn = crash_name(sig), *phase = mark_phase, *name = mark_name;
+  if (!sn || !phase || !name) return;
+  put("cleave: crashed (");
+  put(sn);
+  put(") in plugin code: ");
+  put(name);
+  put(" (");
+  put(phase);
+  put(")\n");
+  if (crash_text[0]) {
+    put("cleave: ");
+    put(crash_text);
+    put("\n");
+  }
+}
+
 void cleanup_now(void) {
   for (int i = 0; i < CLEANUP_MAX; i++)
     if (used[i]) {
@@ -30,6 +88,7 @@ void cleanup_now(void) {
 }
 
 static void on_signal(int sig) {
+  crash_message(sig);
   cleanup_now();
   /* SA_RESETHAND restored the default action: raise it (delivered when the
   ** handler returns; a crash signal also recurs at the faulting instruction) */

@@ -27,4 +27,20 @@ void cleanup_now(void);
 void cleanup_hold(void);
 void cleanup_release(void);
 
+/* What a crash message names. A crash signal (SEGV, BUS, FPE, ILL) in the
+** middle of a plugin call prints, with write(2) only, before the default
+** action:
+**   cleave: crashed (SIGSEGV) in plugin code: geo.prefix (eval)
+**   cleave: loaded plugins: dates 1.0 (build/plugins/dates.so), geo 1.0 (...)
+** cleanup_mark sets the calling thread's marker around a plugin call (phase
+** "init", "compile", "thread_init", "eval"; name "geo" or "geo.prefix";
+** NULL, NULL clears it). Both strings must stay valid while marked: the
+** handler reads them. Two thread-local stores: cheap enough per call site
+** and batch, not meant per row. */
+void cleanup_mark(const char *phase, const char *name);
+#define CLEANUP_INFO_MAX 2048
+/* The "loaded plugins: ..." text (copied, cut to CLEANUP_INFO_MAX - 1 bytes);
+** main thread only, before the workers start. */
+void cleanup_crash_info(const char *text);
+
 #endif

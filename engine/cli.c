@@ -28,7 +28,7 @@
 /* --- commands ------------------------------------------------------------ */
 
 enum { C_RUN = 1 << 0, C_CHECK = 1 << 1, C_EXPLAIN = 1 << 2, C_TEST = 1 << 3,
-       C_HELP = 1 << 4, C_MERGE = 1 << 7 };
+       C_HELP = 1 << 4, C_PLUGINS = 1 << 5, C_MERGE = 1 << 7 };
 #define C_RULES (C_RUN | C_CHECK | C_EXPLAIN | C_TEST) /* commands that load rules */
 
 typedef struct command {
@@ -53,6 +53,10 @@ static const command commands[] = {
     {"test", C_TEST, "[FILE...] [options]",
      "Run rule tests written in Lua (default: the rule file's *_test.lua beside\n"
      "it) and print TAP."},
+    {"plugins", C_PLUGINS, "[options]",
+     "List every plugin on the plugin path (--plugins, [engine] plugins,\n"
+     "CLEAVE_PLUGIN_PATH or the default folder): version, file, each criterion's\n"
+     "arguments, result and help, and the [plugin.<name>] keys it accepts."},
     {"merge", C_MERGE, "SUMMARY... [--output FILE|-]",
      "Sum the summary.json files of the shards of one run (cleave as a filter under\n"
      "parallel, Dask, Spark or Hadoop) into the summary a single run would write;\n"
@@ -79,9 +83,9 @@ typedef struct option_info {
 } option_info;
 
 static const option_info options[] = {
-    {"config", 'c', required_argument, "FILE", C_RULES,
+    {"config", 'c', required_argument, "FILE", C_RULES | C_PLUGINS,
      "settings to read (default: ./engine.ini when present)"},
-    {"no-config", O_NOCONFIG, no_argument, NULL, C_RULES,
+    {"no-config", O_NOCONFIG, no_argument, NULL, C_RULES | C_PLUGINS,
      "read no engine.ini, not even ./engine.ini"},
     {"rules", O_RULES, required_argument, "FILE", C_RULES, "rule file ([engine] rules)"},
     {"input", O_INPUT, required_argument, "FILE|-", C_RULES, "customer CSV ([input] path)"},
@@ -95,8 +99,8 @@ static const option_info options[] = {
      "keep memberships in DIR; write who entered/exited since the last run ([state] dir)"},
     {"as-of", O_ASOF, required_argument, "YYYY-MM-DD", C_RULES,
      "evaluation date of every date rule ([engine] as_of)"},
-    {"plugins", O_PLUGINS, required_argument, "DIR", C_RULES,
-     "plugin directory ([engine] plugins)"},
+    {"plugins", O_PLUGINS, required_argument, "PATH", C_RULES | C_PLUGINS,
+     "plugin folders and .so files, separated by ':' ([engine] plugins)"},
     {"id-column", O_IDCOL, required_argument, "NAME", C_RULES,
      "the customer id column ([input] id_column)"},
     {"no-header", O_NO_HEADER, no_argument, NULL, C_RULES,
@@ -156,8 +160,8 @@ static const option_info options[] = {
      "info lines and the size table even when stderr is not a terminal"},
     {"log-file", O_LOGFILE, required_argument, "FILE", C_RULES,
      "also append every message, with time and run id, to FILE ([engine] log_file)"},
-    {"help", 'h', no_argument, NULL, C_RULES | C_HELP | C_MERGE, "this text"},
-    {"version", 'V', no_argument, NULL, C_RULES | C_HELP | C_MERGE,
+    {"help", 'h', no_argument, NULL, C_RULES | C_HELP | C_MERGE | C_PLUGINS, "this text"},
+    {"version", 'V', no_argument, NULL, C_RULES | C_HELP | C_MERGE | C_PLUGINS,
      "version, plugin ABI and Lua versions"},
     {NULL, 0, 0, NULL, 0, NULL}};
 

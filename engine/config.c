@@ -371,6 +371,31 @@ static int set_path(load_ctx *x, const key_def *k, const char *v) {
   return 1;
 }
 
+/* plugins = DIR:FILE.so:...: each item resolved like a path (empty ones kept
+** empty: the loader skips them). */
+static int set_path_list(load_ctx *x, const key_def *k, const char *v) {
+  char *out = cl_strdup("");
+  size_t olen = 0;
+  for (const char *p = v;;) {
+    const char *e = strchr(p, ':');
+    size_t n = e ? (size_t)(e - p) : strlen(p);
+    char *item = cl_strndup(p, n);
+    char *r = n ? resolve(x, item) : cl_strdup("");
+    size_t rl = strlen(r);
+    out = cl_realloc(out, olen + rl + 2);
+    memcpy(out + olen, r, rl);
+    olen += rl;
+    if (e) out[olen++] = ':';
+    out[olen] = '\0';
+    free(r);
+    free(item);
+    if (!e) break;
+    p = e + 1;
+  }
+  set_string(field(x, k), out);
+  return 1;
+}
+
 /* [input] path and [output] path: a file, or "-" for stdin/stdout. */
 static int set_stdio_path(load_ctx *x, const key_def *k, const char *v) {
   set_string(field(x, k), strcmp(v, "-") == 0 ? cl_strdup(v) : resolve(x, v));
@@ -381,7 +406,8 @@ static int set_stdio_path(load_ctx *x, const key_def *k, const char *v) {
 
 static const key_def key_defs[] = {
     {SECT_ENGINE, "rules", "a file path", set_path, F(rules), 0, 0},
-    {SECT_ENGINE, "plugins", "a directory path", set_path, F(plugins), 0, 0},
+    {SECT_ENGINE, "plugins", "directories and .so files separated by ':'", set_path_list,
+     F(plugins), 0, 0},
     {SECT_ENGINE, "threads", "a whole number from 0 to 1024", set_int, F(threads), 0, 1024},
     {SECT_ENGINE, "as_of", "a date YYYY-MM-DD or 'today'", set_date, F(as_of), 0, 0},
     {SECT_ENGINE, "lua_instructions", "a whole number of at least 1000", set_long,

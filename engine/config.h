@@ -45,7 +45,8 @@ typedef struct config {
   char *path; /* the ini file as given; NULL when no file was read */
   /* [engine] */
   char *rules;          /* rules = FILE            (default none) */
-  char *plugins;        /* plugins = DIR           (default none: no plugins) */
+  char *plugins;        /* plugins = DIR:FILE.so:... (default NULL: CLEAVE_PLUGIN_PATH,
+                        ** else the compiled-in CLEAVE_PLUGINDIR; plugin_path.c) */
   int threads;          /* threads = N, 0 = one per core (default 0) */
   int32_t as_of;        /* as_of = YYYY-MM-DD | today (default today, UTC) */
   long lua_instructions;/* lua_instructions = N    (default 50000000) */

@@ -20,8 +20,11 @@
 
 typedef struct dsl {
   graph *g;
-  const plugin_set *plugins; /* may be NULL: no plugin namespaces */
+  plugin_set *plugins;       /* may be NULL: no plugin namespaces; a plugin is
+                             ** initialised when the rule file first names it */
   const char *plugin_dir;    /* where they were loaded from (NULL: none), for messages */
+  cl_error plugin_err;       /* the first plugin that failed to initialise:
+                             ** the run fails with it even if a pcall caught it */
   const cleave_host *host;
   logger *log;
   const char *display;       /* the rule file as named in messages */
@@ -33,8 +36,11 @@ typedef struct dsl {
   strset micro_names;        /* item i: g->micros[i].name */
 } dsl;
 
-/* Install the DSL's globals (and one table per plugin) into the environment
-** table at the top of sb's stack. d must outlive the sandbox run. */
+/* Install the DSL's globals into the environment table at the top of sb's
+** stack. d must outlive the sandbox run. A plugin's table (dates with
+** dates.days_since...) is made by the environment's __index the first time
+** the rule file reads the name: that is when the plugin is initialised
+** (plugins_use), so plugins the rule file never names are not. */
 void dsl_install(dsl *d, sandbox *sb);
 
 /* Conditions built but used by no segment (a sign of Lua's `and`/`or` used

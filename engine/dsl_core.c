@@ -273,12 +273,14 @@ static int mt_index(lua_State *L) {
 static int env_index(lua_State *L) {
   const char *name = lua_tostring(L, 2);
   if (!name) return 0;
+  if (dsl_plugin_global(L, name)) return 1; /* a loaded plugin: its table */
   if (plugin_is_known(name)) { /* `dates.x` without --plugins: say so, not "did you mean date" */
     char msg[512];
     plugin_missing_msg(msg, sizeof msg, name, dsl_of(L)->plugin_dir);
     return dsl_error(L, "%s", msg);
   }
   const char *hint = sandbox_closest_name(L, name);
+  if (!hint) hint = dsl_plugin_suggest(L, name);
   if (hint) return dsl_error(L, MSG_UNDEFINED_HINT, name, hint);
   return dsl_error(L, MSG_UNDEFINED, name);
 }

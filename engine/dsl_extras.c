@@ -11,10 +11,12 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cleanup.h"
 #include "dsl_internal.h"
 #include "error.h"
 #include "fsafe.h"
 #include "messages.h"
+#include "suggest.h"
 
 /* --- plugin criteria -------------------------------------------------------- */
 
@@ -127,24 +129,53 @@ static int call_criterion(lua_State *L) {
     char where[300];
     snprintf(where, sizeof where, "%s:%u", d->display, n->line);
     cleave_compile_ctx ctx = {d->host, d->g->as_of, where};
-    if (cr->compile(lp->state, &ctx, n->u.call.consts, &n->u.call.inst, &e) != CLEAVE_OK)
+    cleanup_mark("compile", fname);
+    int rc = cr->compile(lp->state, &ctx, n->u.call.consts, &n->u.call.inst, &e);
+    cleanup_mark(NULL, NULL);
+    if (rc != CLEAVE_OK)
       dsl_error(L, MSG_PLUGIN_REFUSED, fname, e.msg[0] ? e.msg : MSG_PLUGIN_REFUSED_NO_REASON);
   }
   dsl_push(L, id);
   return 1;
 }
 
-static void open_plugins(lua_State *L) {
+/* plugin.name where name is no criterion: did you mean, and the list. */
+static int plugin_index(lua_State *L) {
   dsl *d = dsl_of(L);
-  if (!d->plugins) return;
-  for (uint32_t p = 0; p < d->plugins->n; p++) {
+  const cleave_plugin *desc = d->plugins->v[lua_tointeger(L, lua_upvalueindex(1))].desc;
+  const char *name = luaL_tolstring(L, 2, NULL);
+  const char **names = lua_newuserdatauv(L, (desc->ncriteria + 1) * sizeof *names, 0);
+  buf all = {0};
+  for (uint32_t c = 0; c < desc->ncriteria; c++) {
+    names[c] = desc->criteria[c].name;
+    buf_printf(&all, "%s%s", c ? ", " : "", names[c]);
+  }
+  const char *g = suggest_closest(name, names, desc->ncriteria);
+  char hint[200] = "", full[200];
+  if (g) snprintf(hint, sizeof hint, " (did you mean %s.%s?)", desc->name, g);
+  snprintf(full, sizeof full, "%s.%s", desc->name, name);
+  lua_pushstring(L, buf_cstr(&all));
+  buf_free(&all);
+  return dsl_error(L, MSG_PLUGIN_NO_CRITERION, full, desc->name, hint, desc->name,
+                   desc->ncriteria ? lua_tostring(L, -1) : "no criteria");
+}
+
+static int plugin_newindex(lua_State *L) {
+  return dsl_error(L, MSG_LUA_SET_FIELD, luaL_tolstring(L, 2, NULL));
+}
+
+static int64_t plugin_index_of(const dsl *d, const char *name) {
+  for (size_t p = 0; d->plugins && p < d->plugins->n; p++)
+    if (strcmp(d->plugins->v[p].desc->name, name) == 0) return (int64_t)p;
+  return -1;
+}
+
+int dsl_plugin_global(lua_State *L, const char *name) {
+  dsl *d = dsl_of(L);
+  int64_t p = plugin_index_of(d, name);
+  if (p < 0) return 0;
+  if (!d->plugin_err.code && plugins_use(d->plugins, (size_t)p, &d->plugin_err) == 0) {
     const cleave_plugin *desc = d->plugins->v[p].desc;
-    if (lua_getfield(L, -1, desc->name) != LUA_TNIL) {
-      log_msg(d->log, LOG_WARNING, MSG_PLUGIN_NAME_TAKEN, d->plugins->v[p].path, desc->name);
-      lua_pop(L, 1);
-      continue;
-    }
-    lua_pop(L, 1);
     lua_createtable(L, 0, (int)desc->ncriteria);
     for (uint32_t c = 0; c < desc->ncriteria; c++) {
       lua_pushinteger(L, p);
@@ -152,8 +183,33 @@ static void open_plugins(lua_State *L) {
       lua_pushcclosure(L, call_criterion, 2);
       lua_setfield(L, -2, desc->criteria[c].name);
     }
-    lua_setfield(L, -2, desc->name);
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, p);
+    lua_pushcclosure(L, plugin_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, plugin_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_pushstring(L, name);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, 1); /* later reads find it without __index */
+    return 1;
   }
+  size_t len = strlen(d->plugin_err.msg);
+  if (!strstr(d->plugin_err.msg, " (the rule file names "))
+    snprintf(d->plugin_err.msg + len, sizeof d->plugin_err.msg - len,
+             " (the rule file names %s at %s:%u)", name, d->display, dsl_line(L));
+  return luaL_error(L, "%s", d->plugin_err.msg);
+}
+
+const char *dsl_plugin_suggest(lua_State *L, const char *name) {
+  dsl *d = dsl_of(L);
+  if (!d->plugins || !d->plugins->n) return NULL;
+  const char **names = lua_newuserdatauv(L, d->plugins->n * sizeof *names, 0);
+  for (size_t p = 0; p < d->plugins->n; p++) names[p] = d->plugins->v[p].desc->name;
+  return suggest_closest(name, names, d->plugins->n);
 }
 
 /* --- lists ------------------------------------------------------------------ */
@@ -256,5 +312,4 @@ static int l_bucket(lua_State *L) {
 void dsl_open_extras(lua_State *L) {
   static const luaL_Reg globals[] = {{"list", l_list}, {"bucket", l_bucket}, {NULL, NULL}};
   luaL_setfuncs(L, globals, 0);
-  open_plugins(L);
 }

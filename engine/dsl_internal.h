@@ -45,6 +45,12 @@ uint32_t dsl_strings(lua_State *L, int idx, strset *set, const char *what);
 void dsl_open_values(lua_State *L);   /* field declarations + methods */
 void dsl_open_logic(lua_State *L);    /* all any none NOT at_least score */
 void dsl_open_segments(lua_State *L); /* macro micro */
-void dsl_open_extras(lua_State *L);   /* plugins, list, bucket */
+void dsl_open_extras(lua_State *L);   /* list, bucket */
+/* For the environment's __index: when name is a loaded plugin, initialise it
+** (once), push its table, store it in the environment at index 1 and return
+** 1; else 0. An init failure is recorded in d->plugin_err and raised. */
+int dsl_plugin_global(lua_State *L, const char *name);
+/* The loaded plugin name closest to name (a likely typo), or NULL. */
+const char *dsl_plugin_suggest(lua_State *L, const char *name);
 
 #endif

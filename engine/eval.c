@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "datecalc.h"
 #include "error.h"
 #include "eval.h"
@@ -149,7 +150,9 @@ static void eval_call(eval_ctx *c, const node *n, cleave_value *out) {
   }
   memset(out, 0, sizeof *out);
   out->type = cr->result;
+  cleanup_mark("eval", n->u.call.label); /* after the arguments: they may unmark */
   cr->eval(n->u.call.inst, c->tstate[n->u.call.plugin], args, out);
+  cleanup_mark(NULL, NULL);
   val_plugin_result(out, cr->result);
   if (!out->missing && (out->type == VT_TEXT || out->type == VT_TAGS))
     out->u.str.ptr = eval_keep_text(c, out->u.str.ptr, out->u.str.len);

@@ -9,6 +9,7 @@
 
 #include "datecalc.h"
 #include "host_api.h"
+#include "plugin_config.h"
 
 /* Longest plugin log message kept; longer ones are cut. */
 #define HOST_LOG_MAX 1024
@@ -58,6 +59,37 @@ static const char *host_config_get(const cleave_config *cfg, const char *key) {
   return val;
 }
 
+/* Typed values (ABI 1.1): what plugin_config_check made of the section. A key
+** the plugin did not declare reads as unset: NULL, 0. */
+static const plugin_cfg_val *typed(const cleave_config *cfg, const char *key) {
+  return cfg ? plugin_config_find(cfg->typed, key) : NULL;
+}
+
+static const char *host_config_string(const cleave_config *cfg, const char *key) {
+  const plugin_cfg_val *v = typed(cfg, key);
+  return v ? v->text : NULL;
+}
+
+static int64_t host_config_int(const cleave_config *cfg, const char *key) {
+  const plugin_cfg_val *v = typed(cfg, key);
+  return v && v->text ? v->i : 0;
+}
+
+static double host_config_number(const cleave_config *cfg, const char *key) {
+  const plugin_cfg_val *v = typed(cfg, key);
+  return v && v->text ? v->d : 0;
+}
+
+static int host_config_bool(const cleave_config *cfg, const char *key) {
+  const plugin_cfg_val *v = typed(cfg, key);
+  return v && v->text ? v->b : 0;
+}
+
+static int host_config_line(const cleave_config *cfg, const char *key) {
+  const plugin_cfg_val *v = typed(cfg, key);
+  return v ? v->line : 0;
+}
+
 static int host_parse_date(cleave_str s, int32_t *days) {
   if (!s.ptr || !days) return -1;
   return date_parse_iso(s.ptr, s.len, days) == 0 ? 0 : -1;
@@ -73,4 +105,9 @@ void host_api_make(cleave_host *h, logger *lg) {
   h->config_get = host_config_get;
   h->parse_date = host_parse_date;
   h->host_ctx = lg;
+  h->config_string = host_config_string;
+  h->config_int = host_config_int;
+  h->config_number = host_config_number;
+  h->config_bool = host_config_bool;
+  h->config_line = host_config_line;
 }

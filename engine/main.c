@@ -8,6 +8,7 @@
 #include "cmd_merge.h"
 #include "cleanup.h"
 #include "cli.h"
+#include "cmd_plugins.h"
 #include "explain.h"
 #include "ruletest.h"
 #include "run.h"
@@ -22,5 +23,6 @@ int main(int argc, char **argv) {
   if (strcmp(o.command, "check") == 0) return cmd_check(&o);
   if (strcmp(o.command, "test") == 0) return cmd_test(&o);
   if (strcmp(o.command, "merge") == 0) return cmd_merge(&o);
+  if (strcmp(o.command, "plugins") == 0) return cmd_plugins(&o);
   return 2;
 }

@@ -295,10 +295,8 @@
 #define MSG_PLUGIN_ARG_MISSING "%s(): %s is missing; give it a value"
 #define MSG_PLUGIN_REFUSED "%s(): %s"
 #define MSG_PLUGIN_REFUSED_NO_REASON "refused by the plugin (it gave no reason)"
-/* a warning: plugin path, plugin name */
-#define MSG_PLUGIN_NAME_TAKEN \
-  "%s: plugin name '%s' is a rule-language name, so its criteria are not available; " \
-  "rename the plugin"
+/* plugin.criterion, plugin, " (did you mean 'x.y'?)" or "", plugin, its criteria */
+#define MSG_PLUGIN_NO_CRITERION "%s is not a criterion of plugin %s%s; %s has: %s"
 
 /* --- lists and buckets: list "lists/x.txt", bucket(id) ---------------------- */
 

@@ -31,7 +31,7 @@
 ** Unloading: a plugin that passed the checks is never dlclosed, not even by
 ** plugins_free. Descriptors, criterion names and help strings live in the
 ** .so and other parts of the engine (the Lua namespace tables, compiled rule
-** trees, `cleave check --list`) may still point at them when the set is
+** trees, `cleave plugins`) may still point at them when the set is
 ** freed; a plugin may also have registered thread-local destructors or
 ** atexit handlers that would run into unmapped code. Keeping the mapping is
 ** what SQLite and Redis do for loaded extensions, costs nothing in a batch
@@ -56,6 +56,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup.h"
+#include "env_names.h"
+#include "plugin_config.h"
 #include "plugin_loader.h"
 #include "plugin_trust.h"
 #include "suggest.h"
@@ -64,6 +67,14 @@
 ** A later minor that appends fields must read them only when struct_size
 ** covers them, and keep this as the minimum. */
 #define PLUGIN_MIN_SIZE (offsetof(cleave_plugin, ncriteria) + sizeof(uint32_t))
+/* 1.1's config_decls, read when struct_size covers them. */
+#define PLUGIN_SIZE_11 (offsetof(cleave_plugin, nconfig_decls) + sizeof(uint32_t))
+/* ABI 1.0's criterion and argument (no struct_size), and 1.1's smallest. */
+#define CRIT_SIZE_10 offsetof(cleave_criterion, struct_size)
+#define CRIT_SIZE_11 (offsetof(cleave_criterion, struct_size) + sizeof(uint32_t))
+#define ARG_SIZE_10 offsetof(cleave_arg, struct_size)
+#define ARG_SIZE_11 (offsetof(cleave_arg, struct_size) + sizeof(uint32_t))
+#define DECL_SIZE_11 (offsetof(cleave_config_decl, max) + sizeof(double))
 
 /* The most arguments a criterion may declare: the rule compiler and the
 ** evaluator (dsl_extras.c, eval.c) pass them in a cleave_value[16]. */
@@ -148,10 +159,18 @@ static int check_identity(const char *path, const cleave_plugin *d,
                    "%s: plugin name '%s' is not usable in rule files; use lower case "
                    "letters, digits and '_', starting with a letter, and not a Lua "
                    "keyword", path, d->name);
+  if (env_name_reserved(d->name)) {
+    char names[LIST_MAX];
+    env_names_list(names, sizeof names);
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: plugin name '%s' is reserved: rule files use it for the rule "
+                   "language itself; rename the plugin (not one of %s)", path, d->name,
+                   names);
+  }
   if (!d->version || !d->summary)
     return cl_fail(err, CL_EXIT_PLUGIN,
                    "%s: plugin '%s' has no %s; set it in the descriptor (it is shown "
-                   "in logs and `cleave check --list`)",
+                   "in logs and by `cleave plugins`)",
                    path, d->name, d->version ? "summary" : "version");
   for (size_t i = 0; i < set->n; i++)
     if (strcmp(set->v[i].desc->name, d->name) == 0)
@@ -197,6 +216,123 @@ static int check_arg(const char *path, const char *plug, const cleave_criterion 
   return 0;
 }
 
+/* ---- normalising: the plugin's structs as this engine's ------------------- */
+
+/* A plugin's array of elements of stride bytes copied into n elements of
+** this engine's size (elem), zero-filled past what the plugin declared. */
+static void *copy_array(const void *src, uint32_t n, size_t stride, size_t elem) {
+  char *dst = cl_calloc(n ? n : 1, elem);
+  for (uint32_t i = 0; i < n; i++)
+    memcpy(dst + i * elem, (const char *)src + i * stride, stride < elem ? stride : elem);
+  return dst;
+}
+
+/* The stride of a 1.1+ array: the struct_size at offset off of element 0,
+** the same in every element and at least min. 0 (err set) if not. */
+static size_t array_stride(const char *path, const char *what, const void *base, uint32_t n,
+                           size_t off, size_t min, cl_error *err) {
+  uint32_t sz;
+  memcpy(&sz, (const char *)base + off, sizeof sz);
+  if (sz < min) {
+    cl_fail(err, CL_EXIT_PLUGIN,
+            "%s: %s struct_size is %u, plugin ABI 1.1 needs at least %zu; set "
+            ".struct_size = sizeof the struct in every entry and rebuild", path, what, sz, min);
+    return 0;
+  }
+  for (uint32_t i = 1; i < n; i++) {
+    uint32_t si;
+    memcpy(&si, (const char *)base + (size_t)i * sz + off, sizeof si);
+    if (si != sz) {
+      cl_fail(err, CL_EXIT_PLUGIN,
+              "%s: %s entry %u has struct_size %u, entry 1 has %u; every entry of one "
+              "array has the same size (sizeof the struct)", path, what, i + 1, si, sz);
+      return 0;
+    }
+  }
+  return sz;
+}
+
+/* Criterion k's arguments, normalised into the engine's copy c (whose args
+** still point at the plugin's array). */
+static int normalise_args(const char *path, const cleave_plugin *raw, cleave_criterion *c,
+                          cl_error *err) {
+  size_t stride = ARG_SIZE_10;
+  char what[200];
+  snprintf(what, sizeof what, "%s.%s: argument", raw->name, c->name);
+  if (c->nargs && raw->abi_minor >= 1 &&
+      !(stride = array_stride(path, what, c->args, c->nargs,
+                              offsetof(cleave_arg, struct_size), ARG_SIZE_11, err)))
+    return err->code;
+  c->args = copy_array(c->args, c->nargs, stride, sizeof(cleave_arg));
+  return 0;
+}
+
+static void free_norm(cleave_plugin *d) {
+  if (!d) return;
+  for (uint32_t k = 0; d->criteria && k < d->ncriteria; k++)
+    free((void *)d->criteria[k].args);
+  free((void *)d->criteria);
+  free((void *)d->config_decls);
+  free(d);
+}
+
+/* The descriptor as this engine's struct, its criteria, their arguments and
+** its config declarations copied at this engine's sizes (only what the
+** plugin's struct_size fields cover is read). NULL (err set) on error. */
+static cleave_plugin *normalise(const char *path, const cleave_plugin *raw, cl_error *err) {
+  cleave_plugin *d = copy_array(raw, 1, raw->struct_size, sizeof *d);
+  if (raw->struct_size < PLUGIN_SIZE_11) d->config_decls = NULL, d->nconfig_decls = 0;
+  const cleave_criterion *rc = d->criteria;
+  const cleave_config_decl *rd = d->config_decls;
+  d->criteria = NULL;
+  d->config_decls = NULL;
+  size_t stride = CRIT_SIZE_10;
+  if (rc && d->ncriteria) {
+    char what[160];
+    snprintf(what, sizeof what, "criteria of '%s':", d->name ? d->name : "?");
+    if (raw->abi_minor >= 1 &&
+        !(stride = array_stride(path, what, rc, d->ncriteria,
+                                offsetof(cleave_criterion, struct_size), CRIT_SIZE_11, err))) {
+      free_norm(d);
+      return NULL;
+    }
+    cleave_criterion *cs = copy_array(rc, d->ncriteria, stride, sizeof *cs);
+    for (uint32_t k = 0; k < d->ncriteria; k++) cs[k].args = NULL;
+    d->criteria = cs;
+    for (uint32_t k = 0; k < d->ncriteria; k++) {
+      const cleave_criterion *src = (const void *)((const char *)rc + (size_t)k * stride);
+      cs[k].args = src->args;
+      if (cs[k].nargs > MAX_ARGS || (cs[k].nargs && !cs[k].args) || !cs[k].name) {
+        cs[k].args = NULL; /* refused by check_criterion, with its message */
+        continue;
+      }
+      if (normalise_args(path, d, &cs[k], err)) {
+        for (uint32_t j = k; j < d->ncriteria; j++) cs[j].args = NULL;
+        free_norm(d);
+        return NULL;
+      }
+    }
+  } /* else criteria stays NULL: check_criteria refuses ncriteria > 0 */
+  if (d->nconfig_decls && !rd) {
+    cl_fail(err, CL_EXIT_PLUGIN, "%s: plugin '%s' declares %u config keys but config_decls "
+            "is NULL; set config_decls to its array", path, d->name ? d->name : "?",
+            d->nconfig_decls);
+    free_norm(d);
+    return NULL;
+  }
+  if (d->nconfig_decls) {
+    char what[160];
+    snprintf(what, sizeof what, "config_decls of '%s':", d->name ? d->name : "?");
+    size_t ds = array_stride(path, what, rd, d->nconfig_decls, 0, DECL_SIZE_11, err);
+    if (!ds) {
+      free_norm(d);
+      return NULL;
+    }
+    d->config_decls = copy_array(rd, d->nconfig_decls, ds, sizeof(cleave_config_decl));
+  }
+  return d;
+}
+
 static int check_criterion(const char *path, const cleave_plugin *d, uint32_t k,
                            cl_error *err) {
   const cleave_criterion *c = &d->criteria[k];
@@ -212,7 +348,7 @@ static int check_criterion(const char *path, const cleave_plugin *d, uint32_t k,
   if (!c->help)
     return cl_fail(err, CL_EXIT_PLUGIN,
                    "%s: %s.%s has no help text; give it one line (shown by "
-                   "`cleave check --list`)", path, d->name, c->name);
+                   "`cleave plugins`)", path, d->name, c->name);
   if (!c->eval)
     return cl_fail(err, CL_EXIT_PLUGIN,
                    "%s: %s.%s has no eval function; every criterion needs one",
@@ -222,15 +358,15 @@ static int check_criterion(const char *path, const cleave_plugin *d, uint32_t k,
     return cl_fail(err, CL_EXIT_PLUGIN,
                    "%s: %s.%s returns %s (%d); a result is BOOL, NUMBER, TEXT or DATE",
                    path, d->name, c->name, type_name(c->result), (int)c->result);
-  if (c->nargs > 0 && !c->args)
-    return cl_fail(err, CL_EXIT_PLUGIN,
-                   "%s: %s.%s has nargs = %u but args is NULL; point args at an "
-                   "array of nargs cleave_arg", path, d->name, c->name, c->nargs);
   if (c->nargs > MAX_ARGS)
     return cl_fail(err, CL_EXIT_PLUGIN,
                    "%s: %s.%s has nargs = %u, more than the %d cleave accepts; is "
                    "nargs set to the length of args?", path, d->name, c->name,
                    c->nargs, MAX_ARGS);
+  if (c->nargs > 0 && !c->args)
+    return cl_fail(err, CL_EXIT_PLUGIN,
+                   "%s: %s.%s has nargs = %u but args is NULL; point args at an "
+                   "array of nargs cleave_arg", path, d->name, c->name, c->nargs);
   if (!(c->cost >= 0) || isinf(c->cost))
     return cl_fail(err, CL_EXIT_PLUGIN,
                    "%s: %s.%s has cost %g; use a finite number >= 0 (a field "
@@ -255,11 +391,18 @@ static int check_criteria(const char *path, const cleave_plugin *d, cl_error *er
   return 0;
 }
 
-static int check_descriptor(const char *path, const cleave_plugin *d,
-                            const plugin_set *set, cl_error *err) {
-  if (check_version(path, d, err)) return err->code;
-  if (check_identity(path, d, set, err)) return err->code;
-  return check_criteria(path, d, err);
+/* The checked, normalised descriptor, or NULL (err set). */
+static cleave_plugin *check_descriptor(const char *path, const cleave_plugin *raw,
+                                       const plugin_set *set, cl_error *err) {
+  if (check_version(path, raw, err)) return NULL;
+  cleave_plugin *d = normalise(path, raw, err);
+  if (!d) return NULL;
+  if (check_identity(path, d, set, err) || check_criteria(path, d, err) ||
+      plugin_config_check_decls(path, d, err)) {
+    free_norm(d);
+    return NULL;
+  }
+  return d;
 }
 
 /* ---- loading ------------------------------------------------------------- */
@@ -314,14 +457,30 @@ static const cleave_plugin *call_entry(const char *path, void *h, cl_error *err)
   return d;
 }
 
-static void set_add(plugin_set *set, const char *path, void *h, const cleave_plugin *d) {
+/* "loaded plugins: dates 1.0 (build/plugins/dates.so), geo 1.0 (...)", kept
+** by cleanup.c for its crash message. */
+static void crash_info(const plugin_set *set) {
+  char text[CLEANUP_INFO_MAX] = "";
+  size_t len = 0;
+  for (size_t i = 0; i < set->n && len + 1 < sizeof text; i++) {
+    int n = snprintf(text + len, sizeof text - len, "%s%s %s (%s)", i ? ", " : "loaded plugins: ",
+                     set->v[i].desc->name, set->v[i].desc->version, set->v[i].path);
+    if (n < 0) break;
+    len += (size_t)n < sizeof text - len ? (size_t)n : sizeof text - len - 1;
+  }
+  cleanup_crash_info(text);
+}
+
+static void set_add(plugin_set *set, const char *path, void *h, const cleave_plugin *raw,
+                    cleave_plugin *d) {
   set->v = cl_realloc(set->v, (set->n + 1) * sizeof *set->v);
   loaded_plugin *lp = &set->v[set->n++];
+  memset(lp, 0, sizeof *lp);
   lp->path = cl_strdup(path);
   lp->handle = h;
+  lp->raw = raw;
   lp->desc = d;
-  lp->state = NULL;
-  lp->initialised = 0;
+  crash_info(set);
 }
 
 int plugins_load_file(plugin_set *set, const char *path, cl_error *err) {
@@ -338,14 +497,15 @@ int plugins_load_file(plugin_set *set, const char *path, cl_error *err) {
     plugin_file_close(&pf);
     return err->code;
   }
-  const cleave_plugin *d = call_entry(path, h, err);
-  if (!d || check_descriptor(path, d, set, err)) {
+  const cleave_plugin *raw = call_entry(path, h, err);
+  cleave_plugin *d = raw ? check_descriptor(path, raw, set, err) : NULL;
+  if (!d) {
     unload_refused(h, &pf, name, by_fd);
     return err->code;
   }
   if (!by_fd) close(pf.fd); /* known by its path: the descriptor is not needed */
   free(pf.real);
-  set_add(set, path, h, d);
+  set_add(set, path, h, raw, d);
   return 0;
 }
 
@@ -377,8 +537,9 @@ static char **list_so(const char *dir, size_t *count, cl_error *err) {
   if (!d) {
     cl_fail(err, CL_EXIT_PLUGIN,
             "%s: cannot open the plugin directory: %s; set plugins = DIR in "
-            "[engine] of engine.ini to the directory holding the .so files (make "
-            "builds them in build/plugins)", dir, strerror(errno));
+            "[engine] of engine.ini (or CLEAVE_PLUGIN_PATH) to the directories holding "
+            "the .so files, separated by ':' (make builds them in build/plugins)",
+            dir, strerror(errno));
     return NULL;
   }
   char **names = NULL;
@@ -394,12 +555,26 @@ static char **list_so(const char *dir, size_t *count, cl_error *err) {
   return names ? names : cl_calloc(1, sizeof *names);
 }
 
-/* Load dir/name if it is a regular file (directories named x.so are skipped). */
+static const char *base_name(const char *path) {
+  const char *b = strrchr(path, '/');
+  return b ? b + 1 : path;
+}
+
+int plugins_loaded_file(const plugin_set *set, const char *path) {
+  for (size_t i = 0; i < set->n; i++)
+    if (strcmp(base_name(set->v[i].path), base_name(path)) == 0) return 1;
+  return 0;
+}
+
+/* Load dir/name if it is a regular file (directories named x.so are skipped)
+** and no file of that name was loaded before (an earlier folder of the path
+** wins, as in PATH). */
 static int load_entry(plugin_set *set, const char *dir, const char *name, cl_error *err) {
   char *path = join_path(dir, name);
   struct stat st;
   int rc = 0;
-  if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) rc = plugins_load_file(set, path, err);
+  if (!plugins_loaded_file(set, name) && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+    rc = plugins_load_file(set, path, err);
   free(path);
   return rc;
 }
@@ -419,16 +594,6 @@ int plugins_load_dir(plugin_set *set, const char *dir, cl_error *err) {
 }
 
 /* ---- configuration and init --------------------------------------------- */
-
-/* "did you mean": a likely typo (suggest.h), else a name that word begins
-** (at least 3 bytes: "recency" -> "recency_days"). */
-static const char *guess(const char *word, const char *const *names, size_t n) {
-  const char *g = suggest_closest(word, names, n);
-  size_t len = strlen(word);
-  for (size_t i = 0; !g && len >= 3 && i < n; i++)
-    if (strncmp(names[i], word, len) == 0) g = names[i];
-  return g;
-}
 
 static const char *ini_name(const config *cfg) {
   return cfg && cfg->path ? cfg->path : "engine.ini";
@@ -451,7 +616,7 @@ static int unknown_section(const plugin_set *set, const config *cfg,
     names[i] = set->v[i].desc->name;
     list_append(loaded, sizeof loaded, names[i]);
   }
-  const char *g = guess(s->name, names, set->n);
+  const char *g = plugin_config_guess(s->name, names, set->n);
   if (g)
     cl_fail(err, CL_EXIT_CONFIG,
             "%s:%d: [plugin.%s] names no loaded plugin (loaded: %s); did you mean "
@@ -459,43 +624,14 @@ static int unknown_section(const plugin_set *set, const config *cfg,
   else
     cl_fail(err, CL_EXIT_CONFIG,
             "%s:%d: [plugin.%s] names no loaded plugin (loaded: %s); remove the "
-            "section or put %s.so in the plugin directory", ini_name(cfg), s->line,
+            "section or put %s.so on the plugin path (see cleave plugins)", ini_name(cfg), s->line,
             s->name, set->n ? loaded : "none", s->name);
   free(names);
   return err->code;
 }
 
-static size_t count_keys(const char *const *keys) {
-  size_t n = 0;
-  while (keys && keys[n]) n++;
-  return n;
-}
-
-static int key_accepted(const char *const *keys, const char *key) {
-  for (size_t i = 0; keys && keys[i]; i++)
-    if (strcmp(keys[i], key) == 0) return 1;
-  return 0;
-}
-
-static int unknown_key(const config *cfg, const config_section *s,
-                       const cleave_config_entry *e, const cleave_plugin *d,
-                       cl_error *err) {
-  char accepted[LIST_MAX] = "";
-  size_t nk = count_keys(d->config_keys);
-  for (size_t i = 0; i < nk; i++) list_append(accepted, sizeof accepted, d->config_keys[i]);
-  const char *g = guess(e->key, (const char *const *)d->config_keys, nk);
-  char hint[160] = "";
-  if (g) snprintf(hint, sizeof hint, " (did you mean '%s'?)", g);
-  if (nk)
-    return cl_fail(err, CL_EXIT_CONFIG,
-                   "%s:%d: unknown key '%s' in [plugin.%s]%s; %s accepts: %s",
-                   ini_name(cfg), e->line, e->key, s->name, hint, d->name, accepted);
-  return cl_fail(err, CL_EXIT_CONFIG,
-                 "%s:%d: unknown key '%s' in [plugin.%s]; %s accepts no keys, "
-                 "remove the line", ini_name(cfg), e->line, e->key, s->name, d->name);
-}
-
-/* Every [plugin.X] names a loaded plugin, once, and uses only its keys. */
+/* Every [plugin.X] names a loaded plugin, once. Its keys are checked when
+** the plugin is first used (plugins_use). */
 static int check_sections(const plugin_set *set, const config *cfg, cl_error *err) {
   for (size_t i = 0; cfg && i < cfg->nplugins_cfg; i++) {
     const config_section *s = &cfg->plugins_cfg[i];
@@ -504,25 +640,33 @@ static int check_sections(const plugin_set *set, const config *cfg, cl_error *er
       return cl_fail(err, CL_EXIT_CONFIG,
                      "%s:%d: [plugin.%s] appears twice (first at line %d); merge "
                      "the two sections", ini_name(cfg), s->line, s->name, first->line);
-    const loaded_plugin *lp = plugins_find(set, s->name);
-    if (!lp) return unknown_section(set, cfg, s, err);
-    for (size_t k = 0; k < s->n; k++)
-      if (!key_accepted(lp->desc->config_keys, s->entries[k].key))
-        return unknown_key(cfg, s, &s->entries[k], lp->desc, err);
+    if (!plugins_find(set, s->name)) return unknown_section(set, cfg, s, err);
   }
   return 0;
 }
 
+/* The section checked against the declarations (exit 3), then init (exit 7),
+** with the crash marker naming the plugin. */
 static int init_one(loaded_plugin *lp, const cleave_host *host, const config *cfg,
                     cl_error *err) {
   const config_section *s = find_section(cfg, lp->desc->name);
-  cleave_config cc = {cfg ? cfg->path : NULL, s ? s->entries : NULL, s ? s->n : 0};
+  if (plugin_config_check(cfg ? cfg->path : NULL, s, lp->desc, &lp->typed, err))
+    return err->code;
+  cleave_config cc = {cfg ? cfg->path : NULL, s ? s->entries : NULL, s ? s->n : 0,
+                      &lp->typed};
   cleave_err perr;
   perr.msg[0] = '\0';
   lp->state = NULL;
-  if (lp->desc->init && lp->desc->init(host, &cc, &lp->state, &perr) != CLEAVE_OK) {
+  int rc = CLEAVE_OK;
+  if (lp->desc->init) {
+    cleanup_mark("init", lp->desc->name);
+    rc = lp->desc->init(host, &cc, &lp->state, &perr);
+    cleanup_mark(NULL, NULL);
+  }
+  if (rc != CLEAVE_OK) {
     perr.msg[sizeof perr.msg - 1] = '\0';
     lp->state = NULL;
+    plugin_config_free(&lp->typed);
     return cl_fail(err, CL_EXIT_PLUGIN, "%s: init failed: %s", lp->path,
                    perr.msg[0] ? perr.msg : "(the plugin gave no reason)");
   }
@@ -530,13 +674,24 @@ static int init_one(loaded_plugin *lp, const cleave_host *host, const config *cf
   return 0;
 }
 
+int plugins_configure(plugin_set *set, const cleave_host *host, const config *cfg,
+                      cl_error *err) {
+  set->host = host;
+  set->cfg = cfg;
+  return check_sections(set, cfg, err);
+}
+
+int plugins_use(plugin_set *set, size_t i, cl_error *err) {
+  if (i >= set->n) return cl_fail(err, CL_EXIT_INTERNAL, "plugins_use: no plugin %zu", i);
+  if (set->v[i].initialised) return 0;
+  return init_one(&set->v[i], set->host, set->cfg, err);
+}
+
 int plugins_init(plugin_set *set, const cleave_host *host, const config *cfg,
                  cl_error *err) {
-  if (check_sections(set, cfg, err)) return err->code;
-  for (size_t i = 0; i < set->n; i++) {
-    if (set->v[i].initialised) continue;
-    if (init_one(&set->v[i], host, cfg, err)) return err->code;
-  }
+  if (plugins_configure(set, host, cfg, err)) return err->code;
+  for (size_t i = 0; i < set->n; i++)
+    if (plugins_use(set, i, err)) return err->code;
   return 0;
 }
 
@@ -551,28 +706,38 @@ void plugins_free(plugin_set *set) {
     loaded_plugin *lp = &set->v[i];
     if (lp->initialised && lp->desc->fini) lp->desc->fini(lp->state);
     lp->initialised = 0;
+    plugin_config_free(&lp->typed);
+    free_norm((cleave_plugin *)lp->desc);
     free(lp->path); /* lp->handle stays open: see the comment at the top */
   }
   free(set->v);
   set->v = NULL;
   set->n = 0;
+  cleanup_crash_info("");
 }
 
 static void threads_fini_n(const plugin_set *set, void **ts, size_t n) {
   for (size_t i = 0; set && i < n; i++)
-    if (set->v[i].desc->thread_fini) set->v[i].desc->thread_fini(set->v[i].state, ts[i]);
+    if (set->v[i].initialised && set->v[i].desc->thread_fini)
+      set->v[i].desc->thread_fini(set->v[i].state, ts[i]);
   free(ts);
 }
 
+/* Only for initialised plugins: one the rule file does not use has no
+** thread state (NULL in ts). */
 int plugins_thread_init(const plugin_set *set, void ***out, cl_error *err) {
   size_t n = set ? set->n : 0;
   void **ts = cl_calloc(n ? n : 1, sizeof *ts);
   for (size_t i = 0; i < n; i++) {
+    const loaded_plugin *lp = &set->v[i];
     cleave_err e = {""};
-    if (set->v[i].desc->thread_init &&
-        set->v[i].desc->thread_init(set->v[i].state, &ts[i], &e) != CLEAVE_OK) {
+    if (!lp->initialised || !lp->desc->thread_init) continue;
+    cleanup_mark("thread_init", lp->desc->name);
+    int rc = lp->desc->thread_init(lp->state, &ts[i], &e);
+    cleanup_mark(NULL, NULL);
+    if (rc != CLEAVE_OK) {
       threads_fini_n(set, ts, i);
-      return cl_fail(err, CL_EXIT_PLUGIN, "%s: cannot start a worker: %s", set->v[i].path,
+      return cl_fail(err, CL_EXIT_PLUGIN, "%s: cannot start a worker: %s", lp->path,
                      e.msg[0] ? e.msg : "thread_init failed");
     }
   }

@@ -65,6 +65,8 @@ int rules_load(graph *g, const rules_opts *o, cl_error *err) {
     rc = sandbox_run_string(&sb, file, flen, display, err);
   }
   free(file);
+  if (d.plugin_err.code) /* even when a pcall in the rule file caught it */
+    rc = cl_fail(err, d.plugin_err.code, "%s", d.plugin_err.msg);
   if (!rc) rc = dsl_finish(&d, err);
   sandbox_close(&sb);
   dsl_free(&d);

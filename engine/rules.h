@@ -23,7 +23,7 @@ typedef struct rules_opts {
   int32_t as_of;
   size_t mem_limit;      /* bytes */
   long instr_limit;
-  const plugin_set *plugins; /* may be NULL */
+  plugin_set *plugins; /* may be NULL; initialised as the rule file names them */
   const char *plugin_dir;    /* the folder plugins were loaded from, for messages (NULL: none) */
   const cleave_host *host;
   logger *log;

@@ -11,6 +11,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "env_names.h"
 #include "fsafe.h"
 #include "messages.h"
 #include "sandbox.h"
@@ -175,12 +176,9 @@ int sandbox_open(sandbox *sb, size_t mem_limit, long instr_limit, logger *log,
 void sandbox_push_env(sandbox *sb) {
   /* no xpcall: Lua runs its message handler with hooks off, out of reach
   ** of the instruction cap */
-  static const char *const base[] = {"assert", "error", "ipairs", "next", "pairs",
-                                     "pcall", "select", "tonumber", "tostring",
-                                     "type", "rawequal", "rawlen", NULL};
   lua_State *L = sb->L;
   lua_newtable(L);
-  for (const char *const *f = base; *f; f++) {
+  for (const char *const *f = env_lua_base; *f; f++) {
     lua_getglobal(L, *f);
     lua_setfield(L, -2, *f);
   }

@@ -83,8 +83,13 @@ int session_open(session *s, const cli_opts *o, cl_error *err) {
     return cl_fail(err, CL_EXIT_CONFIG, "no rule file: set rules = FILE in [engine] of "
                    "engine.ini, or pass --rules FILE");
   host_api_make(&s->host, &s->log);
-  if (s->cfg.plugins && plugins_load_dir(&s->plugins, s->cfg.plugins, err)) return err->code;
-  if (plugins_init(&s->plugins, &s->host, &s->cfg, err)) return err->code;
+  const char *src;
+  int optional;
+  const char *path = plugins_search_path(s->cfg.plugins, &src, &optional);
+  log_msg(&s->log, LOG_DEBUG, "plugin path (%s): %s", src, path);
+  if (plugins_load_path(&s->plugins, path, optional, err)) return err->code;
+  /* init waits for the rule file to name the plugin (plugins_use) */
+  if (plugins_configure(&s->plugins, &s->host, &s->cfg, err)) return err->code;
   return 0;
 }
 

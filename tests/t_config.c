@@ -611,7 +611,7 @@ static void test_bad_values(void) {
        "max_rejects = 'many' is not a whole number of at least -1 (-1 = no limit)"},
       {"[input]\nid_column =\n", "id_column has no value; give a column name"},
       {"[engine]\nrules =\n", "rules has no value; give a file path"},
-      {"[engine]\nplugins = ; none\n", "plugins has no value; give a directory path"},
+      {"[engine]\nplugins = ; none\n", "plugins has no value; give directories and .so files separated by ':'"},
       {"[input]\npath =\n", "path has no value; give a file path or '-'"},
       {"[input]\nrejects =\n", "rejects has no value; give a file path"},
       {"[output]\npath =\n", "path has no value; give a file path or '-'"},

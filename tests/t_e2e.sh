@@ -535,8 +535,8 @@ ok $? "cleave --help exits 0 and describes the run command"
 rc=$?
 ver=$(sed -n 's/^#define CLEAVE_VERSION "\(.*\)"$/\1/p' "$root/engine/version.h")
 [ $rc -eq 0 ] && [ -n "$ver" ] && [ "$(head -n 1 "$tmp/version")" = "cleave $ver" ] &&
-  grep -q "^plugin ABI 1\.0\$" "$tmp/version" && grep -q "^Lua 5\.[0-9.]*\$" "$tmp/version"
-okd $? "cleave --version: first line 'cleave $ver', then the plugin ABI (1.0) and Lua" "$tmp/version"
+  grep -q "^plugin ABI 1\.1\$" "$tmp/version" && grep -q "^Lua 5\.[0-9.]*\$" "$tmp/version"
+okd $? "cleave --version: first line 'cleave $ver', then the plugin ABI (1.1) and Lua" "$tmp/version"
 
 # --- --id-column: another column holds the customer id -----------------------
 printf 'ID,age\nX1,30\nX2,\n' > "$tmp/idcol.csv"

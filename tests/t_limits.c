@@ -30,9 +30,10 @@ static void odd_eval(const void *inst, void *ts, const cleave_value *args, cleav
   out->u.number = x == 1 ? NAN : x == 2 ? INFINITY : x == 3 ? -INFINITY : x;
 }
 
-static const cleave_arg odd_args[] = {{"x", CLEAVE_ARG_VALUE, CLEAVE_NUMBER}};
+static const cleave_arg odd_args[] = {{"x", CLEAVE_ARG_VALUE, CLEAVE_NUMBER, sizeof(cleave_arg)}};
 static const cleave_criterion odd = {"odd", "NaN for 1, inf for 2, -inf for 3", CLEAVE_NUMBER,
-                                     CLEAVE_PURE, odd_args, 1, 1, NULL, odd_eval, NULL};
+                                     CLEAVE_PURE, odd_args, 1, 1, NULL, odd_eval, NULL,
+                                     sizeof(cleave_criterion)};
 
 static uint32_t add(graph *g, node_kind kind, int type, const uint32_t *kids, uint32_t n) {
   uint32_t id = graph_add(g, kind, type, 1);

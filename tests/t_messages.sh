@@ -145,7 +145,10 @@ ok $st "error() with a newline: one log line, the newline escaped"
 # a plugin's message (the template plugin logs its separators at debug level)
 esc=$(printf '\033')
 printf '[engine]\nlog_level = debug\n[plugin.template]\nseparators = ,%s[31m;\n' "$esc" > tpl.ini
-"$cleave" run $verbose -c tpl.ini --plugins "$build/plugins-extra" --rules r.lua --input one.csv \
+# init runs only for a plugin the rule file names (docs/plugins.md)
+printf '%s\n' 'local age = number "age"' 'local w = template.word_count(text "age")' \
+  'micro "adult" { age:at_least(18), w:at_least(0) }' > tpl.lua
+"$cleave" run $verbose -c tpl.ini --plugins "$build/plugins-extra" --rules tpl.lua --input one.csv \
   --output out.csv > tpl.out 2> tpl.err
 rc=$?
 [ $rc -eq 0 ] && no_controls tpl.err &&

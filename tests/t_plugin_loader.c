@@ -246,9 +246,9 @@ static void refused(env *e, const char *file, const char *want, const char *what
 }
 
 static void test_refusals(env *e) {
-  refused(e, "wrong_abi.so", "built for plugin ABI 2.0, this cleave provides 1.0; "
+  refused(e, "wrong_abi.so", "built for plugin ABI 2.0, this cleave provides 1.1; "
           "rebuild it against include/cleave/plugin.h", "wrong major");
-  refused(e, "newer_minor.so", "built for plugin ABI 1.1, this cleave provides 1.0",
+  refused(e, "newer_minor.so", "built for plugin ABI 1.2, this cleave provides 1.1",
           "newer minor");
   refused(e, "no_entry.so", "no cleave_plugin_entry symbol (is it a cleave plugin? "
           "export it with CLEAVE_EXPORT", "no entry symbol");
@@ -263,7 +263,7 @@ static void test_bad_descriptors(env *e) {
       {"bad_name", "plugin name 'Bad-Name' is not usable in rule files"},
       {"keyword_name", "plugin name 'while' is not usable"},
       {"no_name", "the descriptor has no name"},
-      {"small_struct", "struct_size is 16 bytes, plugin ABI 1.0 needs at least"},
+      {"small_struct", "struct_size is 16 bytes, plugin ABI 1.1 needs at least"},
       {"null_criteria", "declares 2 criteria but criteria is NULL"},
       {"crit_bad_name", "criterion name 'DaysSince' (entry 1 of 'bad_desc') is not usable"},
       {"crit_no_name", "criterion 1 of 'bad_desc' has no name"},
@@ -280,6 +280,21 @@ static void test_bad_descriptors(env *e) {
       {"no_help", "bad_desc.noop has no help text"},
       {"neg_cost", "bad_desc.noop has cost -1"},
       {"null_desc", "cleave_plugin_entry returned NULL"},
+      {"reserved_text", "plugin name 'text' is reserved: rule files use it for the rule "
+                        "language itself; rename the plugin (not one of text, number, date, "
+                        "tags, "},
+      {"reserved_micro", "plugin name 'micro' is reserved"},
+      {"reserved_print", "plugin name 'print' is reserved"},
+      {"crit_size0", "criteria of 'bad_desc': struct_size is 0, plugin ABI 1.1 needs at least"},
+      {"crit_size_mixed", "criteria of 'bad_desc': entry 2 has struct_size 200, entry 1 has"},
+      {"arg_size0", "bad_desc.noop: argument struct_size is 0, plugin ABI 1.1 needs"},
+      {"decl_bad_default", "config key 'window' of 'bad_desc' has default 'ten', which is not "
+                           "a whole number"},
+      {"decl_default_range", "has default '0', which is not a whole number of at least 1"},
+      {"decl_no_help", "config key 'fast' of 'bad_desc' has no help text"},
+      {"decl_dup", "config key 'fast' of 'bad_desc' is declared twice (entries 1 and 2)"},
+      {"decl_bad_type", "config key 'fast' of 'bad_desc' has type 9"},
+      {"decl_bad_key", "config key 1 of 'bad_desc' (Fast-Mode) is not usable in engine.ini"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     setenv("CLEAVE_TEST_BAD_DESC", cases[i][0], 1);
@@ -432,7 +447,7 @@ static void test_rfm_config(env *e) {
       {"frequency", "2,5,10,20", "frequency = 2,5,10,20: the numbers must decrease"},
       {"monetary", "3000,1500,abc,200", "monetary = 3000,1500,abc,200: that is not a list"},
       {"monetary", "5,4,3,2,1", "it has more than 4 numbers"},
-      {"frequency", "", "frequency = : that is not a list of numbers"},
+      {"frequency", "9,8,7,x", "frequency = 9,8,7,x: that is not a list of numbers"},
   };
   plugin_set set = {0};
   cl_error err;
@@ -470,7 +485,7 @@ static void test_rfm_config(env *e) {
 static void test_host(env *e) {
   cleave_err perr;
   cleave_config_entry ents[] = {{"a", "1", 1}, {"b", "2", 2}, {"a", "3", 3}};
-  cleave_config cc = {"engine.ini", ents, 3};
+  cleave_config cc = {"engine.ini", ents, 3, NULL};
   int32_t d = 0;
   const cleave_host *h = &e->host;
   ok(h->abi_major == CLEAVE_ABI_MAJOR && h->abi_minor == CLEAVE_ABI_MINOR &&
@@ -877,9 +892,10 @@ static void test_template(env *e) {
   ini_init(&in);
   ini_section(&in, "template", 1);
   ini_key(&in, "log_calls", "maybe", 2);
-  is_int(plugins_init(&set, &e->host, &in.cfg, &err), CL_EXIT_PLUGIN, "bad log_calls");
-  like(err.msg, "template.so: init failed: [plugin.template] log_calls = maybe; write "
-       "yes or no", "template's init error");
+  is_int(plugins_init(&set, &e->host, &in.cfg, &err), CL_EXIT_CONFIG,
+         "bad log_calls: a config error (typed key), exit 3");
+  like(err.msg, "engine.ini:2: [plugin.template] log_calls = maybe: not yes or no; write "
+       "yes or no", "the engine's message names the line");
   ini_init(&in);
   ini_section(&in, "template", 1);
   ini_key(&in, "separators", ",;", 2);

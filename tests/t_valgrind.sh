@@ -69,6 +69,9 @@ cp "$plugins"/*.so "$testplugs/wrong_abi.so" "$tmp/bad/"
 cp "$testplugs/good.so" "$tmp/tp/"
 mkdir "$tmp/initfail"
 cp "$plugins"/*.so "$testplugs/init_fails.so" "$tmp/initfail/"
+# init runs when the rule file names the plugin: the failure comes out of
+# the Lua run (the error path through the sandbox)
+printf 'local n = init_fails.noop()\nmicro "x" { n }\n' > "$tmp/initfail.lua"
 
 vg 0 "fixture, 1 thread" "$want" \
   -c "$ini" --plugins "$plugins" --input "$edge" --output out.csv --threads 1 \
@@ -89,7 +92,7 @@ vg 4 "rule error (endless loop stopped)" - \
 vg 7 "plugin error (wrong ABI)" - \
   -c "$ini" --plugins "$tmp/bad" --input "$edge" --output out.csv
 vg 7 "plugin error (init fails)" - \
-  -c "$ini" --plugins "$tmp/initfail" --input "$edge" --output out.csv
+  -c "$ini" --plugins "$tmp/initfail" --rules "$tmp/initfail.lua" --input "$edge" --output out.csv
 vg 3 "config error (unknown key)" - \
   -c "$e2e/err_unknown_key.ini" --plugins "$plugins" --input "$edge" --output out.csv
 vg 5 "max_rejects exceeded" - \

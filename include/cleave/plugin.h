@@ -8,7 +8,8 @@
 **
 **     CLEAVE_EXPORT const cleave_plugin *cleave_plugin_entry(void);
 **
-** For every *.so in its plugin directory the engine first checks, running
+** For every *.so on its plugin search path (docs/plugins.md, "Where plugins
+** are found") the engine first checks, running
 ** nothing of the file: that the file, its folder and every folder above it
 ** are owned by root or the user running cleave and writable by no one else
 ** (docs/plugins.md, "Plugin trust"), and, reading the file as data, that it
@@ -18,16 +19,29 @@
 ** out of them and in init -- call cleave_plugin_entry, and refuse the plugin,
 ** naming the file, when abi_major differs from CLEAVE_ABI_MAJOR or abi_minor
 ** is newer than the engine's. Fields are only ever appended to the structs
-** below (minor bump); anything else is a major bump.
+** below (minor bump); anything else is a major bump. A plugin's name may not
+** be one the rule language defines (text, number, date, tags, micro, all...):
+** the engine refuses it, listing them.
 **
-** Lifecycle, all on the engine's main thread unless said otherwise:
-**   init(host, config)           once, with the [plugin.<name>] section
+** Lifecycle, all on the engine's main thread unless said otherwise. Only a
+** plugin the rule file names is initialised: init runs when the rule file
+** first reads the plugin's name (dates.days_since -> init of "dates"), so an
+** unused plugin's config or init cannot fail a run.
+**   init(host, config)           once, with the [plugin.<name>] section,
+**                                already checked against config_decls
 **   compile(...)                 once per use of a criterion in a rule file
-**   thread_init / thread_fini    once per worker thread (may run concurrently)
-**   eval(...)                    per record, on worker threads, concurrently;
-**                                inst is shared read-only, thread_state is the
-**                                worker's own
+**   thread_init / thread_fini    once per worker, called by the main thread
+**                                before the worker starts / after it ended
+**   eval(...)                    on worker threads, concurrently: one call
+**                                site over the undecided rows of a batch
+**                                (up to 1024 rows), row after row; inst is
+**                                shared read-only, thread_state the worker's
 **   free_inst, fini              at shutdown; plugins are never dlclosed
+**
+** eval must not fail or block, and should not allocate: keep what it needs
+** in the instance (compile) or in thread_state (thread_init). A library that
+** allocates inside a call (PCRE2 match data, iconv) gets its memory there,
+** once per worker, not per record.
 **
 ** Ownership and lifetimes: every pointer the engine hands to a plugin stays
 ** owned by the engine. Text values (cleave_str) are NOT NUL-terminated. The
@@ -36,12 +50,14 @@
 ** during the call. A TEXT result in *out must stay valid until the plugin's
 ** next eval call on the same thread_state: point into inst, into
 ** thread_state, or into an argument; the engine copies it before it calls
-** the plugin again.
+** the plugin again (any criterion of the plugin, any call site).
 **
-** Versioning: cleave_plugin and cleave_host carry their own struct_size and
-** may grow at the end in a minor version. cleave_criterion, cleave_arg,
-** cleave_value and cleave_config_entry are used in arrays and are frozen for
-** a major version.
+** Versioning: cleave_plugin, cleave_host, and (since 1.1) cleave_criterion,
+** cleave_arg and cleave_config_decl carry a struct_size and may grow at the
+** end in a minor version; the engine reads only the fields inside the size
+** the plugin declares (every element of one array declares the same size,
+** the array's stride). cleave_value and cleave_config_entry are made by the
+** engine and frozen for a major version.
 */
 #ifndef CLEAVE_PLUGIN_H
 #define CLEAVE_PLUGIN_H
@@ -54,7 +70,7 @@ extern "C" {
 #endif
 
 #define CLEAVE_ABI_MAJOR 1
-#define CLEAVE_ABI_MINOR 0
+#define CLEAVE_ABI_MINOR 1
 
 #if defined(__GNUC__)
 #define CLEAVE_EXPORT __attribute__((visibility("default")))
@@ -120,6 +136,8 @@ typedef struct cleave_arg {
   const char *name; /* shown in error messages and docs */
   int32_t kind;     /* CLEAVE_ARG_VALUE or CLEAVE_ARG_CONST, | OPTIONAL */
   int32_t type;     /* cleave_type */
+  /* 1.1: sizeof(cleave_arg), the same in every entry of one args array */
+  uint32_t struct_size;
 } cleave_arg;
 
 /* Error reporting: fill msg (plain words for a marketer; the engine adds the
@@ -138,11 +156,45 @@ typedef struct cleave_config_entry {
   int line; /* line in engine.ini, for messages */
 } cleave_config_entry;
 
+struct cleave_config_typed; /* the engine's own: read it with host->config_* */
+
 typedef struct cleave_config {
   const char *path; /* the ini file, for messages */
   const cleave_config_entry *entries;
   size_t n;
+  /* 1.1: the declared keys' checked values (config_decls); opaque */
+  const struct cleave_config_typed *typed;
 } cleave_config;
+
+/* 1.1: a typed config key the plugin declares (cleave_plugin.config_decls).
+** The engine checks [plugin.<name>] against the declarations before init: an
+** unknown key, a missing required one, a value of the wrong type or out of
+** range stops the run with engine.ini:LINE and exit code 3. `cleave plugins`
+** shows them. init then reads the values through host->config_string,
+** config_int, config_number and config_bool (the default when unset). */
+typedef enum cleave_config_type {
+  CLEAVE_CFG_STRING = 1, /* any text */
+  CLEAVE_CFG_INT = 2,    /* a whole number (int64) */
+  CLEAVE_CFG_NUMBER = 3, /* a finite number (double) */
+  CLEAVE_CFG_BOOL = 4    /* yes/no, true/false, on/off, 1/0 */
+} cleave_config_type;
+
+enum {
+  CLEAVE_CFG_REQUIRED = 1, /* the section must set it (default ignored) */
+  CLEAVE_CFG_MIN = 2,      /* INT/NUMBER: value >= min; STRING: length >= min */
+  CLEAVE_CFG_MAX = 4       /* INT/NUMBER: value <= max; STRING: length <= max */
+};
+
+typedef struct cleave_config_decl {
+  uint32_t struct_size;      /* sizeof(cleave_config_decl), same in every entry */
+  int32_t type;              /* cleave_config_type */
+  const char *key;           /* [a-z][a-z0-9_]* */
+  const char *help;          /* one line, shown by `cleave plugins` */
+  const char *default_value; /* as written in engine.ini; NULL: none (a STRING
+                             ** reads NULL, a number 0, a BOOL 0) */
+  uint32_t flags;            /* CLEAVE_CFG_REQUIRED | CLEAVE_CFG_MIN | CLEAVE_CFG_MAX */
+  double min, max;           /* bounds, inclusive, when the flags say so */
+} cleave_config_decl;
 
 /* What the engine offers a plugin. Plugins call the engine only through this
 ** table (so they link with -Wl,-z,defs and no engine symbol). */
@@ -157,6 +209,15 @@ typedef struct cleave_host {
   /* Parse YYYY-MM-DD into days since 1970-01-01; 0 on success. */
   int (*parse_date)(cleave_str s, int32_t *days);
   void *host_ctx; /* first argument of log */
+  /* 1.1 (check host->abi_minor >= 1): the checked value of a key declared in
+  ** config_decls, during init, from init's cfg: the section's value, else the
+  ** declared default. config_line is its engine.ini line (0: the default), for
+  ** messages about what the plugin itself checks further. */
+  const char *(*config_string)(const cleave_config *cfg, const char *key);
+  int64_t (*config_int)(const cleave_config *cfg, const char *key);
+  double (*config_number)(const cleave_config *cfg, const char *key);
+  int (*config_bool)(const cleave_config *cfg, const char *key);
+  int (*config_line)(const cleave_config *cfg, const char *key);
 } cleave_host;
 
 /* What compile sees about the run. */
@@ -172,7 +233,7 @@ enum {
 
 typedef struct cleave_criterion {
   const char *name; /* rule files call it as <plugin>.<name>(...) */
-  const char *help; /* one line, shown by `cleave check --list` and docs */
+  const char *help; /* one line, shown by `cleave plugins` and docs */
   int32_t result;   /* cleave_type of the result: BOOL, NUMBER, TEXT, DATE */
   uint32_t flags;   /* CLEAVE_PURE */
   const cleave_arg *args;
@@ -188,6 +249,8 @@ typedef struct cleave_criterion {
   void (*eval)(const void *inst, void *thread_state, const cleave_value *args,
                cleave_value *out);
   void (*free_inst)(void *inst); /* may be NULL */
+  /* 1.1: sizeof(cleave_criterion), the same in every entry of criteria */
+  uint32_t struct_size;
 } cleave_criterion;
 
 typedef struct cleave_plugin {
@@ -198,18 +261,24 @@ typedef struct cleave_plugin {
   const char *version;  /* the plugin's own version, for logs */
   const char *summary;  /* one line */
   /* Keys the plugin accepts in [plugin.<name>]; NULL-terminated. The engine
-  ** rejects any other key, naming its line. May be NULL (no keys). */
+  ** rejects any other key, naming its line. May be NULL (no keys, or keys
+  ** declared with types in config_decls, 1.1). */
   const char *const *config_keys;
   /* All hooks may be NULL. init returns CLEAVE_OK or CLEAVE_ERR. */
   int (*init)(const cleave_host *host, const cleave_config *cfg,
               void **plugin_state, cleave_err *err);
-  /* Make one worker's state (*thread_state may stay NULL). The engine may
-  ** call it on any thread, before that worker starts. */
+  /* Make one worker's state (*thread_state may stay NULL). The engine calls
+  ** it on its main thread before the worker starts, and thread_fini on the
+  ** main thread after the worker has stopped. */
   int (*thread_init)(void *plugin_state, void **thread_state, cleave_err *err);
   void (*thread_fini)(void *plugin_state, void *thread_state);
   void (*fini)(void *plugin_state);
   const cleave_criterion *criteria;
   uint32_t ncriteria;
+  /* 1.1: typed config keys (read when struct_size covers them). A key is
+  ** accepted when it is in config_keys or here. May be NULL. */
+  const cleave_config_decl *config_decls;
+  uint32_t nconfig_decls;
 } cleave_plugin;
 
 typedef const cleave_plugin *(*cleave_plugin_entry_fn)(void);

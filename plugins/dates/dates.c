@@ -260,75 +260,76 @@ static void anniversary_eval(const void *inst, void *ts, const cleave_value *arg
 
 /* ---- descriptor ------------------------------------------------------------ */
 
-static const cleave_arg date_arg[] = {{"date", CLEAVE_ARG_VALUE, CLEAVE_DATE}};
+static const cleave_arg date_arg[] = {{"date", CLEAVE_ARG_VALUE, CLEAVE_DATE, sizeof(cleave_arg)}};
 static const cleave_arg within_args[] = {
-    {"date", CLEAVE_ARG_VALUE, CLEAVE_DATE}, {"n", CLEAVE_ARG_CONST, CLEAVE_NUMBER}};
-static const cleave_arg between_args[] = {{"date", CLEAVE_ARG_VALUE, CLEAVE_DATE},
-                                          {"a", CLEAVE_ARG_CONST, CLEAVE_NUMBER},
-                                          {"b", CLEAVE_ARG_CONST, CLEAVE_NUMBER}};
-static const cleave_arg year_arg[] = {{"birth_year", CLEAVE_ARG_VALUE, CLEAVE_NUMBER}};
-static const cleave_arg parse_args[] = {{"text", CLEAVE_ARG_VALUE, CLEAVE_TEXT},
-                                        {"format", CLEAVE_ARG_CONST, CLEAVE_TEXT}};
+    {"date", CLEAVE_ARG_VALUE, CLEAVE_DATE, sizeof(cleave_arg)}, {"n", CLEAVE_ARG_CONST, CLEAVE_NUMBER, sizeof(cleave_arg)}};
+static const cleave_arg between_args[] = {{"date", CLEAVE_ARG_VALUE, CLEAVE_DATE, sizeof(cleave_arg)},
+                                          {"a", CLEAVE_ARG_CONST, CLEAVE_NUMBER, sizeof(cleave_arg)},
+                                          {"b", CLEAVE_ARG_CONST, CLEAVE_NUMBER, sizeof(cleave_arg)}};
+static const cleave_arg year_arg[] = {{"birth_year", CLEAVE_ARG_VALUE, CLEAVE_NUMBER, sizeof(cleave_arg)}};
+static const cleave_arg parse_args[] = {{"text", CLEAVE_ARG_VALUE, CLEAVE_TEXT, sizeof(cleave_arg)},
+                                        {"format", CLEAVE_ARG_CONST, CLEAVE_TEXT, sizeof(cleave_arg)}};
 
 static const cleave_criterion criteria[] = {
     {"days_since",
      "days from date to the as-of date (2026-10-31 gives 1 at as-of 2026-11-01; "
      "negative for later dates); missing date -> missing",
      CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, as_of_compile, days_since_eval,
-     free_inst},
+     free_inst, sizeof(cleave_criterion)},
     {"within_days",
      "true when 0 <= days_since(date) <= n; missing date -> missing (false)",
      CLEAVE_BOOL, CLEAVE_PURE, within_args, 2, 1, within_compile, range_eval,
-     free_inst},
+     free_inst, sizeof(cleave_criterion)},
     {"between_days",
      "true when a <= days_since(date) <= b (inclusive); missing date -> missing "
      "(false)",
      CLEAVE_BOOL, CLEAVE_PURE, between_args, 3, 1, between_compile, range_eval,
-     free_inst},
+     free_inst, sizeof(cleave_criterion)},
     {"age",
      "year of the as-of date minus birth_year; missing when birth_year is missing, "
      "not whole, before 1900 or after the as-of year",
-     CLEAVE_NUMBER, CLEAVE_PURE, year_arg, 1, 1, as_of_compile, age_eval, free_inst},
+     CLEAVE_NUMBER, CLEAVE_PURE, year_arg, 1, 1, as_of_compile, age_eval, free_inst, sizeof(cleave_criterion)},
     {"years_since",
      "whole years from date to the as-of date, counted like birthdays (negative for "
      "later dates); missing date -> missing",
      CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 2, as_of_compile, years_since_eval,
-     free_inst},
+     free_inst, sizeof(cleave_criterion)},
     {"parse",
      "text read as a date with a strptime-like format (%Y %y %m %d %e %b %B %%); "
      "text that does not match or is no real date -> missing",
      CLEAVE_DATE, CLEAVE_PURE, parse_args, 2, 3, parse_compile, parse_eval,
-     free_inst},
+     free_inst, sizeof(cleave_criterion)},
     {"year", "the date's year (2026 for 2026-11-01); missing date -> missing",
-     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, year_eval, NULL},
+     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, year_eval, NULL, sizeof(cleave_criterion)},
     {"month", "the date's month, 1 (January) to 12; missing date -> missing",
-     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, month_eval, NULL},
+     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, month_eval, NULL, sizeof(cleave_criterion)},
     {"day", "the date's day of the month, 1 to 31; missing date -> missing",
-     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, day_eval, NULL},
+     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, day_eval, NULL, sizeof(cleave_criterion)},
     {"weekday",
      "the date's ISO weekday, 1 (Monday) to 7 (Sunday); missing date -> missing",
-     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, weekday_eval, NULL},
+     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, weekday_eval, NULL, sizeof(cleave_criterion)},
     {"quarter", "the date's quarter, 1 (January-March) to 4; missing date -> missing",
-     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, quarter_eval, NULL},
+     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, quarter_eval, NULL, sizeof(cleave_criterion)},
     {"day_of_year",
      "the date's day of the year, 1 (1 January) to 366; missing date -> missing",
-     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, day_of_year_eval, NULL},
+     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, day_of_year_eval, NULL, sizeof(cleave_criterion)},
     {"iso_week",
      "the date's ISO 8601 week, 1 to 53 (weeks start on Monday; week 1 holds the "
      "year's first Thursday); missing date -> missing",
-     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, iso_week_eval, NULL},
+     CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, NULL, iso_week_eval, NULL, sizeof(cleave_criterion)},
     {"days_to_anniversary",
      "days from the as-of date to the next return of the date's month and day (0 on "
      "the day itself; a 29 February comes on 1 March in common years); missing date "
      "-> missing",
      CLEAVE_NUMBER, CLEAVE_PURE, date_arg, 1, 1, as_of_compile, anniversary_eval,
-     free_inst},
+     free_inst, sizeof(cleave_criterion)},
 };
 
 static const cleave_plugin plugin = {
     CLEAVE_ABI_MAJOR, CLEAVE_ABI_MINOR, sizeof(cleave_plugin), "dates", "1.1",
     "day counts from the run's as-of date, ages, calendar parts, date parsing", NULL, NULL, NULL,
-    NULL, NULL, criteria, sizeof criteria / sizeof criteria[0]};
+    NULL, NULL, criteria, sizeof criteria / sizeof criteria[0],
+    NULL, 0 /* config_decls (ABI 1.1): no [plugin.dates] keys */};
 
 CLEAVE_EXPORT const cleave_plugin *cleave_plugin_entry(void);
 const cleave_plugin *cleave_plugin_entry(void) { return &plugin; }

@@ -184,30 +184,31 @@ static void free_inst(void *inst) { free(inst); }
 
 /* ---- descriptor ---------------------------------------------------------- */
 
-static const cleave_arg code_arg[] = {{"code", CLEAVE_ARG_VALUE, CLEAVE_TEXT}};
-static const cleave_arg prefix_args[] = {{"code", CLEAVE_ARG_VALUE, CLEAVE_TEXT},
-                                         {"n", CLEAVE_ARG_CONST, CLEAVE_NUMBER}};
+static const cleave_arg code_arg[] = {{"code", CLEAVE_ARG_VALUE, CLEAVE_TEXT, sizeof(cleave_arg)}};
+static const cleave_arg prefix_args[] = {{"code", CLEAVE_ARG_VALUE, CLEAVE_TEXT, sizeof(cleave_arg)},
+                                         {"n", CLEAVE_ARG_CONST, CLEAVE_NUMBER, sizeof(cleave_arg)}};
 
 static const cleave_criterion criteria[] = {
     {"postal_area",
      "leading letters of code, upper-cased (sw1a 1aa -> SW, EH1 1YZ -> EH); empty "
      "text when code starts with a digit; missing code -> missing",
      CLEAVE_TEXT, CLEAVE_PURE, code_arg, 1, 2, site_compile, postal_area_eval,
-     free_inst},
+     free_inst, sizeof(cleave_criterion)},
     {"prefix",
      "the first n bytes of code, as written; a shorter or missing code -> missing",
      CLEAVE_TEXT, CLEAVE_PURE, prefix_args, 2, 1, prefix_compile, prefix_eval,
-     free_inst},
+     free_inst, sizeof(cleave_criterion)},
     {"outward",
      "UK outward code, upper-cased: the part before the space, or all but the last "
      "3 characters (sw1a1aa -> SW1A); missing or 3 characters or fewer -> missing",
-     CLEAVE_TEXT, CLEAVE_PURE, code_arg, 1, 2, site_compile, outward_eval, free_inst},
+     CLEAVE_TEXT, CLEAVE_PURE, code_arg, 1, 2, site_compile, outward_eval, free_inst, sizeof(cleave_criterion)},
 };
 
 static const cleave_plugin plugin = {
     CLEAVE_ABI_MAJOR, CLEAVE_ABI_MINOR, sizeof(cleave_plugin), "geo", "1.0",
     "postal code parts: area, outward code, prefix", NULL, geo_init, geo_thread_init,
-    geo_thread_fini, geo_fini, criteria, sizeof criteria / sizeof criteria[0]};
+    geo_thread_fini, geo_fini, criteria, sizeof criteria / sizeof criteria[0],
+    NULL, 0 /* config_decls (ABI 1.1): no [plugin.geo] keys */};
 
 CLEAVE_EXPORT const cleave_plugin *cleave_plugin_entry(void);
 const cleave_plugin *cleave_plugin_entry(void) { return &plugin; }

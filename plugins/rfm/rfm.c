@@ -103,28 +103,22 @@ static int read_scale(const rfm_kind *k, const char *s, size_t len, rfm_scale *s
 
 /* ---- lifecycle ----------------------------------------------------------- */
 
-/* The last line that sets key (as config_get reads it), or NULL. */
-static const cleave_config_entry *find_entry(const cleave_config *cfg, const char *key) {
-  const cleave_config_entry *e = NULL;
-  for (size_t i = 0; cfg && i < cfg->n; i++)
-    if (strcmp(cfg->entries[i].key, key) == 0) e = &cfg->entries[i];
-  return e;
-}
-
+/* The engine has checked [plugin.rfm] against config_decls (below): only
+** these keys, each a text; config_string gives the value or the default. */
 static int rfm_init(const cleave_host *host, const cleave_config *cfg, void **state,
                     cleave_err *err) {
   rfm_state *st = malloc(sizeof *st);
   char why[160];
   if (!st) return host->errorf(err, "out of memory");
   for (int i = 0; i < 3; i++) {
-    const cleave_config_entry *e = find_entry(cfg, kinds[i].key);
-    const char *v = e ? e->value : kinds[i].fallback;
+    const char *v = host->config_string(cfg, kinds[i].key);
     rfm_scale *sc = (rfm_scale *)((char *)st + kinds[i].offset);
     if (read_scale(&kinds[i], v, strlen(v), sc, why, sizeof why)) {
       free(st);
       return host->errorf(err, "%s:%d: [plugin.rfm] %s = %s: %s; write 4 numbers "
                           "like %s", cfg->path ? cfg->path : "engine.ini",
-                          e ? e->line : 0, kinds[i].key, v, why, kinds[i].fallback);
+                          host->config_line(cfg, kinds[i].key), kinds[i].key, v, why,
+                          kinds[i].fallback);
     }
   }
   *state = st;
@@ -196,40 +190,53 @@ static void score_eval(const void *inst, void *ts, const cleave_value *args,
 /* ---- descriptor ---------------------------------------------------------- */
 
 static const cleave_arg days_args[] = {
-    {"days", CLEAVE_ARG_VALUE, CLEAVE_NUMBER},
-    {"thresholds", CLEAVE_ARG_CONST | CLEAVE_ARG_OPTIONAL, CLEAVE_TEXT}};
+    {"days", CLEAVE_ARG_VALUE, CLEAVE_NUMBER, sizeof(cleave_arg)},
+    {"thresholds", CLEAVE_ARG_CONST | CLEAVE_ARG_OPTIONAL, CLEAVE_TEXT, sizeof(cleave_arg)}};
 static const cleave_arg count_args[] = {
-    {"count", CLEAVE_ARG_VALUE, CLEAVE_NUMBER},
-    {"thresholds", CLEAVE_ARG_CONST | CLEAVE_ARG_OPTIONAL, CLEAVE_TEXT}};
+    {"count", CLEAVE_ARG_VALUE, CLEAVE_NUMBER, sizeof(cleave_arg)},
+    {"thresholds", CLEAVE_ARG_CONST | CLEAVE_ARG_OPTIONAL, CLEAVE_TEXT, sizeof(cleave_arg)}};
 static const cleave_arg amount_args[] = {
-    {"amount", CLEAVE_ARG_VALUE, CLEAVE_NUMBER},
-    {"thresholds", CLEAVE_ARG_CONST | CLEAVE_ARG_OPTIONAL, CLEAVE_TEXT}};
+    {"amount", CLEAVE_ARG_VALUE, CLEAVE_NUMBER, sizeof(cleave_arg)},
+    {"thresholds", CLEAVE_ARG_CONST | CLEAVE_ARG_OPTIONAL, CLEAVE_TEXT, sizeof(cleave_arg)}};
 
 static const cleave_criterion criteria[] = {
     {"recency",
      "R score 1..5 from days since the last purchase: 5 if days <= 30, 4 if <= 60, "
      "3 if <= 120, 2 if <= 240, else 1 (recency_days); missing days -> 1",
      CLEAVE_NUMBER, CLEAVE_PURE, days_args, 2, 1, recency_compile, score_eval,
-     free_inst},
+     free_inst, sizeof(cleave_criterion)},
     {"frequency",
      "F score 1..5 from an order count: 5 if count >= 20, 4 if >= 10, 3 if >= 5, "
      "2 if >= 2, else 1 (frequency); missing count -> 1",
      CLEAVE_NUMBER, CLEAVE_PURE, count_args, 2, 1, frequency_compile, score_eval,
-     free_inst},
+     free_inst, sizeof(cleave_criterion)},
     {"monetary",
      "M score 1..5 from an amount spent: 5 if amount >= 3000, 4 if >= 1500, 3 if "
      ">= 600, 2 if >= 200, else 1 (monetary); missing amount -> 1",
      CLEAVE_NUMBER, CLEAVE_PURE, amount_args, 2, 1, monetary_compile, score_eval,
-     free_inst},
+     free_inst, sizeof(cleave_criterion)},
 };
 
-static const char *const config_keys[] = {"recency_days", "frequency", "monetary",
-                                          NULL};
+/* Typed config (ABI 1.1): the engine checks [plugin.rfm] against this and
+** `cleave plugins` shows it. The lists' own rules (4 numbers, in order) are
+** checked by init. */
+static const cleave_config_decl config[] = {
+    {sizeof(cleave_config_decl), CLEAVE_CFG_STRING, "recency_days",
+     "R thresholds in days, 4 increasing numbers: 5 if days <= the first, ...",
+     "30,60,120,240", CLEAVE_CFG_MIN | CLEAVE_CFG_MAX, 7, RFM_TEXT_MAX - 1},
+    {sizeof(cleave_config_decl), CLEAVE_CFG_STRING, "frequency",
+     "F thresholds in orders, 4 decreasing numbers: 5 if count >= the first, ...",
+     "20,10,5,2", CLEAVE_CFG_MIN | CLEAVE_CFG_MAX, 7, RFM_TEXT_MAX - 1},
+    {sizeof(cleave_config_decl), CLEAVE_CFG_STRING, "monetary",
+     "M thresholds in money, 4 decreasing numbers: 5 if amount >= the first, ...",
+     "3000,1500,600,200", CLEAVE_CFG_MIN | CLEAVE_CFG_MAX, 7, RFM_TEXT_MAX - 1},
+};
 
 static const cleave_plugin plugin = {
-    CLEAVE_ABI_MAJOR, CLEAVE_ABI_MINOR, sizeof(cleave_plugin), "rfm", "1.0",
-    "recency, frequency and monetary scores 1..5", config_keys, rfm_init, NULL, NULL,
-    rfm_fini, criteria, sizeof criteria / sizeof criteria[0]};
+    CLEAVE_ABI_MAJOR, CLEAVE_ABI_MINOR, sizeof(cleave_plugin), "rfm", "1.1",
+    "recency, frequency and monetary scores 1..5", NULL, rfm_init, NULL, NULL,
+    rfm_fini, criteria, sizeof criteria / sizeof criteria[0],
+    config, sizeof config / sizeof config[0]};
 
 CLEAVE_EXPORT const cleave_plugin *cleave_plugin_entry(void);
 const cleave_plugin *cleave_plugin_entry(void) { return &plugin; }

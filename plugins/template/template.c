@@ -48,16 +48,21 @@ typedef struct tpl_state {
   int log_calls;              /* log_calls = yes */
 } tpl_state;
 
-/* The keys [plugin.template] may set. The engine refuses any other key,
-** naming its engine.ini line, before init is called. NULL-terminated. */
-static const char *const config_keys[] = {"separators", "log_calls", NULL};
-
-/* A value of "yes"/"no": 1, 0, or -1 for anything else. */
-static int yes_no(const char *v) {
-  if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "1") == 0) return 1;
-  if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "0") == 0) return 0;
-  return -1;
-}
+/* The keys [plugin.template] may set, with their types (ABI 1.1). Before
+** init is called, the engine refuses any other key (naming its engine.ini
+** line, with a did-you-mean), a value not of its type or out of range, and a
+** missing CLEAVE_CFG_REQUIRED key, all with exit code 3; `cleave plugins`
+** lists them with their help. init then reads checked values through
+** host->config_string/config_int/config_number/config_bool. (An ABI 1.0
+** plugin lists bare names in config_keys and parses config_get's text.) */
+static const cleave_config_decl config[] = {
+    {sizeof(cleave_config_decl), /* struct_size: the engine reads no more */
+     CLEAVE_CFG_STRING, "separators",
+     "bytes that separate words besides blanks, e.g. ,;", "",
+     CLEAVE_CFG_MAX, 0, 32 /* at most 32 bytes */},
+    {sizeof(cleave_config_decl), CLEAVE_CFG_BOOL, "log_calls",
+     "log each worker's call count (info) when it stops", "no", 0, 0, 0},
+};
 
 /* Called once, on the main thread, before any rule is compiled. cfg holds the
 ** [plugin.template] lines (valid only during this call: copy what you keep).
@@ -66,13 +71,8 @@ static int yes_no(const char *v) {
 ** result, CLEAVE_ERR. */
 static int tpl_init(const cleave_host *host, const cleave_config *cfg,
                     void **plugin_state, cleave_err *err) {
-  const char *seps = host->config_get(cfg, "separators"); /* NULL if absent */
-  const char *log_calls = host->config_get(cfg, "log_calls");
-  int lc = log_calls ? yes_no(log_calls) : 0;
-
-  if (lc < 0)
-    return host->errorf(err, "[plugin.template] log_calls = %s; write yes or no",
-                        log_calls);
+  const char *seps = host->config_string(cfg, "separators"); /* checked: <= 32 bytes */
+  int lc = host->config_bool(cfg, "log_calls");              /* checked: yes or no */
 
   tpl_state *st = calloc(1, sizeof *st);
   if (!st) return host->errorf(err, "out of memory");
@@ -195,8 +195,8 @@ static void word_count_eval(const void *inst, void *thread_state,
 ** when the rule is loaded; CLEAVE_ARG_OPTIONAL may be or-ed into trailing
 ** ones. */
 static const cleave_arg word_count_args[] = {
-    {"text", CLEAVE_ARG_VALUE, CLEAVE_TEXT},
-    {"min_length", CLEAVE_ARG_CONST | CLEAVE_ARG_OPTIONAL, CLEAVE_NUMBER},
+    {"text", CLEAVE_ARG_VALUE, CLEAVE_TEXT, sizeof(cleave_arg)},
+    {"min_length", CLEAVE_ARG_CONST | CLEAVE_ARG_OPTIONAL, CLEAVE_NUMBER, sizeof(cleave_arg)},
 };
 
 static const cleave_criterion criteria[] = {
@@ -209,6 +209,7 @@ static const cleave_criterion criteria[] = {
         word_count_args, 2, /* args and nargs */
         2,                  /* cost: a field comparison is 1 */
         word_count_compile, word_count_eval, word_count_free,
+        sizeof(cleave_criterion), /* struct_size (ABI 1.1): the engine reads no more */
     },
 };
 
@@ -219,13 +220,15 @@ static const cleave_plugin plugin = {
     "template", /* the namespace in rule files: [a-z][a-z0-9_]* */
     "1.0",      /* this plugin's own version, for logs */
     "example plugin: counts words in a text",
-    config_keys,
+    NULL,     /* config_keys: the ABI 1.0 way; config below */
     tpl_init,
     tpl_thread_init,
     tpl_thread_fini,
     tpl_fini,
     criteria,
     sizeof criteria / sizeof criteria[0],
+    config, /* config_decls (ABI 1.1) */
+    sizeof config / sizeof config[0],
 };
 
 /* The one exported symbol. It must only return the descriptor: it runs

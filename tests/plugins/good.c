@@ -76,13 +76,13 @@ static void is_even_eval(const void *inst, void *ts, const cleave_value *args,
   if (!out->missing) out->u.boolean = fmod(args[0].u.number, 2) == 0;
 }
 
-static const cleave_arg x_arg[] = {{"x", CLEAVE_ARG_VALUE, CLEAVE_NUMBER}};
+static const cleave_arg x_arg[] = {{"x", CLEAVE_ARG_VALUE, CLEAVE_NUMBER, sizeof(cleave_arg)}};
 
 static const cleave_criterion criteria[] = {
     {"double_it", "x times the configured factor (default 2)", CLEAVE_NUMBER,
-     CLEAVE_PURE, x_arg, 1, 1, tp_compile, double_it_eval, NULL},
+     CLEAVE_PURE, x_arg, 1, 1, tp_compile, double_it_eval, NULL, sizeof(cleave_criterion)},
     {"is_even", "true when x is an even whole number", CLEAVE_BOOL, CLEAVE_PURE,
-     x_arg, 1, 1, NULL, is_even_eval, NULL},
+     x_arg, 1, 1, NULL, is_even_eval, NULL, sizeof(cleave_criterion)},
 };
 
 static const char *const keys[] = {"factor", NULL};
@@ -90,7 +90,7 @@ static const char *const keys[] = {"factor", NULL};
 static const cleave_plugin plugin = {
     CLEAVE_ABI_MAJOR, CLEAVE_ABI_MINOR, sizeof(cleave_plugin), "testplug", "1.0",
     "test plugin: arithmetic on one number", keys, tp_init, tp_thread_init,
-    tp_thread_fini, tp_fini, criteria, sizeof criteria / sizeof criteria[0]};
+    tp_thread_fini, tp_fini, criteria, sizeof criteria / sizeof criteria[0], NULL, 0};
 
 CLEAVE_EXPORT const cleave_plugin *cleave_plugin_entry(void);
 const cleave_plugin *cleave_plugin_entry(void) { return &plugin; }

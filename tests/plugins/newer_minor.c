@@ -13,11 +13,11 @@ static void noop_eval(const void *inst, void *ts, const cleave_value *args,
 }
 
 static const cleave_criterion criteria[] = {
-    {"noop", "always missing", CLEAVE_BOOL, 0, NULL, 0, 1, NULL, noop_eval, NULL}};
+    {"noop", "always missing", CLEAVE_BOOL, 0, NULL, 0, 1, NULL, noop_eval, NULL, sizeof(cleave_criterion)}};
 
 static const cleave_plugin plugin = {
     CLEAVE_ABI_MAJOR, CLEAVE_ABI_MINOR + 1, sizeof(cleave_plugin), "newer_minor",
-    "1.0", "claims a newer minor ABI", NULL, NULL, NULL, NULL, NULL, criteria, 1};
+    "1.0", "claims a newer minor ABI", NULL, NULL, NULL, NULL, NULL, criteria, 1, NULL, 0};
 
 CLEAVE_EXPORT const cleave_plugin *cleave_plugin_entry(void);
 const cleave_plugin *cleave_plugin_entry(void) { return &plugin; }

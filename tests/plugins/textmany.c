@@ -76,18 +76,18 @@ static void label_eval(const void *inst, void *ts, const cleave_value *args,
   out->u.str.len = (size_t)n + take;
 }
 
-static const cleave_arg label_args[] = {{"x", CLEAVE_ARG_VALUE, CLEAVE_TEXT},
-                                        {"k", CLEAVE_ARG_CONST, CLEAVE_NUMBER}};
+static const cleave_arg label_args[] = {{"x", CLEAVE_ARG_VALUE, CLEAVE_TEXT, sizeof(cleave_arg)},
+                                        {"k", CLEAVE_ARG_CONST, CLEAVE_NUMBER, sizeof(cleave_arg)}};
 
 static const cleave_criterion tm_criteria[] = {
     {"label", "\"k:\" and the start of x (a test of TEXT results)", CLEAVE_TEXT, 0,
-     label_args, 2, 1, tm_compile, label_eval, tm_free_inst},
+     label_args, 2, 1, tm_compile, label_eval, tm_free_inst, sizeof(cleave_criterion)},
 };
 
 static const cleave_plugin tm_plugin = {
     CLEAVE_ABI_MAJOR, CLEAVE_ABI_MINOR, sizeof(cleave_plugin), "textmany", "1.0",
     "returns texts, for the engine's text buffer tests", NULL, NULL, tm_thread_init,
-    tm_thread_fini, tm_fini, tm_criteria, 1};
+    tm_thread_fini, tm_fini, tm_criteria, 1, NULL, 0};
 
 CLEAVE_EXPORT const cleave_plugin *cleave_plugin_entry(void);
 const cleave_plugin *cleave_plugin_entry(void) { return &tm_plugin; }
