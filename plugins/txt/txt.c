@@ -344,48 +344,49 @@ static void lower_eval(const void *inst, void *ts, const cleave_value *args,
 /* ---- descriptor ------------------------------------------------------------ */
 
 static const cleave_arg part_args[] = {
-    {"text", CLEAVE_ARG_VALUE, CLEAVE_TEXT},
-    {"part", CLEAVE_ARG_CONST, CLEAVE_TEXT},
-    {"options", CLEAVE_ARG_CONST | CLEAVE_ARG_OPTIONAL, CLEAVE_TEXT}};
+    {"text", CLEAVE_ARG_VALUE, CLEAVE_TEXT, sizeof(cleave_arg)},
+    {"part", CLEAVE_ARG_CONST, CLEAVE_TEXT, sizeof(cleave_arg)},
+    {"options", CLEAVE_ARG_CONST | CLEAVE_ARG_OPTIONAL, CLEAVE_TEXT, sizeof(cleave_arg)}};
 static const cleave_arg pattern_args[] = {
-    {"text", CLEAVE_ARG_VALUE, CLEAVE_TEXT},
-    {"pattern", CLEAVE_ARG_CONST, CLEAVE_TEXT},
-    {"options", CLEAVE_ARG_CONST | CLEAVE_ARG_OPTIONAL, CLEAVE_TEXT}};
-static const cleave_arg text_arg[] = {{"text", CLEAVE_ARG_VALUE, CLEAVE_TEXT}};
+    {"text", CLEAVE_ARG_VALUE, CLEAVE_TEXT, sizeof(cleave_arg)},
+    {"pattern", CLEAVE_ARG_CONST, CLEAVE_TEXT, sizeof(cleave_arg)},
+    {"options", CLEAVE_ARG_CONST | CLEAVE_ARG_OPTIONAL, CLEAVE_TEXT, sizeof(cleave_arg)}};
+static const cleave_arg text_arg[] = {{"text", CLEAVE_ARG_VALUE, CLEAVE_TEXT, sizeof(cleave_arg)}};
 
 static const cleave_criterion criteria[] = {
     {"contains",
      "true when text contains part (exact bytes; \"ignore_case\" as a third argument "
      "ignores case, Unicode-aware); missing text -> missing (false)",
-     CLEAVE_BOOL, CLEAVE_PURE, part_args, 3, 2, contains_compile, contains_eval, free_inst},
+     CLEAVE_BOOL, CLEAVE_PURE, part_args, 3, 2, contains_compile, contains_eval, free_inst, sizeof(cleave_criterion)},
     {"starts_with",
      "true when text begins with part (\"ignore_case\" as a third argument ignores "
      "case); missing text -> missing (false)",
-     CLEAVE_BOOL, CLEAVE_PURE, part_args, 3, 1, starts_compile, starts_eval, free_inst},
+     CLEAVE_BOOL, CLEAVE_PURE, part_args, 3, 1, starts_compile, starts_eval, free_inst, sizeof(cleave_criterion)},
     {"ends_with",
      "true when text ends with part (\"ignore_case\" as a third argument ignores "
      "case); missing text -> missing (false)",
-     CLEAVE_BOOL, CLEAVE_PURE, part_args, 3, 1, ends_compile, ends_eval, free_inst},
+     CLEAVE_BOOL, CLEAVE_PURE, part_args, 3, 1, ends_compile, ends_eval, free_inst, sizeof(cleave_criterion)},
     {"matches",
      "true when the PCRE2 pattern matches somewhere in text (anchor with ^ and $; "
      "\"ignore_case\" as a third argument); missing text, or a value that stops "
      "at [plugin.txt] match_limit -> missing (false, counted)",
-     CLEAVE_BOOL, CLEAVE_PURE, pattern_args, 3, 5, matches_compile, matches_eval, free_inst},
+     CLEAVE_BOOL, CLEAVE_PURE, pattern_args, 3, 5, matches_compile, matches_eval, free_inst, sizeof(cleave_criterion)},
     {"length",
      "number of characters in text (UTF-8; an invalid byte counts as one); "
      "empty text -> 0, missing text -> missing",
-     CLEAVE_NUMBER, CLEAVE_PURE, text_arg, 1, 1, NULL, length_eval, NULL},
+     CLEAVE_NUMBER, CLEAVE_PURE, text_arg, 1, 1, NULL, length_eval, NULL, sizeof(cleave_criterion)},
     {"lower",
      "text in lower case (Unicode letters; invalid bytes kept as they are); "
      "missing text, or a result over 4096 bytes -> missing",
-     CLEAVE_TEXT, CLEAVE_PURE, text_arg, 1, 2, lower_compile, lower_eval, free_inst},
+     CLEAVE_TEXT, CLEAVE_PURE, text_arg, 1, 2, lower_compile, lower_eval, free_inst, sizeof(cleave_criterion)},
 };
 
 static const cleave_plugin plugin = {
     CLEAVE_ABI_MAJOR, CLEAVE_ABI_MINOR, sizeof(cleave_plugin), "txt", "1.0",
     "text tests: contains, starts/ends with, PCRE2 patterns, length, lower case",
     config_keys, txt_init, txt_thread_init, txt_thread_fini, txt_fini,
-    criteria, sizeof criteria / sizeof criteria[0]};
+    criteria, sizeof criteria / sizeof criteria[0],
+    NULL, 0 /* config_decls (ABI 1.1): match_limit is read from config_keys */};
 
 CLEAVE_EXPORT const cleave_plugin *cleave_plugin_entry(void);
 const cleave_plugin *cleave_plugin_entry(void) { return &plugin; }
