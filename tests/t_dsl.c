@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "datecalc.h"
+#include "env_names.h"
 #include "batch.h"
 #include "error.h"
 #include "eval.h"
@@ -383,6 +384,45 @@ static void fails(suite *s, const char *text, int line, const char *sub, const c
   snprintf(d, sizeof d, "error: %s", desc);
   if (!check(s, good, d))
     diag("  got: '%s'\n  expected: '%s...%s'", msg, prefix, sub);
+  free(msg);
+}
+
+/* --- the environment's names ---------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* engine/env_names.c is the one list of a rule file's globals (the plugin
+** loader refuses those names): it must be exactly what a rule file sees. */
+static void test_env_names(suite *s) {
+  static const char text[] =
+      "local ks = {}\n"
+      "for k in pairs(_ENV) do ks[#ks + 1] = k end\n"
+      "table.sort(ks)\n"
+      "error('names: ' .. table.concat(ks, ','))\n";
+  char *msg = load_msg(s, text, NULL, NULL);
+  size_t n = 0;
+  while (env_globals[n]) n++;
+  const char **v = cl_calloc(n, sizeof *v);
+  memcpy(v, env_globals, n * sizeof *v);
+  qsort(v, n, sizeof *v, cmp_str);
+  buf want = {0};
+  buf_puts(&want, "names: ");
+  for (size_t i = 0; i < n; i++) buf_printf(&want, "%s%s", i ? "," : "", v[i]);
+  const char *got = strstr(msg, "names: ");
+  check_str(s, got ? got : msg, buf_cstr(&want),
+            "env_names.c lists exactly the globals of a rule file's environment");
+  check(s, env_name_reserved("text") && env_name_reserved("micro") &&
+               env_name_reserved("print") && !env_name_reserved("dates"),
+        "env_name_reserved: text, micro, print yes; dates no");
+  char list[64];
+  env_names_list(list, sizeof list);
+  check(s, strncmp(list, "text, number, date, tags, ", 26) == 0 &&
+               list[strlen(list) - 1] != ',' && strlen(list) < sizeof list,
+        "env_names_list: the DSL's names first, cut at a name");
+  buf_free(&want);
+  free(v);
   free(msg);
 }
 
@@ -1448,6 +1488,7 @@ int main(void) {
     perror("mkdtemp");
     return 1;
   }
+  test_env_names(&s);
   test_numbers(&s);
   test_dates(&s);
   test_texts(&s);

@@ -377,6 +377,105 @@ static void test_init_fails(env *e) {
   plugins_free(&set); /* must not call fini on it */
 }
 
+/* An ABI 1.0 plugin (built against tests/plugins/abi10/cleave/plugin.h): the
+** engine's copies of its structs read only 1.0's fields; it runs as before. */
+static void test_abi10(env *e) {
+  char path[PATH_MAX];
+  plugin_set set = {0};
+  cl_error err = {0};
+  ini in;
+  path_of(path, e->p.test, "abi10/old.so");
+  is_int(plugins_load_file(&set, path, &err), 0, "abi10/old.so (ABI 1.0) loads in the 1.1 engine");
+  if (err.code) {
+    diag("%s", err.msg);
+    return;
+  }
+  const loaded_plugin *lp = &set.v[0];
+  ok(lp->raw->abi_minor == 0 && lp->raw->struct_size < sizeof(cleave_plugin) &&
+         lp->desc != lp->raw,
+     "its descriptor is 1.0-sized; the engine uses its own copy");
+  ok(lp->desc->nconfig_decls == 0 && lp->desc->config_decls == NULL &&
+         lp->desc->ncriteria == 2 && lp->desc->criteria[1].struct_size == 0 &&
+         lp->desc->criteria[0].args[1].struct_size == 0 &&
+         !strcmp(lp->desc->criteria[1].name, "tag") &&
+         lp->desc->criteria[0].args[1].kind == CLEAVE_ARG_CONST,
+     "criteria and args copied at the 1.0 stride; the 1.1 fields read 0");
+  ini_init(&in);
+  ini_section(&in, "old", 4);
+  ini_key(&in, "offset", "100", 5);
+  is_int(plugins_init(&set, &e->host, &in.cfg, &err), 0, "its init reads config_get");
+  cleave_value consts[2] = {v_missing(CLEAVE_NUMBER), v_num(2)};
+  call k = call_open(e, &set, "old", "add", consts);
+  char buf[64];
+  is_int(k.rc, 0, "old.add compiles with its constant");
+  if (!k.rc) is_str(eval1(&k, v_num(40), buf, sizeof buf), "142", "old.add(40, 2) + offset 100");
+  call_close(&k);
+  k = call_open(e, &set, "old", "tag", NULL);
+  if (!k.rc) is_str(eval1(&k, v_text("Bob"), buf, sizeof buf), "'old:Bob'", "old.tag(\"Bob\")");
+  call_close(&k);
+  plugins_free(&set);
+}
+
+/* The search path: folders and files, ':'-separated; first file name wins;
+** a missing default folder is no error, a missing explicit one is. */
+static void test_path(env *e) {
+  char p[4 * PATH_MAX + 64];
+  plugin_set set = {0};
+  cl_error err = {0};
+  snprintf(p, sizeof p, "%s:%sabi10/old.so::%scrash.so", e->p.real, e->p.test, e->p.test);
+  is_int(plugins_load_path(&set, p, 0, &err), 0, "a folder, two files and an empty item");
+  ok(plugins_find(&set, "dates") && plugins_find(&set, "old") && plugins_find(&set, "crash"),
+     "all three items loaded");
+  size_t n = set.n;
+  snprintf(p, sizeof p, "%sabi10/old.so", e->p.test);
+  ok(plugins_loaded_file(&set, p) && plugins_loaded_file(&set, "/elsewhere/dates.so") &&
+         !plugins_loaded_file(&set, "/x/typed.so"),
+     "plugins_loaded_file goes by file name");
+  snprintf(p, sizeof p, "%s", e->p.real);
+  is_int(plugins_load_path(&set, p, 0, &err), 0, "the same folder again: its files are skipped");
+  is_int(set.n, n, "nothing loaded twice");
+  plugins_free(&set);
+  is_int(plugins_load_path(&set, "/nonexistent/cleave/plugins", 1, &err), 0,
+         "a missing default folder: no error");
+  is_int(set.n, 0, "and no plugins");
+  is_int(plugins_load_path(&set, "/nonexistent/cleave/plugins", 0, &err), CL_EXIT_PLUGIN,
+         "a missing folder named explicitly: CL_EXIT_PLUGIN");
+  const char *src;
+  int opt;
+  setenv("CLEAVE_PLUGIN_PATH", "/a:/b", 1);
+  ok(!strcmp(plugins_search_path("x", &src, &opt), "x") && !opt,
+     "search path: the configured path first");
+  ok(!strcmp(plugins_search_path(NULL, &src, &opt), "/a:/b") && !opt &&
+         !strcmp(src, "CLEAVE_PLUGIN_PATH"), "then CLEAVE_PLUGIN_PATH");
+  setenv("CLEAVE_PLUGIN_PATH", "", 1);
+  ok(plugins_search_path(NULL, &src, &opt)[0] == '/' && opt && !strcmp(src, "the default"),
+     "an empty CLEAVE_PLUGIN_PATH: the compiled-in default, optional");
+  unsetenv("CLEAVE_PLUGIN_PATH");
+}
+
+/* plugins_configure initialises nothing; plugins_use does, once. */
+static void test_lazy(env *e) {
+  char path[PATH_MAX];
+  plugin_set set = {0};
+  cl_error err = {0};
+  path_of(path, e->p.test, "init_fails.so");
+  plugins_load_file(&set, path, &err);
+  path_of(path, e->p.test, "good.so");
+  plugins_load_file(&set, path, &err);
+  is_int(plugins_configure(&set, &e->host, NULL, &err), 0,
+         "configure with a plugin whose init fails: no error (nothing initialised)");
+  ok(!set.v[0].initialised && !set.v[1].initialised, "neither is initialised");
+  is_int(plugins_use(&set, 1, &err), 0, "using testplug initialises it");
+  ok(set.v[1].initialised && !set.v[0].initialised, "only testplug");
+  is_int(plugins_use(&set, 1, &err), 0, "a second use is a no-op");
+  is_int(plugins_use(&set, 0, &err), CL_EXIT_PLUGIN, "using init_fails fails then");
+  void **ts = NULL;
+  is_int(plugins_thread_init(&set, &ts, &err), 0, "thread_init skips the uninitialised");
+  ok(ts && ts[0] == NULL && ts[1] != NULL, "a thread state for testplug only");
+  plugins_thread_fini(&set, ts);
+  plugins_free(&set);
+}
+
 /* The real plugins, initialised with in; returns the plugins_init code. */
 static int load_real(env *e, plugin_set *set, ini *in, cl_error *err) {
   memset(err, 0, sizeof *err);
@@ -1233,5 +1332,8 @@ int main(int argc, char **argv) {
   test_rfm_config(&e);
   test_real(&e);
   test_template(&e);
+  test_abi10(&e);
+  test_path(&e);
+  test_lazy(&e);
   return done_testing();
 }
