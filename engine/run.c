@@ -514,7 +514,7 @@ static void rules_failed(session *s, double t0, const cl_error *err) {
   if (s->cfg.summary && plan_files(&s->cfg, &rf, &none, &e2) == 0 &&
       take_lock(rf.lock, &lock_fd, &e2) == 0 && (!rf.journal || lstat(rf.journal, &jst) != 0)) {
     summary_info fi = {s->have_graph ? &s->g : NULL, NULL, NULL, &s->cfg, run_threads(&s->cfg),
-                       now_s() - t0, NULL, NULL, NULL};
+                       now_s() - t0, NULL, NULL, NULL, &s->plugins};
     write_failed_summary(&s->cfg, &fi, err, &s->log);
   }
   if (lock_fd >= 0) close(lock_fd);
@@ -656,7 +656,8 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   if (!rc && k.state) rc = state_finish(k.state, &cm, st.written, err);
   double secs = now_s() - t0;
   summary_info si = {&s->g, &b.shape, &st, cfg, threads, secs, b.in.name,
-                     (const char *const *)b.header, ran ? state_run_delta(k.state) : NULL};
+                     (const char *const *)b.header, ran ? state_run_delta(k.state) : NULL,
+                     &s->plugins};
   buf js = {0};
   if (ran) summary_json(&si, &js);
   /* all of the run's files, or none of them (commit.c) */

@@ -36,6 +36,27 @@ static void json_u64(buf *b, const char *k, uint64_t v) {
   buf_printf(b, "%llu,\n", (unsigned long long)v);
 }
 
+/* "plugins": the plugins the rules used (initialised), in load order. */
+static void plugins_used(const plugin_set *ps, buf *b) {
+  size_t k = 0;
+  buf_puts(b, "  \"plugins\": [");
+  for (size_t i = 0; ps && i < ps->n; i++) {
+    const loaded_plugin *lp = &ps->v[i];
+    if (!lp->initialised) continue;
+    buf_puts(b, k++ ? ",\n    {" : "\n    {");
+    json_key(b, "name");
+    utf8_json_str(b, lp->desc->name, strlen(lp->desc->name));
+    buf_puts(b, ", ");
+    json_key(b, "version");
+    utf8_json_str(b, lp->desc->version, strlen(lp->desc->version));
+    buf_printf(b, ", \"abi\": \"%u.%u\", ", lp->raw->abi_major, lp->raw->abi_minor);
+    json_key(b, "path");
+    utf8_json_str(b, lp->path, strlen(lp->path));
+    buf_putc(b, '}');
+  }
+  buf_puts(b, k ? "\n  ],\n" : "],\n");
+}
+
 /* What every summary has, ok or failed: the run's identity. */
 static void identity(const summary_info *s, const char *status, buf *b) {
   const graph *g = s->g;
@@ -57,6 +78,7 @@ static void identity(const summary_info *s, const char *status, buf *b) {
     buf_putc(b, '}');
   }
   buf_puts(b, g && g->nfiles ? "\n  ],\n" : "],\n");
+  plugins_used(s->plugins, b);
   json_strf(b, "input", s->input_name ? s->input_name : s->cfg->input, 1);
   json_strf(b, "output", s->cfg->output ? s->cfg->output : "-", 1);
   json_strf(b, "as_of", asof, 1);

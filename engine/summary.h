@@ -13,6 +13,7 @@
 #include "error.h"
 #include "graph.h"
 #include "pipeline.h"
+#include "plugin_loader.h"
 #include "segmenter.h"
 
 typedef struct summary_info {
@@ -25,6 +26,7 @@ typedef struct summary_info {
   const char *input_name;
   const char *const *header; /* the input's column names (shape->ncols) */
   const struct state_delta *delta; /* --state: the delta (state.h), else NULL */
+  const plugin_set *plugins; /* "plugins": the initialised ones; NULL: none */
 } summary_info;
 
 /* The schema summary.json follows (docs/summary.schema.json). */

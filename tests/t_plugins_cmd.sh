@@ -256,9 +256,20 @@ ok $? "no crash: nothing about crashes on stderr"
 
 printf '[plugin.old]\noffset = 100\n' > old.ini
 printf 'local age = number "age"\nmicro "big" { old.add(age, 2):above(141) }\nmicro "tagged" { old.tag(text "name"):is "old:Bob" }\n' > old.lua
-cl old run -q -c old.ini --rules old.lua --input in.csv --output out.csv --plugins "$tp/abi10"
+cl old run -q -c old.ini --rules old.lua --input in.csv --output out.csv --plugins "$plugins:$tp/abi10" \
+  --summary old.json
 [ $rc -eq 0 ] && [ "$(cat out.csv)" = "$(printf 'customer_id,segments\n1,\n2,big;tagged\n3,\n')" ]
 okd $? "an ABI 1.0 plugin (frozen 1.0 header) runs on the 1.1 engine: constants, TEXT results, untyped config" old.err
+has old.json '"plugins": [' \
+  "{\"name\": \"old\", \"version\": \"1.0\", \"abi\": \"1.0\", \"path\": \"$tp/abi10/old.so\"}" &&
+  ! grep -q '"name": "dates"' old.json
+ok $? "summary.json lists the plugins the rules used, with versions and ABI (not the unused ones)"
+if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+  /usr/bin/python3 "$root/tests/validate_summary.py" old.json > val.out 2>&1
+  okd $? "that summary.json is valid against docs/summary.schema.json" val.out
+else
+  skip "schema validation" "no python3-jsonschema"
+fi
 cl oldlist plugins --plugins "$tp/abi10"
 [ $rc -eq 0 ] && has oldlist.out "old 1.0 -- an ABI 1.0 plugin" "(built for plugin ABI 1.0)" \
   "  old.add(x NUMBER, n const NUMBER) -> NUMBER" "    offset (untyped: the plugin reads the text)"
