@@ -9,7 +9,7 @@
 **     "<path>:<line>: ..." whose line is one of the file's lines, or
 **     "cannot read <path>...";
 **   * on success every value is in its documented range, paths are
-**     absolute (resolved) or "-", plugin sections have valid names, no
+**     absolute (resolved) or "-" (each item of plugins' ':' list), plugin sections have valid names, no
 **     duplicates, and every entry's line is one of the file's lines;
 **   * loading the same bytes twice gives the same result (no state kept
 **     between loads), and config_free leaves nothing behind (LeakSanitizer).
@@ -59,6 +59,16 @@ static void check_path(const char *what, const char *p, int dash_ok) {
   if (!dash_ok) FUZZ_CHECK(strcmp(p, "-") != 0, "%s = '-' was accepted", what);
 }
 
+/* plugins = A:B:...: every non-empty item resolved (absolute). */
+static void check_path_list(const char *what, const char *p) {
+  for (const char *q = p; q && *q;) {
+    const char *e = strchr(q, ':');
+    FUZZ_CHECK(*q == ':' || *q == '/', "%s = '%s': item '%.*s' is not resolved", what, p,
+               (int)(e ? e - q : (long)strlen(q)), q);
+    q = e ? e + 1 : NULL;
+  }
+}
+
 static void check_loaded(const config *c, long nlines) {
   FUZZ_CHECK(c->threads >= 0 && c->threads <= 1024, "threads = %d", c->threads);
   FUZZ_CHECK(c->lua_instructions >= 1000, "lua_instructions = %ld", c->lua_instructions);
@@ -70,7 +80,7 @@ static void check_loaded(const config *c, long nlines) {
   FUZZ_CHECK(strchr(",;|\t", c->delimiter) && c->delimiter, "delimiter = %d", c->delimiter);
   FUZZ_CHECK(c->id_column && c->output, "id_column or output lost");
   check_path("rules", c->rules, 0);
-  check_path("plugins", c->plugins, 0);
+  check_path_list("plugins", c->plugins);
   check_path("rejects", c->rejects, 0);
   check_path("summary", c->summary, 0);
   check_path("lock", c->lock, 0);
