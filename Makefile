@@ -165,6 +165,7 @@ run: deps
 	@echo "cleave: audience files (one per segment) are in out/audiences/"
 	@echo "cleave: state in out/state/; who entered/exited since the run as of 2026-10-18:" \
 	  "out/state/delta/<segment>.entered.csv and .exited.csv (counts: \"delta\" in out/summary.json)"
+	@echo "cleave: the report is out/report.html (open it in a browser)"
 
 check: deps deps-fuzz deps-check
 	@$(MAKE) --no-print-directory tests
@@ -302,7 +303,7 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libcle
 	$(CLANG) $(ALL_CPPFLAGS) -Itests/fuzz -DFUZZ_PLUGIN_DIR='"$(abspath $(FUZZ_BUILD))/plugins"' -DFUZZ_SRCDIR='"$(CURDIR)"' \
 	  $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libcleave.a $(LDLIBS)
 
-.PHONY: fuzz fuzz-build fuzz-merge deps-fuzz deps-check
+.PHONY: fuzz fuzz-build fuzz-merge deps-fuzz
 fuzz-build: $(FUZZ_BINS)
 
 deps-fuzz:

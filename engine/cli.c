@@ -71,7 +71,7 @@ enum { O_RULES = 256, O_INPUT, O_OUTPUT, O_REJECTS, O_SUMMARY, O_ASOF, O_PLUGINS
        O_LOGFILE, O_VERBOSE, O_DELIM, O_QUOTE, O_DECIMAL, O_ENCODING, O_OUT_DELIM,
        O_OUT_BOM, O_CRLF, O_MAX_REJ, O_MAX_INV, O_MAX_INV_COL,
        O_FORMAT, O_AUDIENCES, O_AUD_MACROS, O_AUD_COLUMNS,
-       O_NO_HEADER, O_COLUMNS, O_COLUMNS_FROM, O_NO_OUT_HEADER, O_SUM_FORMAT, O_READER, O_STATE };
+       O_NO_HEADER, O_COLUMNS, O_COLUMNS_FROM, O_NO_OUT_HEADER, O_SUM_FORMAT, O_READER, O_STATE, O_REPORT };
 
 typedef struct option_info {
   const char *name;  /* long name */
@@ -97,6 +97,8 @@ static const option_info options[] = {
      "summary.json ([output] summary)"},
     {"state", O_STATE, required_argument, "DIR", C_RUN,
      "keep memberships in DIR; write who entered/exited since the last run ([state] dir)"},
+    {"report", O_REPORT, required_argument, "FILE", C_RUN,
+     "report.html, charts of the run ([output] report)"},
     {"as-of", O_ASOF, required_argument, "YYYY-MM-DD", C_RULES,
      "evaluation date of every date rule ([engine] as_of)"},
     {"plugins", O_PLUGINS, required_argument, "PATH", C_RULES | C_PLUGINS,
@@ -282,6 +284,7 @@ static int take_option(const option_info *p, const char *arg, cli_opts *o) {
   case O_REJECTS: o->rejects = arg; break;
   case O_SUMMARY: o->summary = arg; break;
   case O_STATE: o->state = arg; break;
+  case O_REPORT: o->report = arg; break;
   case O_ASOF: o->as_of = arg; break;
   case O_PLUGINS: o->plugins = arg; break;
   case O_IDCOL:

@@ -436,6 +436,7 @@ static const key_def key_defs[] = {
     {SECT_INPUT, "reader", "fast or libcsv", set_reader, F(reader), 0, 0},
     {SECT_OUTPUT, "path", "a file path or '-'", set_stdio_path, F(output), 0, 0},
     {SECT_OUTPUT, "summary", "a file path", set_path, F(summary), 0, 0},
+    {SECT_OUTPUT, "report", "a file path", set_path, F(report), 0, 0},
     {SECT_OUTPUT, "lock", "a file path", set_path, F(lock), 0, 0},
     {SECT_OUTPUT, "delimiter", "one of , ; | tab", set_delimiter, F(out_delimiter), 1, 0},
     {SECT_OUTPUT, "bom", "yes or no", set_yes_no, F(out_bom), 0, 0},
@@ -782,6 +783,7 @@ void config_free(config *c) {
   free(c->columns_from);
   free(c->output);
   free(c->summary);
+  free(c->report);
   free(c->lock);
   free(c->audiences);
   free(c->audience_columns);

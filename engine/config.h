@@ -71,6 +71,7 @@ typedef struct config {
   /* [output] */
   char *output;         /* path = FILE | -         (default -) */
   char *summary;        /* summary = FILE          (default none) */
+  char *report;         /* report = FILE           (report.html; default none) */
   char *lock;           /* lock = FILE             (default <output>.lock) */
   char out_delimiter;   /* delimiter = , | ; | tab | | (default ,) */
   int out_bom;          /* bom = yes | no (default no): a UTF-8 BOM first */

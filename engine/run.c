@@ -19,6 +19,7 @@
 #include "fsafe.h"
 #include "invalid.h"
 #include "outfile.h"
+#include "report_state.h"
 #include "pipeline.h"
 #include "rules.h"
 #include "run.h"
@@ -311,7 +312,7 @@ typedef struct run_files {
   char *rej;            /* NULL: no reject file */
   char *lock;           /* NULL: no lock (no file of this run is replaced) */
   char *journal;        /* "<lock>.journal" */
-  const char *staged[3]; /* output, rejects, summary when renamed into place */
+  const char *staged[4]; /* output, rejects, summary, report when renamed into place */
 } run_files;
 
 #define LOCK_PID_WIDTH 11 /* "%-10ld\n": the lock is never truncated, always this wide */
@@ -402,6 +403,9 @@ static int plan_files(const config *cfg, run_files *f, const audiences *aud, cl_
   if (ko == OUT_STAGED) f->staged[n++] = f->out;
   if (kr == OUT_STAGED) f->staged[n++] = f->rej;
   if (ks == OUT_STAGED) f->staged[n++] = cfg->summary;
+  int kh = cfg->report ? outfile_kind(cfg->report, err) : OUT_STDOUT;
+  if (kh < 0) return err->code;
+  if (kh == OUT_STAGED) f->staged[n++] = cfg->report;
   if (cfg->lock) f->lock = cl_strdup(cfg->lock);
   else if (n) f->lock = suffixed(f->staged[0], ".lock");
   else if (aud->dir) f->lock = cl_strdup(aud->lock);
@@ -410,7 +414,8 @@ static int plan_files(const config *cfg, run_files *f, const audiences *aud, cl_
   commit_name names[] = {
       {"the input", cfg->input, 0},         {"the rule file", cfg->rules, 0},
       {"the output", f->out, 1},            {"the reject file", f->rej, 1},
-      {"the summary", cfg->summary, 1},     {"the lock file", f->lock, 1},
+      {"the summary", cfg->summary, 1},     {"the report", cfg->report, 1},
+      {"the lock file", f->lock, 1},
       {"the commit journal", f->journal, 1}};
   return aud_distinct(aud, names, sizeof names / sizeof *names, err);
 }
@@ -549,14 +554,15 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   size_t ntargets = 0;
   char **stargets = cfg->state_dir ? state_targets(cfg->state_dir, &s->g, cfg->audience_macros,
                                                    &ntargets) : NULL;
-  const char **targets = cl_calloc(4 + ntargets, sizeof *targets);
-  const char *base_targets[] = {rf.staged[0], rf.staged[1], rf.staged[2], aud.pattern};
+  const char **targets = cl_calloc(5 + ntargets, sizeof *targets);
+  const char *base_targets[] = {rf.staged[0], rf.staged[1], rf.staged[2], rf.staged[3],
+                                aud.pattern};
   memcpy(targets, base_targets, sizeof base_targets);
-  for (size_t i = 0; i < ntargets; i++) targets[4 + i] = stargets[i];
+  for (size_t i = 0; i < ntargets; i++) targets[5 + i] = stargets[i];
   int lrc = take_lock(rf.lock, &lock_fd, err);
   if (!lrc && state_lock && strcmp(state_lock, rf.lock) != 0)
     lrc = state_prepare_dir(cfg->state_dir, err) || take_lock(state_lock, &state_fd, err);
-  if (lrc || commit_recover(rf.journal, targets, 4 + ntargets, &s->log, err)) {
+  if (lrc || commit_recover(rf.journal, targets, 5 + ntargets, &s->log, err)) {
     if (lock_fd >= 0) close(lock_fd);
     if (state_fd >= 0) close(state_fd);
     free(targets);
@@ -576,6 +582,10 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   outfile sum;
   memset(&sum, 0, sizeof sum);
   int sum_open = 0, max_hit = 0;
+  outfile rep; /* --report: report.html, committed with the rest */
+  memset(&rep, 0, sizeof rep);
+  rep.fd = -1;
+  int rep_open = 0;
   char *failed_rej = NULL; /* max_rejects: "<rejects>.failed" */
   commit cm;
   commit_init(&cm, rf.journal, &s->log);
@@ -595,6 +605,10 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   }
   if (!rc) rc = open_outputs(cfg, &rf, &k, &sum, &sum_open, &cm, err);
   if (!rc) rc = aud_open(&aud, &b, cfg, &cm, err);
+  if (!rc && cfg->report && (rc = outfile_open(&rep, cfg->report, err)) == 0) {
+    rep_open = 1;
+    commit_add(&cm, &rep);
+  }
   if (!rc && cfg->out_header) {
     buf h = {0};
     seg_header(&b.shape, cfg->id_column, cfg->out_bom, &h);
@@ -662,10 +676,17 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
   if (ran) summary_json(&si, &js);
   /* all of the run's files, or none of them (commit.c) */
   if (!rc && sum_open) rc = outfile_write(&sum, js.p, js.len, err);
+  if (!rc && rep_open) {
+    buf h = {0};
+    report_with_state(&si, si.delta, state_run_history(k.state), &h);
+    rc = outfile_write(&rep, h.p, h.len, err);
+    buf_free(&h);
+  }
   if (!rc) rc = commit_publish(&cm, err);
   else if (max_hit && k.have_rej && (failed_rej || k.rej.kind != OUT_STAGED)) {
     keep_failed_rejects(&k, failed_rej, &sum, sum_open, &s->log);
     aud_abort(&aud);
+    if (rep_open) outfile_abort(&rep);
   } else commit_abort(&cm);
   if (!rc) aud_committed(&aud);
   if (!rc && k.state) state_after_commit(k.state, &s->log);
@@ -681,6 +702,7 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
               (unsigned long long)st.written, (unsigned long long)st.rejected,
               (unsigned long long)st.invalid, secs);
   commit_free(&cm);
+  if (!rep_open) outfile_free(&rep);
   aud_free(&aud);
   state_free(k.state); /* after the commit: it held the state's outfiles */
   buf_free(&js);

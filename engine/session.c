@@ -43,6 +43,7 @@ int session_open(session *s, const cli_opts *o, cl_error *err) {
   override(&s->cfg.rejects, o->rejects);
   override(&s->cfg.summary, o->summary);
   override(&s->cfg.state_dir, o->state);
+  override(&s->cfg.report, o->report);
   override(&s->cfg.id_column, o->id_column);
   if (o->threads >= 0) s->cfg.threads = o->threads;
   /* the dialect words were checked when the command line was read */

@@ -20,6 +20,7 @@ typedef struct cli_opts {
   const char *config;   /* -c FILE */
   int no_config;        /* --no-config: no engine.ini at all */
   const char *rules, *input, *output, *plugins, *rejects, *summary, *as_of;
+  const char *report; /* --report FILE */
   const char *id_column; /* --id-column */
   const char *state;    /* --state DIR */
   /* dialect words, checked by cli.c (config_word_*); NULL = not given */

@@ -92,3 +92,31 @@ void utf8_json_str(buf *b, const char *s, size_t len) {
   buf_putc(b, '"');
   buf_free(&clean);
 }
+
+void utf8_html_str(buf *b, const char *s, size_t len, size_t max_chars) {
+  buf clean = {0};
+  if (!utf8_valid(s, len)) {
+    utf8_sanitize_into(&clean, s, len);
+    s = clean.p;
+    len = clean.len;
+  }
+  size_t chars = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if ((c & 0xC0) != 0x80 && max_chars && chars++ == max_chars) {
+      buf_puts(b, "\xE2\x80\xA6"); /* U+2026 */
+      break;
+    }
+    switch (c) {
+    case '&': buf_puts(b, "&amp;"); break;
+    case '<': buf_puts(b, "&lt;"); break;
+    case '>': buf_puts(b, "&gt;"); break;
+    case '"': buf_puts(b, "&quot;"); break;
+    case '\'': buf_puts(b, "&#39;"); break;
+    default:
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) buf_put(b, REPLACEMENT, 3);
+      else buf_putc(b, (char)c);
+    }
+  }
+  buf_free(&clean);
+}

@@ -57,4 +57,9 @@ void utf8_csv_field(buf *b, const char *s, size_t len, char delim);
 ** (below 0x20, and 0x7F) as \u00XX, invalid bytes as U+FFFD. */
 void utf8_json_str(buf *b, const char *s, size_t len);
 
+/* Append s as HTML text or an attribute value (between double quotes): & < >
+** " ' as entities, control characters (but tab and line ends) and invalid
+** bytes as U+FFFD. max_chars > 0: at most that many characters, then "…". */
+void utf8_html_str(buf *b, const char *s, size_t len, size_t max_chars);
+
 #endif

@@ -6,11 +6,12 @@
 # (libclang-rt-14-dev: clang only Recommends it) and llvm (llvm-symbolizer).
 # --check (make check) adds what the install and package tests use:
 # dpkg-dev and debhelper (t_deb.sh builds the .debs), lintian, pkg-config,
-# man-db (man -l), binutils (readelf).
+# man-db (man -l), binutils (readelf); python3-jsonschema (the summary
+# schema), chromium and fonts-dejavu-core (report.html in a real browser).
 set -eu
 PKGS="gcc make libc6-dev liblua5.4-dev libcsv-dev libinih-dev zlib1g-dev libzstd-dev libjansson-dev libpcre2-dev perl valgrind python3"
 if [ "${1:-}" = --fuzz ]; then PKGS="$PKGS clang libclang-rt-14-dev llvm"; fi
-if [ "${1:-}" = --check ]; then PKGS="$PKGS dpkg-dev debhelper lintian pkg-config man-db binutils"; fi
+if [ "${1:-}" = --check ]; then PKGS="$PKGS dpkg-dev debhelper lintian pkg-config man-db binutils python3-jsonschema chromium fonts-dejavu-core"; fi
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
