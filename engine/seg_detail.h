@@ -45,9 +45,13 @@ void seg_detail_init(seg_detail *d, const graph *g, const uint32_t *value_base, 
 void seg_detail_free(seg_detail *d);
 
 /* A batch of n rows: mvals[m][i] is row i's value of macro m, mic[k] the
-** members of micro k (bits beyond n clear in the words that hold rows). */
+** members of micro k (bits beyond n clear in the words that hold rows);
+** tw, when not NULL, the same by row (row i's micros in tw[i * tnw ...],
+** k in word k / 64). Overlaps are counted pair by pair over the batch, or
+** row by row from tw when rows are in few segments (cheaper with many). */
 void seg_detail_batch(seg_detail *d, uint32_t n, const uint32_t *const *mvals,
-                      const uint64_t *const *mic, uint64_t *cross, uint64_t *overlap);
+                      const uint64_t *const *mic, const uint64_t *tw, size_t tnw,
+                      uint64_t *cross, uint64_t *overlap);
 /* One row: vals[m] its macro values, bits[k] & 1 its membership of micro k. */
 void seg_detail_row(seg_detail *d, const uint32_t *vals, const uint64_t *bits, uint64_t *cross,
                     uint64_t *overlap);

@@ -244,10 +244,11 @@ static void flush_batch(segmenter *s) {
   for (uint32_t m = 0; m < g->nmacros; m++) mvals[m] = batch_macro(&s->bc, m);
   batch_count_invalid(&s->bc);
   for (uint32_t k = 0; k < g->nmicros; k++) mic[k] = batch_micro(&s->bc, k);
-  seg_detail_batch(&s->det, s->n, mvals, mic, s->res->cross, s->res->overlap);
-  const cleave_str *ids = s->colv[sh->id_col];
-  const uint64_t *tw = sh->format == 0 ? transpose_members(s, mic) : NULL;
+  const uint64_t *tw = transpose_members(s, mic); /* the wide line, and overlaps */
   size_t nw = (g->nmicros + 63) / 64;
+  seg_detail_batch(&s->det, s->n, mvals, mic, tw, nw, s->res->cross, s->res->overlap);
+  const cleave_str *ids = s->colv[sh->id_col];
+  if (sh->format != 0) tw = NULL; /* put_line: long and jsonl test members[k] */
   for (uint32_t i = 0; i < s->n; i++) {
     for (uint32_t m = 0; m < g->nmacros; m++) vv[m] = mvals[m][i];
     put_line(s, ids[i], vv, mic, i, tw ? tw + i * nw : NULL);
