@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** cmd_plugins.c -- `cleave plugins [--plugins PATH]`: what the plugin path
 ** holds, for rule writers and plugin authors. Plugins are loaded and checked

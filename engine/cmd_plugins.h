@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** cmd_plugins.h -- `cleave plugins`: every plugin on the plugin path, with
 ** its criteria (arguments, result, help) and its [plugin.<name>] keys.

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "buf.h"
 #include "cleanup.h"
 #include "commit.h"
@@ -54,17 +55,6 @@ void commit_free(commit *c) {
 
 /* --- the journal ----------------------------------------------------------- */
 
-static int write_all(int fd, const char *p, size_t n) {
-  while (n) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return errno;
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
 /* Write the journal as a temporary (fsync'ed); *jtmp gets its name. */
 static int journal_stage(const commit *c, char **jtmp, cl_error *err) {
   buf b = {0};
@@ -80,7 +70,7 @@ static int journal_stage(const commit *c, char **jtmp, cl_error *err) {
   }
   buf_puts(&b, JOURNAL_END);
   int fd = fsafe_temp(c->journal, jtmp), e = fd < 0 ? errno : 0;
-  if (!e) e = write_all(fd, b.p, b.len);
+  if (!e) e = io_write_all(fd, b.p, b.len);
   if (!e && fsync(fd) != 0 && errno != EINVAL) e = errno;
   if (fd >= 0 && close(fd) != 0 && !e) e = errno;
   buf_free(&b);

@@ -12,6 +12,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "io.h"
 #include "decomp.h"
 
 #define DECOMP_IN_BUF (256u << 10)
@@ -195,17 +196,6 @@ static ssize_t decode(decomp *d, void *dst, size_t n, cl_error *err) {
   return d->kind == DECOMP_GZIP ? read_gzip(d, dst, n, err) : read_zstd(d, dst, n, err);
 }
 
-static int write_all(int fd, const char *p, size_t n) {
-  while (n) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return -1;
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
 /* The decoding thread: decode, write to the pipe, close it at the end. A
 ** reader that went away (EPIPE) just ends it; SIGPIPE is blocked here. */
 static void *decode_main(void *arg) {
@@ -220,7 +210,7 @@ static void *decode_main(void *arg) {
   } else {
     ssize_t n;
     while ((n = decode(d, out, DECOMP_OUT_BUF, &d->thread_err)) > 0)
-      if (write_all(d->pipe_w, out, (size_t)n)) break;
+      if (io_write_all(d->pipe_w, out, (size_t)n)) break;
     if (n < 0) d->thread_rc = d->thread_err.code;
   }
   free(out);

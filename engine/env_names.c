@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** env_names.c -- the global names of a rule file's environment (env_names.h).
 */

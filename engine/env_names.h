@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** env_names.h -- every global name a rule file's environment defines: the
 ** Lua base functions and libraries the sandbox copies in (sandbox.c) and the

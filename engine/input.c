@@ -172,6 +172,16 @@ static void free_names(char **names, size_t n) {
 
 #define BOM "\xEF\xBB\xBF" /* UTF-8 byte order mark */
 
+/* A UTF-8 byte-order mark at the start is dropped (once). */
+static void strip_bom(input *in) {
+  if (in->bom_checked || in->plen < 3) return;
+  in->bom_checked = 1;
+  if (memcmp(in->pend, BOM, 3) == 0) {
+    memmove(in->pend, in->pend + 3, in->plen - 3);
+    in->plen -= 3;
+  }
+}
+
 int input_columns(const char *list, const char *what, char ***names, size_t *ncols,
                   cl_error *err) {
   size_t n = 1;
@@ -201,13 +211,7 @@ int input_no_header(input *in, unsigned char delim, cl_error *err) {
   size_t want = 65536;
   for (;;) { /* the delimiter, as for a header: from the first line */
     if (fill(in, want, err)) return err->code;
-    if (!in->bom_checked && in->plen >= 3) {
-      in->bom_checked = 1;
-      if (memcmp(in->pend, BOM, 3) == 0) {
-        memmove(in->pend, in->pend + 3, in->plen - 3);
-        in->plen -= 3;
-      }
-    }
+    strip_bom(in);
     if (!delim && !in->eof && !memchr(in->pend, '\n', in->plen) && in->plen < (64u << 20)) {
       want = in->plen * 2;
       continue;
@@ -222,13 +226,7 @@ int input_header(input *in, unsigned char delim, char ***names, size_t *ncols,
   size_t want = 65536;
   for (;;) {
     if (fill(in, want, err)) return err->code;
-    if (!in->bom_checked && in->plen >= 3) {
-      in->bom_checked = 1;
-      if (memcmp(in->pend, BOM, 3) == 0) {
-        memmove(in->pend, in->pend + 3, in->plen - 3);
-        in->plen -= 3;
-      }
-    }
+    strip_bom(in);
     in->delim = delim ? delim : sniff_delimiter(in->pend, in->plen, in->quote);
     if (!delim && !in->eof && !memchr(in->pend, '\n', in->plen)) { /* the line goes on */
       want = in->plen * 2;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** plugin_config.c -- [plugin.<name>] checked against the plugin's declared
 ** keys (plugin_config.h).

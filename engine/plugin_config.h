@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** plugin_config.h -- a plugin's [plugin.<name>] section checked against what
 ** the plugin declares: the untyped config_keys of ABI 1.0 and the typed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** plugin_path.c -- the plugin search path: --plugins, [engine] plugins,
 ** $CLEAVE_PLUGIN_PATH or the compiled-in CLEAVE_PLUGINDIR, each a

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "cleave/plugin.h"
 #include "messages.h"
 #include "plugin_trust.h"
@@ -182,18 +183,6 @@ void plugin_file_close(plugin_file *pf) {
 
 /* ---- the ELF file, read as data ---------------------------------------- */
 
-/* n bytes at off, or -1 (short file or read error). */
-static int read_at(int fd, uint64_t off, void *buf, size_t n) {
-  char *p = buf;
-  while (n > 0) {
-    ssize_t r = pread(fd, p, n, (off_t)off);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return -1;
-    p += r, off += (uint64_t)r, n -= (size_t)r;
-  }
-  return 0;
-}
-
 /* off + n lies within size bytes (no overflow). */
 static int within(uint64_t off, uint64_t n, uint64_t size) {
   return off <= size && n <= size - off;
@@ -205,7 +194,7 @@ static void *read_section(int fd, const ElfW(Shdr) *sh, uint64_t size) {
       !within(sh->sh_offset, sh->sh_size, size))
     return NULL;
   void *buf = cl_malloc((size_t)sh->sh_size);
-  if (read_at(fd, sh->sh_offset, buf, (size_t)sh->sh_size) != 0) {
+  if (io_pread_all(fd, buf, (size_t)sh->sh_size, (off_t)sh->sh_offset) != 0) {
     free(buf);
     return NULL;
   }
@@ -230,7 +219,7 @@ static int check_header(const char *path, int fd, uint64_t size, ElfW(Ehdr) *eh,
                         cl_error *err) {
   const ElfW(Ehdr) *host = &__ehdr_start;
   unsigned char id[EI_NIDENT];
-  if (size < EI_NIDENT || read_at(fd, 0, id, sizeof id) != 0 ||
+  if (size < EI_NIDENT || io_pread_all(fd, id, sizeof id, (off_t)(0)) != 0 ||
       memcmp(id, ELFMAG, SELFMAG) != 0)
     return cl_fail(err, CL_EXIT_PLUGIN, MSG_ELF_NOT_ELF, path);
   if (id[EI_CLASS] != host->e_ident[EI_CLASS]) {
@@ -241,7 +230,7 @@ static int check_header(const char *path, int fd, uint64_t size, ElfW(Ehdr) *eh,
   }
   if (id[EI_DATA] != host->e_ident[EI_DATA])
     return cl_fail(err, CL_EXIT_PLUGIN, MSG_ELF_BYTE_ORDER, path);
-  if (size < sizeof *eh || read_at(fd, 0, eh, sizeof *eh) != 0)
+  if (size < sizeof *eh || io_pread_all(fd, eh, sizeof *eh, (off_t)(0)) != 0)
     return cl_fail(err, CL_EXIT_PLUGIN, MSG_ELF_DAMAGED, path, "shorter than its header");
   if (eh->e_machine != host->e_machine)
     return cl_fail(err, CL_EXIT_PLUGIN, MSG_ELF_MACHINE, path, (unsigned)eh->e_machine,
@@ -262,7 +251,7 @@ static ElfW(Shdr) *read_sections(const char *path, int fd, uint64_t size,
   }
   if (eh->e_shentsize != sizeof(ElfW(Shdr)) ||
       !within(eh->e_shoff, sizeof first, size) ||
-      read_at(fd, eh->e_shoff, &first, sizeof first) != 0) {
+      io_pread_all(fd, &first, sizeof first, (off_t)(eh->e_shoff)) != 0) {
     cl_fail(err, CL_EXIT_PLUGIN, MSG_ELF_DAMAGED, path, "bad section header table");
     return NULL;
   }
@@ -273,7 +262,7 @@ static ElfW(Shdr) *read_sections(const char *path, int fd, uint64_t size,
     return NULL;
   }
   ElfW(Shdr) *sh = cl_malloc((size_t)count * sizeof *sh);
-  if (read_at(fd, eh->e_shoff, sh, (size_t)count * sizeof *sh) != 0) {
+  if (io_pread_all(fd, sh, (size_t)count * sizeof *sh, (off_t)eh->e_shoff) != 0) {
     free(sh);
     cl_fail(err, CL_EXIT_PLUGIN, MSG_ELF_DAMAGED, path, "bad section header table");
     return NULL;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** report.c -- report.html (see report.h): inline SVG charts, no network.
 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** report.h -- report.html (--report FILE, [output] report): one
 ** self-contained page a marketer can open from an email -- no script or

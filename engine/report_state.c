@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** report_state.c -- report.html for a run with --state: the delta
 ** (state.h) and the size history (state_history.h) turned into the report's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** report_state.h -- report.html with the state's sections: entered / exited
 ** per micro segment from the run's delta, and the sizes of the last runs

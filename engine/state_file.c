@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "fsafe.h"
 #include "state.h"
 #include "state_internal.h"
@@ -81,18 +82,6 @@ static int damaged(state_reader *r, const char *what, cl_error *err) {
                  "a new baseline", r->path, what);
 }
 
-static int read_at(int fd, char *p, size_t n, off_t at) {
-  while (n) {
-    ssize_t got = pread(fd, p, n, at);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return got < 0 ? errno : EIO;
-    p += got;
-    n -= (size_t)got;
-    at += got;
-  }
-  return 0;
-}
-
 static void keys_free(char **keys, int *kinds, uint32_t n) {
   for (uint32_t i = 0; keys && i < n; i++) free(keys[i]);
   free(keys);
@@ -135,7 +124,7 @@ static const char *read_header(state_reader *r, off_t size) {
   for (;;) {
     size_t n = (size_t)(size < (off_t)want ? size : (off_t)want);
     p = cl_realloc(p, n + 1);
-    if (read_at(r->fd, p + got, n - got, (off_t)got)) {
+    if (io_pread_all(r->fd, p + got, n - got, (off_t)got)) {
       why = "cannot read it";
       break;
     }
@@ -168,7 +157,7 @@ int state_reader_open(state_reader *r, const char *path, cl_error *err) {
   const char *bad = read_header(r, st.st_size);
   if (bad) return damaged(r, bad, err);
   char tr[TRAILER_LEN];
-  if (st.st_size < r->pos + TRAILER_LEN || read_at(r->fd, tr, TRAILER_LEN, st.st_size - TRAILER_LEN) ||
+  if (st.st_size < r->pos + TRAILER_LEN || io_pread_all(r->fd, tr, TRAILER_LEN, st.st_size - TRAILER_LEN) ||
       memcmp(tr, TRAILER, 8) != 0)
     return damaged(r, "no end marker: cut short", err);
   memcpy(&r->count, tr + 8, 8);
@@ -213,7 +202,7 @@ static int window(state_reader *r, size_t n, cl_error *err) {
   off_t left = r->data_end - r->pos;
   size_t want = r->cap - r->len;
   if ((off_t)want > left) want = (size_t)left;
-  if (want && read_at(r->fd, r->buf + r->len, want, r->pos))
+  if (want && io_pread_all(r->fd, r->buf + r->len, want, r->pos))
     return cl_fail(err, CL_EXIT_INPUT, "cannot read state file %s: %s", r->path,
                    strerror(errno ? errno : EIO));
   r->len += want;

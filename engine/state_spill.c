@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "fsafe.h"
 #include "state_internal.h"
 
@@ -25,17 +26,6 @@
 #define SORT_MAX (24u << 20)
 #define SPLIT_BITS 4
 #define READ_BLOCK (1u << 20)
-
-static int write_all(int fd, const char *p, size_t n) {
-  while (n) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return errno;
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
 
 static int scratch_fail(const state_spill *s, int e, cl_error *err) {
   return cl_fail(err, CL_EXIT_OUTPUT, "cannot write scratch files in state folder %s: %s",
@@ -59,7 +49,7 @@ int state_spill_open(state_spill *s, const char *dir, size_t nb, cl_error *err) 
 
 static int part_flush(state_spill *s, unsigned p, cl_error *err) {
   if (!s->b[p].len) return 0;
-  int e = write_all(s->fd[p], s->b[p].p, s->b[p].len);
+  int e = io_write_all(s->fd[p], s->b[p].p, s->b[p].len);
   s->size[p] += s->b[p].len;
   s->b[p].len = 0;
   return e ? scratch_fail(s, e, err) : 0;
@@ -179,25 +169,13 @@ static int read_fail(const state_spill *s, int e, cl_error *err) {
                  s->dir, strerror(e ? e : EIO));
 }
 
-static int pread_all(int fd, char *p, size_t n, off_t at) {
-  while (n) {
-    ssize_t got = pread(fd, p, n, at);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return got < 0 ? errno : EIO;
-    p += got;
-    n -= (size_t)got;
-    at += got;
-  }
-  return 0;
-}
-
 /* Sort the records of fd[0..size) whose hashes share their top `used` bits. */
 static int sort_part(state_spill *s, int fd, uint64_t size, unsigned used, state_sorted_fn fn,
                      void *ud, cl_error *err) {
   if (!size) return 0;
   if (size <= s->sort_max || used + SPLIT_BITS > 64) {
     char *p = cl_malloc((size_t)size);
-    int e = pread_all(fd, p, (size_t)size, 0);
+    int e = io_pread_all(fd, p, (size_t)size, 0);
     int rc = e ? read_fail(s, e, err) : sort_memory(s, p, (size_t)size, used, fn, ud, err);
     free(p);
     return rc;
@@ -223,7 +201,7 @@ static int sort_part(state_spill *s, int fd, uint64_t size, unsigned used, state
       in.len -= used_in;
     }
     buf_grow(&in, want);
-    int e = pread_all(fd, in.p + in.len, want, (off_t)at);
+    int e = io_pread_all(fd, in.p + in.len, want, (off_t)at);
     if (e) {
       rc = read_fail(s, e, err);
       break;
@@ -238,7 +216,7 @@ static int sort_part(state_spill *s, int fd, uint64_t size, unsigned used, state
       unsigned k = (unsigned)((rec_hash(r) << used) >> (64 - SPLIT_BITS));
       buf_put(&sb[k], r, rs);
       if (sb[k].len >= PART_BUF) {
-        int we = write_all(sub[k], sb[k].p, sb[k].len);
+        int we = io_write_all(sub[k], sb[k].p, sb[k].len);
         ssize[k] += sb[k].len;
         sb[k].len = 0;
         if (we) {
@@ -252,7 +230,7 @@ static int sort_part(state_spill *s, int fd, uint64_t size, unsigned used, state
   buf_free(&in);
   for (unsigned k = 0; k < NSUB && !rc; k++)
     if (sb[k].len) {
-      int we = write_all(sub[k], sb[k].p, sb[k].len);
+      int we = io_write_all(sub[k], sb[k].p, sb[k].len);
       ssize[k] += sb[k].len;
       if (we) rc = scratch_fail(s, we, err);
     }

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_plugins_cmd.sh -- plugins as a user and a plugin author meet them
 # (#10 item 3):
 #   1. `cleave plugins` lists every plugin on the path with its version, file,

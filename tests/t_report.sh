@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t_report.sh -- report.html (--report FILE, [output] report; docs/report.md):
 # written with the run's other files (a failed run leaves the previous one),
 # self-contained (nothing fetched: no src=, href= or url() to anything), text

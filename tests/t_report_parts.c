@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** t_report_parts.c -- report.html pieces that need no run: the one HTML escaper
 ** (utf8_html_str) and the state sections (entered / exited, trend), which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** crash.c -- a test plugin that crashes on purpose, for the crash message
 ** (cleanup.c): crash.at(x) is x, except that it dereferences NULL when x is

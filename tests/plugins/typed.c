@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** typed.c -- a test plugin with typed config (ABI 1.1 config_decls): window
 ** INT 1..365 default 30, ratio NUMBER 0..1 default 0.5, mode STRING of 1 to

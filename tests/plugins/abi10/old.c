@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** old.c -- a plugin written for ABI 1.0 and built against the frozen 1.0
 ** header beside it (tests/plugins/abi10/cleave/plugin.h): no struct_size in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
 ** cleave/plugin.h -- the criterion plugin ABI. This header is the whole
 ** contract between the cleave engine and a criterion plugin; a plugin
