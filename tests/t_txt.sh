@@ -13,7 +13,8 @@
 #   3. A catastrophic pattern ((a+)+$ on "aaa...b") finishes in bounded time
 #      with both evaluators: every value stops at the match limit, is no match
 #      (and NOT of it holds), and the warning counts them per call site.
-#   4. [plugin.txt] match_limit: a bad value exits 7 naming engine.ini:line;
+#   4. [plugin.txt] match_limit (a typed key, checked by the engine): a bad
+#      value exits 3 naming engine.ini:line;
 #      a higher limit decides what the default gave up on.
 #   5. lower() of a text whose result is over 4096 bytes is missing.
 #   6. cleave test runs tests/fixtures/txt/text_tests_test.lua on the guide's
@@ -137,14 +138,14 @@ done
 printf '[engine]\nplugins = %s\n\n[plugin.txt]\nmatch_limit = 10\n' "$plugins" > "$tmp/low.ini"
 run "$tmp/cat.lua" "$tmp/cat.csv" -c "$tmp/low.ini"
 st=0
-[ $rc -eq 7 ] || st=1
-grep -qF "low.ini:5: [plugin.txt] match_limit = 10: write a whole number from 1000 to 100000000" "$tmp/err" || st=1
-ok $st "match_limit = 10: exit 7 ($rc) naming low.ini:5 and the range"
+[ $rc -eq 3 ] || st=1
+grep -qF "low.ini:5: [plugin.txt] match_limit = 10: out of range; write a whole number from 1000 to" "$tmp/err" || st=1
+ok $st "match_limit = 10: exit 3 ($rc) naming low.ini:5 and the range"
 [ $st -eq 0 ] || diag "$tmp/err"
 printf '[engine]\nplugins = %s\n\n[plugin.txt]\nmatch_limit = 12x\n' "$plugins" > "$tmp/junk.ini"
 run "$tmp/cat.lua" "$tmp/cat.csv" -c "$tmp/junk.ini"
-[ $rc -eq 7 ] && grep -qF "match_limit = 12x" "$tmp/err"
-ok $? "match_limit = 12x: exit 7"
+[ $rc -eq 3 ] && grep -qF "junk.ini:5: [plugin.txt] match_limit = 12x" "$tmp/err"
+okd $? "match_limit = 12x: exit 3 naming junk.ini:5" "$tmp/err"
 
 # ^(a|aa)*c on 26 a's then "bc" tries every way to split the a's (fib(27) ~
 # 200,000 paths) before it fails: the default gives up, 10,000,000 decides

@@ -19,14 +19,12 @@
 **
 ** Named txt, not text: text is the rule language's column reader.
 */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "txt.h"
 
-static const char *const config_keys[] = {"match_limit", NULL};
 
 /* ---- results --------------------------------------------------------------- */
 
@@ -43,34 +41,11 @@ static void set_bool(cleave_value *out, int b) {
 
 /* ---- plugin and thread state ----------------------------------------------- */
 
-/* The engine.ini line of key's (last) entry, for messages. */
-static int line_of(const cleave_config *cfg, const char *key) {
-  int line = 0;
-  for (size_t i = 0; cfg && i < cfg->n; i++)
-    if (cfg->entries[i].key && strcmp(cfg->entries[i].key, key) == 0) line = cfg->entries[i].line;
-  return line;
-}
-
-static int parse_limit(const char *v, unsigned long *out) {
-  char *end;
-  if (!v || *v < '0' || *v > '9') return -1;
-  errno = 0;
-  unsigned long n = strtoul(v, &end, 10);
-  if (errno || *end || n < TXT_MATCH_LIMIT_MIN || n > TXT_MATCH_LIMIT_MAX) return -1;
-  *out = n;
-  return 0;
-}
-
 static int txt_init(const cleave_host *host, const cleave_config *cfg, void **state,
                     cleave_err *err) {
-  unsigned long limit = TXT_MATCH_LIMIT_DEFAULT;
-  const char *v = host->config_get(cfg, "match_limit");
-  if (v && parse_limit(v, &limit))
-    return host->errorf(err, "%s:%d: [plugin.txt] match_limit = %s: write a whole "
-                        "number from %lu to %lu (the default is %lu)",
-                        cfg && cfg->path ? cfg->path : "engine.ini",
-                        line_of(cfg, "match_limit"), v, TXT_MATCH_LIMIT_MIN,
-                        TXT_MATCH_LIMIT_MAX, TXT_MATCH_LIMIT_DEFAULT);
+  /* the engine has checked it against config_decls (a whole number in range)
+  ** and gives the default when the section does not set it */
+  unsigned long limit = (unsigned long)host->config_int(cfg, "match_limit");
   txt_state *st = calloc(1, sizeof *st);
   if (!st) return host->errorf(err, "out of memory");
   st->host = host;
@@ -381,12 +356,23 @@ static const cleave_criterion criteria[] = {
      CLEAVE_TEXT, CLEAVE_PURE, text_arg, 1, 2, lower_compile, lower_eval, free_inst, sizeof(cleave_criterion)},
 };
 
+/* [plugin.txt]: checked by the engine before init (engine.ini:LINE, exit 3). */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+static const cleave_config_decl config[] = {
+    {sizeof(cleave_config_decl), CLEAVE_CFG_INT, "match_limit",
+     "PCRE2 match and depth limit per value; a value that needs more is no match "
+     "(counted, warned)",
+     STR(TXT_MATCH_LIMIT_DEFAULT), CLEAVE_CFG_MIN | CLEAVE_CFG_MAX,
+     TXT_MATCH_LIMIT_MIN, TXT_MATCH_LIMIT_MAX},
+};
+
 static const cleave_plugin plugin = {
     CLEAVE_ABI_MAJOR, CLEAVE_ABI_MINOR, sizeof(cleave_plugin), "txt", "1.0",
     "text tests: contains, starts/ends with, PCRE2 patterns, length, lower case",
-    config_keys, txt_init, txt_thread_init, txt_thread_fini, txt_fini,
+    NULL, txt_init, txt_thread_init, txt_thread_fini, txt_fini,
     criteria, sizeof criteria / sizeof criteria[0],
-    NULL, 0 /* config_decls (ABI 1.1): match_limit is read from config_keys */};
+    config, sizeof config / sizeof config[0]};
 
 CLEAVE_EXPORT const cleave_plugin *cleave_plugin_entry(void);
 const cleave_plugin *cleave_plugin_entry(void) { return &plugin; }

@@ -23,9 +23,9 @@
 
 /* ---- limits ---------------------------------------------------------------- */
 
-#define TXT_MATCH_LIMIT_DEFAULT 100000ul /* [plugin.txt] match_limit */
-#define TXT_MATCH_LIMIT_MIN 1000ul
-#define TXT_MATCH_LIMIT_MAX 100000000ul
+#define TXT_MATCH_LIMIT_DEFAULT 100000 /* [plugin.txt] match_limit */
+#define TXT_MATCH_LIMIT_MIN 1000
+#define TXT_MATCH_LIMIT_MAX 100000000
 #define TXT_HEAP_LIMIT_KIB 16384u      /* interpreter backtracking memory per worker */
 #define TXT_JIT_STACK_MIN (32u << 10)  /* JIT stack per worker: starts at 32 KiB */
 #define TXT_JIT_STACK_MAX (1u << 20)   /* ... and may grow to 1 MiB */
