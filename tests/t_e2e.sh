@@ -94,7 +94,7 @@ fx=$tmp/fx
 mkdir "$fx"
 "$cleave" run -c "$root/engine.ini" --plugins "$plugins" --input "$edge" \
   --output "$fx/out.csv" --rejects "$fx/rej.csv" --summary "$fx/sum.json" \
-  --audiences "$fx/aud" > "$fx/stdout" 2> "$fx/stderr"
+  --audiences "$fx/aud" --report "$fx/report.html" > "$fx/stdout" 2> "$fx/stderr"
 rc=$?
 ok $rc "fixture with engine.ini: exit status 0"
 [ $rc -eq 0 ] || diag "$fx/stderr"
@@ -113,7 +113,7 @@ ok $? "fixture: summary.json has rows_read 59, rows_written 59, rows_rejected 0"
 okd $? "fixture: a good run says nothing on stderr when it is not a terminal (cron)" "$fx/stderr"
 "$cleave" run --verbose -c "$root/engine.ini" --plugins "$plugins" --input "$edge" \
   --output "$fx/outv.csv" --rejects "$fx/rejv.csv" --summary "$fx/sumv.json" \
-  --audiences "$fx/audv" 2> "$fx/stderr.v"
+  --audiences "$fx/audv" --report "$fx/reportv.html" 2> "$fx/stderr.v"
 grep -q '59 rows read, 59 written, 0 rejected' "$fx/stderr.v"
 okd $? "fixture: with --verbose the run reports '59 rows read, 59 written, 0 rejected' on stderr" "$fx/stderr.v"
 [ ! -s "$fx/stdout" ]
@@ -162,7 +162,7 @@ for t in 1 2 4; do
     # shellcheck disable=SC2086
     run_eq "fixture: --threads $t, chunk size $c" "$want" "$fx/o.csv" \
       -c "$root/engine.ini" --plugins "$plugins" --input "$edge" --output "$fx/o.csv" \
-      --rejects "$fx/r.csv" --summary "$fx/s.$t.$c.json" --audiences "$fx/a.$t.$c" --threads $t $copt
+      --rejects "$fx/r.csv" --summary "$fx/s.$t.$c.json" --audiences "$fx/a.$t.$c" --report "$fx/rp.$t.$c.html" --threads $t $copt
   done
 done
 strip_run() { grep -v '"seconds"\|"threads"\|"output"' "$1"; }
