@@ -113,22 +113,17 @@ int aud_distinct(const audiences *a, const commit_name *v, size_t n, cl_error *e
 
 int aud_dir(audiences *a, cl_error *err) {
   if (!a->dir) return 0;
-  struct stat st;
-  if (lstat(a->dir, &st) != 0) {
-    if (errno != ENOENT)
-      return cl_fail(err, CL_EXIT_OUTPUT, "audiences: cannot use %s: %s", a->dir, strerror(errno));
-    if (mkdir(a->dir, 0755) != 0 && errno != EEXIST)
-      return cl_fail(err, CL_EXIT_OUTPUT, "audiences: cannot create the folder %s: %s%s", a->dir,
-                     strerror(errno), errno == ENOENT ? " (only the last folder is created)" : "");
-    if (lstat(a->dir, &st) != 0)
-      return cl_fail(err, CL_EXIT_OUTPUT, "audiences: cannot use %s: %s", a->dir, strerror(errno));
-    log_msg(a->log, LOG_INFO, "audiences: created the folder %s", a->dir);
+  char why[FSAFE_WHY_MAX];
+  int created;
+  if (fsafe_output_dir(a->dir, 0755, &created, why) != 0) {
+    if (strcmp(why, "it is a symbolic link") == 0)
+      return cl_fail(err, CL_EXIT_OUTPUT, "audiences: %s is a symbolic link: audience files are "
+                     "never written through one (name the folder it leads to)", a->dir);
+    if (strcmp(why, "it is not a folder") == 0)
+      return cl_fail(err, CL_EXIT_OUTPUT, "audiences: %s is not a folder", a->dir);
+    return cl_fail(err, CL_EXIT_OUTPUT, "audiences: cannot create the folder %s: %s", a->dir, why);
   }
-  if (S_ISLNK(st.st_mode))
-    return cl_fail(err, CL_EXIT_OUTPUT, "audiences: %s is a symbolic link: audience files are "
-                   "never written through one (name the folder it leads to)", a->dir);
-  if (!S_ISDIR(st.st_mode))
-    return cl_fail(err, CL_EXIT_OUTPUT, "audiences: %s is not a folder", a->dir);
+  if (created) log_msg(a->log, LOG_INFO, "audiences: created the folder %s", a->dir);
   return 0;
 }
 

@@ -84,6 +84,33 @@ static const char *kind_of(mode_t m) {
   return "not a regular file";
 }
 
+int fsafe_output_dir(const char *path, mode_t mode, int *created, char why[FSAFE_WHY_MAX]) {
+  struct stat st;
+  *created = 0;
+  if (lstat(path, &st) != 0) {
+    if (errno != ENOENT || (mkdir(path, mode) != 0 && errno != EEXIST)) {
+      int e = errno;
+      snprintf(why, FSAFE_WHY_MAX, "%s%s", strerror(e),
+               e == ENOENT ? " (only the last folder is created)" : "");
+      return -1;
+    }
+    if (lstat(path, &st) != 0) {
+      snprintf(why, FSAFE_WHY_MAX, "%s", strerror(errno));
+      return -1;
+    }
+    *created = 1;
+  }
+  if (S_ISLNK(st.st_mode)) {
+    snprintf(why, FSAFE_WHY_MAX, "it is a symbolic link");
+    return -1;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    snprintf(why, FSAFE_WHY_MAX, "it is not a folder");
+    return -1;
+  }
+  return 0;
+}
+
 int fsafe_open_own(const char *path, int access, struct stat *st, char why[FSAFE_WHY_MAX]) {
   int fd = open(path, access | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0644);
   if (fd < 0) {

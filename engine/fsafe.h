@@ -38,6 +38,13 @@ enum {
 int fsafe_open_read(const char *dir, const char *rel, unsigned flags, off_t max_size,
                     char why[FSAFE_WHY_MAX]);
 
+/* A folder cleave writes its outputs in (audiences, the state): created with
+** mode when missing (only the last component), never a symbolic link, and a
+** folder. 0 (*created set), or -1 with why set ("it is a symbolic link",
+** "it is not a folder", or the errno text; " (only the last folder is
+** created)" when the parent is missing). */
+int fsafe_output_dir(const char *path, mode_t mode, int *created, char why[FSAFE_WHY_MAX]);
+
 /* Open (creating it, mode 0644) a file cleave keeps writing in place -- the
 ** lock, the log file -- for access (O_RDWR, or O_WRONLY|O_APPEND): never
 ** through a symbolic link, never a FIFO or a device (O_NONBLOCK until it is

@@ -128,12 +128,13 @@ void state_targets_free(char **t, size_t n) {
   free(t);
 }
 
+/* The state folder and its delta folder: as every output folder (fsafe.h),
+** so never through a symbolic link. */
 static int make_dir(const char *p, cl_error *err) {
-  if (mkdir(p, 0700) != 0 && errno != EEXIST)
-    return cl_fail(err, CL_EXIT_OUTPUT, "cannot create state folder %s: %s", p, strerror(errno));
-  struct stat st;
-  if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
-    return cl_fail(err, CL_EXIT_OUTPUT, "state folder %s is not a folder", p);
+  char why[FSAFE_WHY_MAX];
+  int created;
+  if (fsafe_output_dir(p, 0700, &created, why) != 0)
+    return cl_fail(err, CL_EXIT_OUTPUT, "cannot use state folder %s: %s", p, why);
   return 0;
 }
 

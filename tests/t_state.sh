@@ -238,6 +238,14 @@ wait $lp 2> /dev/null
 [ $rc -eq 8 ] && grep -q "S/lock" l2.err
 okd $? "a second run on the same state folder (another output) waits for no one: exit 8" l2.err
 
+# --- the state folder is never a symbolic link (as the audience folder) ---------------
+mkdir real_state && ln -s real_state link_state
+"$cleave" run -q --plugins "$build/plugins" --rules r1.lua --input A.csv --output ls.csv \
+  --rejects ls.rej.csv --state link_state 2> ls.err
+[ $? -eq 6 ] && grep -q "cannot use state folder link_state: it is a symbolic link" ls.err &&
+  [ -z "$(ls real_state)" ]
+okd $? "a state folder that is a symbolic link: exit 6, nothing written through it" ls.err
+
 # --- SIGKILL at every commit point, then the next run's delta ------------------------------
 "$gen" --rows 30000 --seed 5 > big.csv
 { head -n 25001 big.csv; tail -n +2 C.csv; } > big2.csv
