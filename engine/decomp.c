@@ -77,20 +77,30 @@ static const struct {
      "iconv -f UTF-16 -t UTF-8 FILE | cleave run --input -"},
 };
 
+int decomp_magic(const void *p, size_t have, const char **what, const char **fix) {
+  for (size_t i = 0; i < sizeof OTHER_MAGIC / sizeof *OTHER_MAGIC; i++)
+    if (have >= OTHER_MAGIC[i].len && memcmp(p, OTHER_MAGIC[i].magic, OTHER_MAGIC[i].len) == 0) {
+      if (what) *what = OTHER_MAGIC[i].what;
+      if (fix) *fix = OTHER_MAGIC[i].fix;
+      return -1;
+    }
+  if (have >= 2 && memcmp(p, GZIP_MAGIC, 2) == 0) return DECOMP_GZIP;
+  if (have >= 4 && memcmp(p, ZSTD_MAGIC, 4) == 0) return DECOMP_ZSTD;
+  return DECOMP_PLAIN;
+}
+
 static int sniff(decomp *d, cl_error *err) {
   d->sniffed = 1;
   while (!d->in_eof && d->in_len - d->in_pos < 6)
     if (refill(d, err)) return -1;
-  const unsigned char *p = d->in + d->in_pos;
-  size_t have = d->in_len - d->in_pos;
-  for (size_t i = 0; i < sizeof OTHER_MAGIC / sizeof *OTHER_MAGIC; i++)
-    if (have >= OTHER_MAGIC[i].len && memcmp(p, OTHER_MAGIC[i].magic, OTHER_MAGIC[i].len) == 0) {
-      cl_fail(err, CL_EXIT_INPUT, "%s is %s: cleave reads CSV in UTF-8, Latin-1 or cp1252, "
-              "plain or compressed with gzip or zstd; %s", d->name, OTHER_MAGIC[i].what,
-              OTHER_MAGIC[i].fix);
-      return -1;
-    }
-  if (have >= 2 && memcmp(p, GZIP_MAGIC, 2) == 0) {
+  const char *what = NULL, *fix = NULL;
+  int kind = decomp_magic(d->in + d->in_pos, d->in_len - d->in_pos, &what, &fix);
+  if (kind < 0) {
+    cl_fail(err, CL_EXIT_INPUT, "%s is %s: cleave reads CSV in UTF-8, Latin-1 or cp1252, "
+            "plain or compressed with gzip or zstd; %s", d->name, what, fix);
+    return -1;
+  }
+  if (kind == DECOMP_GZIP) {
     z_stream *z = cl_calloc(1, sizeof *z);
     if (inflateInit2(z, 15 + 16) != Z_OK) {
       free(z);
@@ -99,7 +109,7 @@ static int sniff(decomp *d, cl_error *err) {
     }
     d->z = z;
     d->kind = DECOMP_GZIP;
-  } else if (have >= 4 && memcmp(p, ZSTD_MAGIC, 4) == 0) {
+  } else if (kind == DECOMP_ZSTD) {
     d->zs = ZSTD_createDStream();
     if (!d->zs || ZSTD_isError(ZSTD_initDStream(d->zs))) {
       cl_fail(err, CL_EXIT_INTERNAL, "%s: cannot start the zstd decoder", d->name);

@@ -41,6 +41,13 @@ typedef struct decomp {
   int thread_rc;        /* 0, or the failure's exit code */
 } decomp;
 
+/* What the first bytes of a stream say it is (have: how many there are; 6
+** are enough): DECOMP_GZIP, DECOMP_ZSTD, DECOMP_PLAIN, or -1 for a format
+** cleave refuses (bzip2, xz, lz4, 7-Zip, zip, UTF-16 with a BOM), with
+** *what and *fix set for the message. The one test decomp_read sniffs with
+** (the fuzz harnesses ask it too). */
+int decomp_magic(const void *p, size_t have, const char **what, const char **fix);
+
 /* fd stays the caller's. name: for messages ("customers.csv.gz"). */
 void decomp_init(decomp *d, int fd, const char *name);
 /* Up to n decoded bytes into dst: >0 bytes, 0 at the end, -1 on an error

@@ -29,7 +29,7 @@ static int name_char(char c) {
 
 /* what names the name in messages ("micro"), example shows how to write it. */
 static const char *check_name(lua_State *L, int idx, const char *what, const char *example) {
-  size_t len;
+  size_t len = 0;
   const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &len) : NULL;
   if (!s) dsl_error(L, MSG_NAME_MISSING, what, example);
   if (len == 0) dsl_error(L, MSG_NAME_EMPTY, what);

@@ -174,7 +174,7 @@ static double bound(lua_State *L, int idx, int type, const char *method) {
   if (type == VT_DATE) {
     size_t len;
     const char *s = lua_tolstring(L, idx, &len);
-    int32_t d;
+    int32_t d = 0; /* dsl_error does not return; clang cannot tell */
     if (lua_type(L, idx) != LUA_TSTRING || date_parse_iso(s, len, &d) != 0)
       dsl_error(L, MSG_BOUND_NOT_DATE, method, dsl_describe(L, idx));
     return d;

@@ -202,7 +202,7 @@ static inline void put_line(segmenter *s, cleave_str id, const uint32_t *vals,
 static const uint64_t *transpose_members(segmenter *s, const uint64_t *const *mic) {
   const graph *g = s->sh->g;
   size_t nw = (g->nmicros + 63) / 64, need = nw * (size_t)BATCH_MAX;
-  if (s->rowmic_cap < need) {
+  if (!s->rowmic || s->rowmic_cap < need) { /* never NULL: memset(NULL, 0, 0) is UB */
     free(s->rowmic);
     s->rowmic = cl_malloc((need ? need : 1) * sizeof *s->rowmic);
     s->rowmic_cap = need;

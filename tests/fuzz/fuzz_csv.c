@@ -41,6 +41,7 @@
 
 #include "buf.h"
 #include "csv_scan.h"
+#include "decomp.h"
 #include "error.h"
 #include "input.h"
 
@@ -336,6 +337,21 @@ static void compressed_input(const setup *st, const char *path, uint64_t *rng) {
   input_close(&in);
 }
 
+/* A format decomp_magic refuses (bzip2, zip, UTF-16...): the header read
+** fails with CL_EXIT_INPUT and a message, whatever follows the magic. */
+static void refused_input(const setup *st, const char *path) {
+  input in;
+  cl_error err = {0, ""};
+  FUZZ_CHECK(input_open(&in, path, &err) == 0, "input_open: %s", err.msg);
+  char **names = NULL;
+  size_t ncols = 0;
+  uint64_t hlines = 0;
+  int rc = input_header(&in, st->delim, &names, &ncols, &hlines, &err);
+  FUZZ_CHECK(rc != 0 && err.code == CL_EXIT_INPUT && strstr(err.msg, "cleave reads CSV"),
+             "a refused format was read (rc %d: %s)", rc, err.msg);
+  input_close(&in);
+}
+
 /* The same bytes through input.c: a memfd read as /proc/self/fd/N. */
 static int memfd = -1;
 
@@ -356,9 +372,13 @@ static void through_input(const setup *st0, const char *data, size_t len, uint64
   snprintf(path, sizeof path, "/proc/self/fd/%d", memfd);
   /* gzip or zstd by its magic bytes (engine/decomp.c): no reference to
   ** compare with, but the reader must fail cleanly on whatever it is fed */
-  if ((len >= 2 && memcmp(data, "\x1f\x8b", 2) == 0) ||
-      (len >= 4 && memcmp(data, "\x28\xb5\x2f\xfd", 4) == 0)) {
+  int kind = decomp_magic(data, len, NULL, NULL);
+  if (kind == DECOMP_GZIP || kind == DECOMP_ZSTD) {
     compressed_input(st0, path, rng);
+    return;
+  }
+  if (kind < 0) { /* a format cleave refuses: exit 5 with a message, never rows */
+    refused_input(st0, path);
     return;
   }
   /* the reference: the text after a byte order mark, header included */

@@ -7,7 +7,15 @@
 */
 #include "cleave/plugin.h"
 
-static void at_eval(const void *inst, void *ts, const cleave_value *args, cleave_value *out) {
+/* The crashes must be real signals in the sanitizer build too: UBSan would
+** stop at the NULL load and the division before the CPU faults. */
+#if defined(__GNUC__)
+#define REAL_CRASH __attribute__((no_sanitize_undefined))
+#else
+#define REAL_CRASH
+#endif
+
+REAL_CRASH static void at_eval(const void *inst, void *ts, const cleave_value *args, cleave_value *out) {
   (void)inst, (void)ts;
   out->type = CLEAVE_NUMBER;
   out->missing = args[0].missing;
