@@ -308,15 +308,29 @@ static void split_here(const setup *st, const char *data, size_t len, uint64_t *
   rec_free(&all);
 }
 
-/* A compressed input: header and chunks until the end or an error. */
-static void compressed_input(const setup *st, const char *path, uint64_t *rng) {
+/* input_open and input_header on path, as `cleave run` starts: the header's
+** return code (names and ncols set when 0, err when not). */
+static int open_with_header(input *in, const char *path, const setup *st, char ***names,
+                            size_t *ncols, uint64_t *hlines, cl_error *err) {
+  FUZZ_CHECK(input_open(in, path, err) == 0, "input_open: %s", err->msg);
+  return input_header(in, st->delim, names, ncols, hlines, err);
+}
+
+/* Input that is not CSV text, by decomp_magic: gzip or zstd is read (header
+** and chunks until the end or an error); a format cleave refuses (bzip2,
+** zip, UTF-16...) fails the header read with CL_EXIT_INPUT and a message,
+** whatever follows its magic bytes. */
+static void not_plain_input(const setup *st, const char *path, uint64_t *rng, int refused) {
   input in;
   cl_error err = {0, ""};
-  FUZZ_CHECK(input_open(&in, path, &err) == 0, "input_open: %s", err.msg);
   char **names = NULL;
   size_t ncols = 0;
   uint64_t hlines = 0;
-  if (input_header(&in, st->delim, &names, &ncols, &hlines, &err) == 0) {
+  int hrc = open_with_header(&in, path, st, &names, &ncols, &hlines, &err);
+  if (refused) {
+    FUZZ_CHECK(hrc != 0 && err.code == CL_EXIT_INPUT && strstr(err.msg, "cleave reads CSV"),
+               "a refused format was read (rc %d: %s)", hrc, err.msg);
+  } else if (hrc == 0) {
     size_t target = 1 + (size_t)(fuzz_next(rng) % 300);
     for (;;) {
       chunk c;
@@ -329,26 +343,13 @@ static void compressed_input(const setup *st, const char *path, uint64_t *rng) {
       FUZZ_CHECK(c.len > 0, "an empty chunk");
       free(c.data);
     }
-    for (size_t i = 0; i < ncols; i++) free(names[i]);
-    free(names);
   } else {
     FUZZ_CHECK(err.msg[0], "input_header failed without a message");
   }
-  input_close(&in);
-}
-
-/* A format decomp_magic refuses (bzip2, zip, UTF-16...): the header read
-** fails with CL_EXIT_INPUT and a message, whatever follows the magic. */
-static void refused_input(const setup *st, const char *path) {
-  input in;
-  cl_error err = {0, ""};
-  FUZZ_CHECK(input_open(&in, path, &err) == 0, "input_open: %s", err.msg);
-  char **names = NULL;
-  size_t ncols = 0;
-  uint64_t hlines = 0;
-  int rc = input_header(&in, st->delim, &names, &ncols, &hlines, &err);
-  FUZZ_CHECK(rc != 0 && err.code == CL_EXIT_INPUT && strstr(err.msg, "cleave reads CSV"),
-             "a refused format was read (rc %d: %s)", rc, err.msg);
+  if (hrc == 0) {
+    for (size_t i = 0; i < ncols; i++) free(names[i]);
+    free(names);
+  }
   input_close(&in);
 }
 
@@ -373,12 +374,8 @@ static void through_input(const setup *st0, const char *data, size_t len, uint64
   /* gzip or zstd by its magic bytes (engine/decomp.c): no reference to
   ** compare with, but the reader must fail cleanly on whatever it is fed */
   int kind = decomp_magic(data, len, NULL, NULL);
-  if (kind == DECOMP_GZIP || kind == DECOMP_ZSTD) {
-    compressed_input(st0, path, rng);
-    return;
-  }
-  if (kind < 0) { /* a format cleave refuses: exit 5 with a message, never rows */
-    refused_input(st0, path);
+  if (kind != DECOMP_PLAIN) {
+    not_plain_input(st0, path, rng, kind < 0);
     return;
   }
   /* the reference: the text after a byte order mark, header included */
@@ -390,11 +387,10 @@ static void through_input(const setup *st0, const char *data, size_t len, uint64
   }
   input in;
   cl_error err = {0, ""};
-  FUZZ_CHECK(input_open(&in, path, &err) == 0, "input_open: %s", err.msg);
   char **names = NULL;
   size_t ncols = 0;
   uint64_t hlines = 0;
-  int hrc = input_header(&in, st0->delim, &names, &ncols, &hlines, &err);
+  int hrc = open_with_header(&in, path, st0, &names, &ncols, &hlines, &err);
 
   /* the reference with the header's width, as `cleave run` scans */
   setup st = *st0;
