@@ -28,8 +28,8 @@
 /* --- commands ------------------------------------------------------------ */
 
 enum { C_RUN = 1 << 0, C_CHECK = 1 << 1, C_EXPLAIN = 1 << 2, C_TEST = 1 << 3,
-       C_HELP = 1 << 4, C_PLUGINS = 1 << 5, C_MERGE = 1 << 7 };
-#define C_RULES (C_RUN | C_CHECK | C_EXPLAIN | C_TEST) /* commands that load rules */
+       C_HELP = 1 << 4, C_PLUGINS = 1 << 5, C_MERGE = 1 << 7, C_STATS = 1 << 8 };
+#define C_RULES (C_RUN | C_CHECK | C_EXPLAIN | C_TEST | C_STATS) /* commands that load rules */
 
 typedef struct command {
   const char *name;
@@ -61,6 +61,11 @@ static const command commands[] = {
      "Sum the summary.json files of the shards of one run (cleave as a filter under\n"
      "parallel, Dask, Spark or Hadoop) into the summary a single run would write;\n"
      "shards of other rules, list files or as_of dates are refused."},
+    {"stats", C_STATS, "[--stats-columns A,B] [--output FILE|-] | --merge STATS... [--output FILE|-]",
+     "Population statistics of the number columns the rules use (or --stats-columns):\n"
+     "count, missing, min, max and quantiles from a mergeable KLL sketch, written as a\n"
+     "stats file for --stats (thresholds like spend:top_percent(10)); --merge sums\n"
+     "the stats files of shards into the one a single pass would write."},
     {"help", C_HELP, "[COMMAND]", "Describe cleave, or one command and its options."},
     {NULL, 0, NULL, NULL}};
 
@@ -71,7 +76,8 @@ enum { O_RULES = 256, O_INPUT, O_OUTPUT, O_REJECTS, O_SUMMARY, O_ASOF, O_PLUGINS
        O_LOGFILE, O_VERBOSE, O_DELIM, O_QUOTE, O_DECIMAL, O_ENCODING, O_OUT_DELIM,
        O_OUT_BOM, O_CRLF, O_MAX_REJ, O_MAX_INV, O_MAX_INV_COL,
        O_FORMAT, O_AUDIENCES, O_AUD_MACROS, O_AUD_COLUMNS,
-       O_NO_HEADER, O_COLUMNS, O_COLUMNS_FROM, O_NO_OUT_HEADER, O_SUM_FORMAT, O_READER, O_STATE, O_REPORT };
+       O_NO_HEADER, O_COLUMNS, O_COLUMNS_FROM, O_NO_OUT_HEADER, O_SUM_FORMAT, O_READER, O_STATE, O_REPORT,
+       O_STATS, O_STATS_COLUMNS, O_MERGE };
 
 typedef struct option_info {
   const char *name;  /* long name */
@@ -89,8 +95,14 @@ static const option_info options[] = {
      "read no engine.ini, not even ./engine.ini"},
     {"rules", O_RULES, required_argument, "FILE", C_RULES, "rule file ([engine] rules)"},
     {"input", O_INPUT, required_argument, "FILE|-", C_RULES, "customer CSV ([input] path)"},
-    {"output", O_OUTPUT, required_argument, "FILE|-", C_RUN | C_MERGE,
-     "tagged CSV ([output] path); merge: the merged summary (default -)"},
+    {"output", O_OUTPUT, required_argument, "FILE|-", C_RUN | C_MERGE | C_STATS,
+     "tagged CSV ([output] path); merge: the merged summary; stats: the stats file (default -)"},
+    {"stats", O_STATS, required_argument, "FILE", C_RUN | C_CHECK | C_EXPLAIN | C_TEST,
+     "thresholds like spend:top_percent(10) from this stats file (cleave stats; [input] stats)"},
+    {"stats-columns", O_STATS_COLUMNS, required_argument, "A,B,...", C_STATS,
+     "the number columns to describe (default: those the rule file reads as numbers)"},
+    {"merge", O_MERGE, no_argument, NULL, C_STATS,
+     "merge the stats files given as arguments (the shards of one input)"},
     {"rejects", O_REJECTS, required_argument, "FILE", C_RUN,
      "rejected rows ([input] rejects)"},
     {"summary", O_SUMMARY, required_argument, "FILE", C_RUN,
@@ -285,6 +297,12 @@ static int take_option(const option_info *p, const char *arg, cli_opts *o) {
   case O_SUMMARY: o->summary = arg; break;
   case O_STATE: o->state = arg; break;
   case O_REPORT: o->report = arg; break;
+  case O_STATS: o->stats = arg; break;
+  case O_STATS_COLUMNS:
+    if (!*arg) return usage_error(NULL, "--stats-columns needs column names, separated by ','");
+    o->stats_columns = arg;
+    break;
+  case O_MERGE: o->merge = 1; break;
   case O_ASOF: o->as_of = arg; break;
   case O_PLUGINS: o->plugins = arg; break;
   case O_IDCOL:
@@ -539,7 +557,8 @@ int cli_parse(int argc, char **argv, cli_opts *o) {
   o->nargs = ps.npos - 1;
   for (int i = 1; i < ps.npos; i++) argv[i] = ps.pos[i];
   o->args = argv + 1;
-  if (o->nargs > 0 && cmd->bit != C_EXPLAIN && cmd->bit != C_TEST && cmd->bit != C_MERGE) {
+  if (o->nargs > 0 && cmd->bit != C_EXPLAIN && cmd->bit != C_TEST && cmd->bit != C_MERGE &&
+      !(cmd->bit == C_STATS && o->merge)) {
     rc = usage_error(cmd, "unexpected argument '%s'", o->args[0]);
     goto done;
   }

@@ -155,6 +155,12 @@ static int merge_array(merge_ctx *m, const char *key, json_t *into, json_t *from
 }
 
 static int merge_value(merge_ctx *m, const char *key, json_t *into, json_t *from) {
+  /* population thresholds (docs/stats.md): the same in every shard, or the
+  ** shards segmented by different cut-offs */
+  if (key && strcmp(key, "thresholds") == 0)
+    return json_equal(into, from) ? 0 : fail_at(m, "other population thresholds (give every "
+                                                   "shard the same --stats file: cleave stats "
+                                                   "--merge of the shards' stats)");
   if (json_typeof(into) != json_typeof(from) &&
       !(json_is_boolean(into) && json_is_boolean(from)))
     return fail_at(m, "a value of another kind");

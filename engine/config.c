@@ -426,6 +426,7 @@ static const key_def key_defs[] = {
     {SECT_INPUT, "header", "yes or no", set_yes_no, F(in_header), 0, 0},
     {SECT_INPUT, "columns", "column names separated by ','", set_text, F(columns), 0, 0},
     {SECT_INPUT, "columns_from", "a file path", set_path, F(columns_from), 0, 0},
+    {SECT_INPUT, "stats", "a file path", set_path, F(stats), 0, 0},
     {SECT_INPUT, "rejects", "a file path", set_path, F(rejects), 0, 0},
     {SECT_INPUT, "max_rejects", "a whole number of at least -1 (-1 = no limit)", set_long,
      F(max_rejects), -1, LONG_MAX},
@@ -781,6 +782,7 @@ void config_free(config *c) {
   free(c->rejects);
   free(c->columns);
   free(c->columns_from);
+  free(c->stats);
   free(c->output);
   free(c->summary);
   free(c->report);

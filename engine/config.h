@@ -62,6 +62,7 @@ typedef struct config {
   int encoding;         /* encoding = utf-8 | latin-1 | cp1252 (CONFIG_ENC_*) */
   int in_header;        /* header = yes | no (default yes): the first row names the columns */
   char *columns;        /* columns = a,b,c: the names when header = no */
+  char *stats;          /* stats = FILE: population thresholds from cleave stats */
   char *columns_from;   /* columns_from = FILE: or the first row of FILE */
   int reader;           /* reader = fast | libcsv (CONFIG_READER_*, default fast) */
   char *rejects;        /* rejects = FILE          (default <output>.rejects.csv) */

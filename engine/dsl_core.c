@@ -306,6 +306,7 @@ void dsl_install(dsl *d, sandbox *sb) {
   dsl_open_logic(L);
   dsl_open_segments(L);
   dsl_open_extras(L);
+  dsl_open_quantiles(L);
   lua_createtable(L, 0, 1);
   lua_pushcfunction(L, env_index);
   lua_setfield(L, -2, "__index");

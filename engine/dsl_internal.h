@@ -46,6 +46,7 @@ void dsl_open_values(lua_State *L);   /* field declarations + methods */
 void dsl_open_logic(lua_State *L);    /* all any none NOT at_least score */
 void dsl_open_segments(lua_State *L); /* macro micro */
 void dsl_open_extras(lua_State *L);   /* list, bucket */
+void dsl_open_quantiles(lua_State *L); /* top_percent, quantile_at_least, ... */
 /* For the environment's __index: when name is a loaded plugin, initialise it
 ** (once), push its table, store it in the environment at index 1 and return
 ** 1; else 0. An init failure is recorded in d->plugin_err and raised. */

@@ -283,6 +283,25 @@ void graph_free(graph *g) {
   free(g->macros);
   for (uint32_t m = 0; m < g->nmicros; m++) free(g->micros[m].name);
   free(g->micros);
+  free(g->quants);
+  free(g->quant_source);
   free(g->rules_path);
   memset(g, 0, sizeof *g);
+}
+
+graph_quant *graph_add_quant(graph *g, uint32_t col_slot, uint32_t cnode, uint32_t cmp, double q) {
+  g->quants = cl_realloc(g->quants, (g->nquants + 1) * sizeof *g->quants);
+  graph_quant *t = &g->quants[g->nquants++];
+  memset(t, 0, sizeof *t);
+  t->slot = col_slot;
+  t->cnode = cnode;
+  t->cmp = cmp;
+  t->q = q;
+  return t;
+}
+
+const graph_quant *graph_quant_of(const graph *g, uint32_t cnode) {
+  for (uint32_t i = 0; i < g->nquants; i++)
+    if (g->quants[i].cnode == cnode) return &g->quants[i];
+  return NULL;
 }

@@ -144,6 +144,21 @@ typedef struct graph_file {
   char sha256[65];
 } graph_file;
 
+/* A population threshold (spend:top_percent(10), dsl_quantile.c): a
+** comparison of a number column with the constant node cnode, whose value is
+** the column's quantile q -- resolved (quantile.h) before graph_optimize, so
+** the evaluators see a plain number. */
+typedef struct graph_quant {
+  uint32_t slot;     /* the number column */
+  uint32_t cnode;    /* the N_CONST node holding the threshold */
+  uint32_t cmp;      /* the N_CMP node */
+  uint32_t line;
+  double q;          /* the quantile, 0 < q < 1 */
+  char method[64];   /* as written: "top_percent(10)" */
+  char label[32];    /* for people: "top 10 %" */
+  int resolved;
+} graph_quant;
+
 typedef struct graph {
   char *rules_path;     /* as used in messages */
   char rules_sha256[65];/* of the bytes compiled ("" for rules given as a string) */
@@ -159,6 +174,9 @@ typedef struct graph {
   micro *micros;
   uint32_t nmicros;
   uint32_t ncache;      /* shared nodes, for per-record caches */
+  graph_quant *quants;  /* population thresholds, in rule-file order */
+  uint32_t nquants;
+  char *quant_source;   /* where their values came from ("stats file x.json") */
   int32_t as_of;
 } graph;
 
@@ -178,6 +196,11 @@ uint32_t graph_depth_of(const graph *g, const uint32_t *kids, uint32_t n);
 uint32_t graph_find_slot(const graph *g, const char *column, int type, char sep);
 /* The slot for (column, type, sep), created on first use (hashed lookup). */
 uint32_t graph_slot(graph *g, const char *column, int type, char sep, uint32_t line);
+
+/* Record a population threshold (zeroed but for what is given); returns it. */
+graph_quant *graph_add_quant(graph *g, uint32_t col_slot, uint32_t cnode, uint32_t cmp, double q);
+/* The threshold whose constant node is id, or NULL. */
+const graph_quant *graph_quant_of(const graph *g, uint32_t cnode);
 
 /* After building: mark shared nodes, estimate costs, order AND/OR children
 ** cheapest first. Pure reordering: results do not change. */

@@ -9,6 +9,7 @@
 #include "cleanup.h"
 #include "cli.h"
 #include "cmd_plugins.h"
+#include "cmd_stats.h"
 #include "explain.h"
 #include "ruletest.h"
 #include "run.h"
@@ -23,6 +24,7 @@ int main(int argc, char **argv) {
   if (strcmp(o.command, "check") == 0) return cmd_check(&o);
   if (strcmp(o.command, "test") == 0) return cmd_test(&o);
   if (strcmp(o.command, "merge") == 0) return cmd_merge(&o);
+  if (strcmp(o.command, "stats") == 0) return cmd_stats(&o);
   if (strcmp(o.command, "plugins") == 0) return cmd_plugins(&o);
   return 2;
 }

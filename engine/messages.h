@@ -65,7 +65,8 @@
 /* The methods each kind of value takes (endings of "works on" and "has no
 ** method" messages). MSG_METHODS_FOR(type) needs graph.h's VT_* names. */
 #define MSG_METHODS_NUMBER \
-  "a number takes :below, :at_most, :above, :at_least, :between, :is, :is_not, :one_of or :none_of"
+  "a number takes :below, :at_most, :above, :at_least, :between, :is, :is_not, :one_of, " \
+  ":none_of, :top_percent, :bottom_percent, :quantile_at_least or :quantile_below"
 #define MSG_METHODS_DATE \
   "a date takes :before, :after, :between, :is, :is_not, :one_of or :none_of"
 #define MSG_METHODS_TEXT "a text takes :is, :is_not, :one_of, :none_of or :starts_with"
@@ -159,6 +160,15 @@
 #define MSG_SET_ITEM_FIELD \
   "%s(): item %d is the field %s; a list holds fixed values (to compare two fields, use :is(field))"
 /* what (e.g. "below()") */
+/* --- population thresholds: top_percent, bottom_percent, quantile_at_least,
+** quantile_below (dsl_quantile.c) --------------------------------------- */
+/* method, what it was called on, method */
+#define MSG_QUANTILE_FIELD \
+  "%s works on a number column declared with number \"column\" (its quantiles come from " \
+  "cleave stats), not on %s; write e.g. spend:%s(10)"
+/* method, what was given, low, high, example */
+#define MSG_QUANTILE_ARG "%s needs a number above %g and below %g, not %s; write e.g. %s"
+
 #define MSG_NOT_FINITE "%s: the number is not finite (0/0 or 1/0?); write a plain number like 30"
 #define MSG_TAG_NOT_ONE \
   "%s() needs one tag in quotes, like interests:%s \"tech\" (for several, use has_any or has_all)"

@@ -13,7 +13,7 @@ static const char *const cmp_sym[] = {"<", "<=", ">", ">=", "=", "!="};
 static const char *const arith_sym[] = {"+", "-", "*", "/"};
 
 /* The shortest text that reads back as x (0.2, not 0.20000000000000001). */
-static void render_number(double x, buf *out) {
+void render_number(double x, buf *out) {
   if (x == (double)(long long)x && x > -1e15 && x < 1e15) {
     buf_printf(out, "%lld", (long long)x);
     return;
@@ -166,11 +166,14 @@ void render_node(const graph *g, uint32_t id, buf *out) {
     render_node(g, n->kids[0], out);
     buf_putc(out, ')');
     break;
-  case N_CMP:
+  case N_CMP: {
     render_kid(g, n->kids[0], out);
     buf_printf(out, " %s ", cmp_sym[n->op]);
     render_kid(g, n->kids[1], out);
+    const graph_quant *t = graph_quant_of(g, n->kids[1]); /* spend:top_percent(10) */
+    if (t) buf_printf(out, " (%s)", t->label);
     break;
+  }
   case N_BETWEEN: render_kid(g, n->kids[0], out); render_range(g, n, out); break;
   case N_IN:
     render_kid(g, n->kids[0], out);

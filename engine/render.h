@@ -10,6 +10,9 @@
 #include "buf.h"
 #include "graph.h"
 
+/* A finite number as the shortest text that reads back as it (0.2, 1834.25,
+** 12, 1e+20): also valid JSON. */
+void render_number(double x, buf *out);
 void render_node(const graph *g, uint32_t id, buf *out);
 /* A value as text: "92000", "2026-10-31", "\"GB\"", "(missing)". */
 void render_value(const graph *g, const cleave_value *v, int macro_ix, buf *out);

@@ -75,6 +75,10 @@ int rules_load(graph *g, const rules_opts *o, cl_error *err) {
     return cl_fail(err, CL_EXIT_RULES, MSG_NO_SEGMENTS, display);
   warn_ctx w = {o, display};
   dsl_unused_conditions(g, warn_unused, &w);
+  if (g->nquants && !o->quantiles)
+    return cl_fail(err, CL_EXIT_CONFIG, "%s:%u: population thresholds (%s) are not available "
+                   "here", display, g->quants[0].line, g->quants[0].method);
+  if (g->nquants && o->quantiles(o->quantiles_ud, g, err)) return err->code;
   graph_optimize(g);
   return 0;
 }

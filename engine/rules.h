@@ -30,6 +30,11 @@ typedef struct rules_opts {
   /* Called for each warning ("file:line: ..."); NULL = log them. */
   void (*warn)(void *ud, const char *msg);
   void *warn_ud;
+  /* Rules with population thresholds (graph.quants, quantile.h): called once
+  ** the rule file ran, before the graph is optimised, to give them their
+  ** values; NULL: such rules are refused. */
+  int (*quantiles)(void *ud, graph *g, cl_error *err);
+  void *quantiles_ud;
 } rules_opts;
 
 /* Run the rule file in a fresh sandbox and build g from it. Errors are

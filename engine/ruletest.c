@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "eval.h"
 #include "rules.h"
+#include "quantile.h"
 #include "ruletest.h"
 #include "suggest.h"
 #include "values.h"
@@ -146,6 +147,8 @@ static int load_file(runner *r, file_slot *fs) {
   ro.plugin_dir = cfg->plugins;
   ro.host = &r->s->host;
   ro.log = &r->s->log;
+  ro.quantiles = quantile_resolve_stats;
+  ro.quantiles_ud = (void *)cfg;
   rc = rules_load(&f->g, &ro, &fs->err);
   f->have_graph = 1;
   free(rules_shown);

@@ -8,6 +8,7 @@
 
 #include "host_api.h"
 #include "rules.h"
+#include "quantile.h"
 #include "session.h"
 
 static void override(char **dst, const char *v) {
@@ -38,6 +39,7 @@ int session_open(session *s, const cli_opts *o, cl_error *err) {
   if (!o->log_file && s->cfg.log_file && open_log(s, s->cfg.log_file, err)) return err->code;
   override(&s->cfg.rules, o->rules);
   override(&s->cfg.input, o->input);
+  override(&s->cfg.stats, o->stats);
   override(&s->cfg.output, o->output);
   override(&s->cfg.plugins, o->plugins);
   override(&s->cfg.rejects, o->rejects);
@@ -108,6 +110,8 @@ int session_rules(session *s, void (*warn)(void *ud, const char *msg), void *ud,
   ro.log = &s->log;
   ro.warn = warn;
   ro.warn_ud = ud;
+  ro.quantiles = s->skip_quantiles ? quantile_resolve_none : quantile_resolve_session;
+  ro.quantiles_ud = s;
   int rc = rules_load(&s->g, &ro, err);
   s->have_graph = 1;
   return rc;

@@ -21,6 +21,9 @@ typedef struct cli_opts {
   int no_config;        /* --no-config: no engine.ini at all */
   const char *rules, *input, *output, *plugins, *rejects, *summary, *as_of;
   const char *report; /* --report FILE */
+  const char *stats;  /* --stats FILE */
+  const char *stats_columns; /* stats --stats-columns a,b */
+  int merge;          /* stats --merge */
   const char *id_column; /* --id-column */
   const char *state;    /* --state DIR */
   /* dialect words, checked by cli.c (config_word_*); NULL = not given */
@@ -60,6 +63,7 @@ typedef struct session {
   plugin_set plugins;
   graph g;
   int have_graph;
+  int skip_quantiles; /* cleave stats: thresholds are left unresolved (nothing is evaluated) */
 } session;
 
 /* Read engine.ini (the -c file, else ./engine.ini when present), apply

@@ -8,6 +8,7 @@
 
 #include "datecalc.h"
 #include "invalid.h"
+#include "render.h"
 #include "row_accept.h"
 #include "seg_detail.h"
 #include "state.h"
@@ -57,6 +58,30 @@ static void plugins_used(const plugin_set *ps, buf *b) {
   buf_puts(b, k ? "\n  ],\n" : "],\n");
 }
 
+/* "thresholds": the population thresholds the rules used (quantile.h), when
+** they use any, and where their values came from. */
+static void thresholds(const graph *g, buf *b) {
+  if (!g || !g->nquants || !g->quants[0].resolved) return;
+  json_strf(b, "thresholds_from", g->quant_source, 1);
+  buf_puts(b, "  \"thresholds\": [");
+  for (uint32_t i = 0; i < g->nquants; i++) {
+    const graph_quant *t = &g->quants[i];
+    const char *col = g->slots[t->slot].column;
+    buf_puts(b, i ? ",\n    {" : "\n    {");
+    json_key(b, "column");
+    utf8_json_str(b, col, strlen(col));
+    buf_puts(b, ", ");
+    json_key(b, "rule");
+    utf8_json_str(b, t->method, strlen(t->method));
+    buf_printf(b, ", \"line\": %u, \"quantile\": ", t->line);
+    render_number(t->q, b);
+    buf_puts(b, ", \"value\": ");
+    render_number(g->nodes[t->cnode].u.cval.u.number, b);
+    buf_putc(b, '}');
+  }
+  buf_puts(b, "\n  ],\n");
+}
+
 /* What every summary has, ok or failed: the run's identity. */
 static void identity(const summary_info *s, const char *status, buf *b) {
   const graph *g = s->g;
@@ -79,6 +104,7 @@ static void identity(const summary_info *s, const char *status, buf *b) {
   }
   buf_puts(b, g && g->nfiles ? "\n  ],\n" : "],\n");
   plugins_used(s->plugins, b);
+  thresholds(g, b);
   json_strf(b, "input", s->input_name ? s->input_name : s->cfg->input, 1);
   json_strf(b, "output", s->cfg->output ? s->cfg->output : "-", 1);
   json_strf(b, "as_of", asof, 1);

@@ -515,7 +515,7 @@ static void test_keys(void) {
         "unknown key: belongs in another section");
   fails("[input]\nfoo = 1\n",
         "engine.ini:2: unknown key 'foo' in [input] (its keys are: path, id_column, delimiter, "
-        "quote, decimal, encoding, header, columns, columns_from, rejects, max_rejects, max_invalid, "
+        "quote, decimal, encoding, header, columns, columns_from, stats, rejects, max_rejects, max_invalid, "
         "max_invalid_column, reader)",
         "unknown key without suggestion");
   fails("[engine]\nThreads = 1\n",
