@@ -4,14 +4,17 @@
 ** in its column, as marketers say it ("the top 10 % of spenders"):
 **
 **   spend:top_percent(10)        spend >= the column's quantile 0.90
-**   spend:bottom_percent(25)     spend <= quantile 0.25
+**   spend:bottom_percent(25)     spend <= the lower quantile 0.25
 **   spend:quantile_at_least(0.9) spend >= quantile 0.9
 **   spend:quantile_below(0.5)    spend <  quantile 0.5
 **
 ** Each is a comparison with a constant node recorded in graph.quants; the
 ** constant's value (the quantile) is filled in by quantile.c from a stats
 ** file or a first pass over the input before the graph is optimised, so it
-** evaluates as spend:at_least(1834.2) would, in both evaluators.
+** evaluates as spend:at_least(1834.2) would, in both evaluators. Ties at
+** the threshold are included by top_percent and bottom_percent (sketch_kll.h
+** defines both quantiles); quantile_below(q) is the complement of
+** quantile_at_least(q) among present values.
 */
 #include <math.h>
 #include <stdio.h>
@@ -49,6 +52,7 @@ static int quantile_test(lua_State *L, int kind, const char *method) {
                               : kind == Q_BOTTOM ? OP_LE : OP_LT);
   graph_quant *t = graph_add_quant(g, g->nodes[a].u.slot, c, id, q);
   t->line = dsl_line(L);
+  t->lower = kind == Q_BOTTOM;
   snprintf(t->method, sizeof t->method, "%s(%.6g)", method, p);
   if (kind == Q_TOP) snprintf(t->label, sizeof t->label, "top %.6g %%", p);
   else if (kind == Q_BOTTOM) snprintf(t->label, sizeof t->label, "bottom %.6g %%", p);

@@ -154,6 +154,7 @@ typedef struct graph_quant {
   uint32_t cmp;      /* the N_CMP node */
   uint32_t line;
   double q;          /* the quantile, 0 < q < 1 */
+  int lower;         /* the lower quantile (bottom_percent), sketch_kll.h */
   char method[64];   /* as written: "top_percent(10)" */
   char label[32];    /* for people: "top 10 %" */
   int resolved;

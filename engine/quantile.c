@@ -25,7 +25,8 @@ int quantile_apply(graph *g, const stats_set *st, const char *source, cl_error *
                      "it has no quantiles", g->rules_path, t->line, col, t->method, col, source);
     kll_view w;
     kll_view_init(&w, &st->cols[c].sk);
-    g->nodes[t->cnode].u.cval.u.number = kll_view_quantile(&w, t->q);
+    g->nodes[t->cnode].u.cval.u.number =
+        t->lower ? kll_view_quantile_lower(&w, t->q) : kll_view_quantile(&w, t->q);
     kll_view_free(&w);
     t->resolved = 1;
   }

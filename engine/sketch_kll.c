@@ -203,17 +203,21 @@ void kll_view_free(kll_view *w) {
   memset(w, 0, sizeof *w);
 }
 
-double kll_view_quantile(const kll_view *w, double q) {
+/* The first item with more weight than q*n at or below it (lower: at least). */
+static double quantile(const kll_view *w, double q, int lower) {
   if (!w->n || !w->m) return NAN;
   if (!(q > 0)) return w->min;
   if (q >= 1) return w->max;
-  double target = q * (double)w->n; /* the first item with more weight at or below it */
+  double target = q * (double)w->n;
   size_t lo = 0, hi = w->m - 1;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if ((double)w->cum[mid] > target) hi = mid;
+    if (lower ? (double)w->cum[mid] >= target : (double)w->cum[mid] > target) hi = mid;
     else lo = mid + 1;
   }
   double v = w->v[lo];
   return v < w->min ? w->min : v > w->max ? w->max : v;
 }
+
+double kll_view_quantile(const kll_view *w, double q) { return quantile(w, q, 0); }
+double kll_view_quantile_lower(const kll_view *w, double q) { return quantile(w, q, 1); }

@@ -20,7 +20,9 @@
 **
 ** Quantile q (0 < q < 1) is the smallest value v with more than q*n values
 ** <= v (so values >= quantile(0.9) are the top 10 %, ties included): for the
-** exact data, sorted x[0..n), x[floor(q*n)].
+** exact data, sorted x[0..n), x[floor(q*n)]. The lower quantile is the
+** smallest v with at least q*n values <= v (values <= lower quantile(0.1)
+** are the bottom 10 %, ties included): x[ceil(q*n) - 1].
 */
 #ifndef CLEAVE_SKETCH_KLL_H
 #define CLEAVE_SKETCH_KLL_H
@@ -76,5 +78,7 @@ void kll_view_init(kll_view *w, const kll *s);
 void kll_view_free(kll_view *w);
 /* Quantile q (clamped to [0, 1]; 0 = min, 1 = max); NaN for an empty sketch. */
 double kll_view_quantile(const kll_view *w, double q);
+/* The lower quantile q (the same clamping). */
+double kll_view_quantile_lower(const kll_view *w, double q);
 
 #endif

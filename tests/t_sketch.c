@@ -64,6 +64,16 @@ static double rank_err(const double *x, size_t n, double v, double q) {
   return e;
 }
 
+/* The same for a lower quantile: exact when values < v < q*n <= values <= v. */
+static double rank_err_lower(const double *x, size_t n, double v, double q) {
+  size_t lt, le;
+  ranks(x, n, v, &lt, &le);
+  double t = q * (double)n, e = 0;
+  if ((double)lt >= t) e = ((double)lt - t + 1) / (double)n;
+  if ((double)le < t) e = (t - (double)le) / (double)n;
+  return e;
+}
+
 typedef struct errs {
   double max, at50, at90, at99;
 } errs;
@@ -74,6 +84,8 @@ static errs sketch_errs(const kll *s, const double *sorted, size_t n) {
   errs e = {0, 0, 0, 0};
   for (int i = 1; i <= 99; i++) {
     double q = i / 100.0, err = rank_err(sorted, n, kll_view_quantile(&w, q), q);
+    double el = rank_err_lower(sorted, n, kll_view_quantile_lower(&w, q), q);
+    if (el > err) err = el;
     if (err > e.max) e.max = err;
     if (i == 50) e.at50 = err;
     if (i == 90) e.at90 = err;
@@ -202,6 +214,17 @@ int main(void) {
   ok(kll_view_quantile(&w, 0.5) == 7 && kll_view_quantile(&w, 0) == 7 &&
      kll_view_quantile(&w, 1) == 7, "one value: every quantile is it");
   kll_view_free(&w);
+  /* small inputs are held exactly: upper x[floor(qn)], lower x[ceil(qn) - 1] */
+  kll h;
+  kll_init(&h, KLL_K);
+  for (int i = 20; i >= 1; i--) kll_add(&h, i * 10);
+  kll_view_init(&w, &h);
+  ok(kll_view_quantile(&w, 0.9) == 190 && kll_view_quantile_lower(&w, 0.25) == 50 &&
+     kll_view_quantile(&w, 0.5) == 110 && kll_view_quantile_lower(&w, 0.5) == 100 &&
+     kll_view_quantile(&w, 0.03) == 10 && kll_view_quantile_lower(&w, 0.03) == 10,
+     "20 values: quantile(.9) = 190, lower(.25) = 50, quantile(.5) = 110, lower(.5) = 100");
+  kll_view_free(&w);
+  kll_free(&h);
   kll_free(&e);
   kll_free(&f);
   kll_free(&g);
