@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "call_sites.h"
 #include "cleanup.h"
 #include "datecalc.h"
 #include "error.h"
@@ -124,7 +125,7 @@ static uint8_t *live_nodes(const graph *g) {
 size_t batch_memory(const graph *g, size_t cap, uint32_t *line) {
   uint8_t *live = live_nodes(g);
   size_t total = sizeof(batch_ctx) + (size_t)g->nmicros * sizeof(bitmap) +
-                 (size_t)g->nmacros * sizeof(uint32_t) + (size_t)g->nslots * sizeof(slot_tally) +
+                 (size_t)g->nmacros * sizeof(uint32_t) + (size_t)tally_entries(g) * sizeof(slot_tally) +
                  (size_t)counter_rows(g, live) * BATCH_MAX * sizeof(uint32_t);
   *line = 0;
   for (uint32_t i = 0; i < g->nnodes; i++) {
@@ -173,7 +174,7 @@ void batch_init(batch_ctx *b, const graph *g, void **tstate) {
   uint8_t *live = live_nodes(g);
   b->slots = cl_calloc(g->nslots ? g->nslots : 1, sizeof *b->slots);
   for (uint32_t s = 0; s < g->nslots; s++) alloc_slot(&b->slots[s], g->slots[s].type);
-  b->tally = cl_calloc(g->nslots ? g->nslots : 1, sizeof *b->tally);
+  b->tally = cl_calloc(tally_entries(g) ? tally_entries(g) : 1, sizeof *b->tally);
   b->col_ix = cl_malloc(nn * sizeof *b->col_ix);
   b->pred_ix = cl_malloc(nn * sizeof *b->pred_ix);
   share_init(b, live);
@@ -723,7 +724,49 @@ const uint64_t *batch_micro(batch_ctx *b, uint32_t i) {
   return b->micro_bits[i];
 }
 
+/* Call site k on every row of the batch: the rows whose per-row arguments
+** are all present, and of them those with no result (call_sites.h). */
+static void count_call(batch_ctx *b, uint32_t k) {
+  const graph *g = b->g;
+  uint32_t id = g->sites[k].node;
+  const node *n = &g->nodes[id];
+  bitmap all, fail;
+  all_rows(b, all);
+  const bcol *c = val_for(b, id, all); /* the rows no rule needed, too */
+  uint32_t nargs = n->u.call.crit->nargs < CLEAVE_MAX_ARGS ? n->u.call.crit->nargs : CLEAVE_MAX_ARGS;
+  for (uint32_t a = 0; a < nargs; a++) {
+    uint32_t kid = call_arg_node(g, n, a);
+    if (kid == GRAPH_NONE) continue;
+    const bcol *ac = val_for(b, kid, all);
+    for (uint32_t w = 0; w < words(b); w++) all[w] &= ac->present[w];
+  }
+  uint64_t present = 0, bad = 0;
+  for (uint32_t w = 0; w < words(b); w++) {
+    fail[w] = all[w] & ~c->present[w];
+    present += (uint64_t)__builtin_popcountll(all[w]);
+    bad += (uint64_t)__builtin_popcountll(fail[w]);
+  }
+  slot_tally *t = &b->tally[g->nslots + k];
+  t->present += present;
+  if (!bad) return;
+  b->invalid += bad;
+  if (t->bad) {
+    t->bad += bad;
+    return;
+  }
+  uint32_t first = 0;
+  while (!fail[first >> 6]) first += 64;
+  first += (uint32_t)__builtin_ctzll(fail[first >> 6]);
+  cleave_value args[CLEAVE_MAX_ARGS];
+  memset(args, 0, sizeof args);
+  for (uint32_t a = 0; a < nargs; a++)
+    if (call_arg_node(g, n, a) != GRAPH_NONE) value_at(b, call_arg_node(g, n, a), first, &args[a]);
+  call_site_failed(t, g, n, args); /* the first, with its arguments */
+  t->bad += bad - 1;
+}
+
 void batch_count_invalid(batch_ctx *b) {
   for (uint32_t s = 0; s < b->g->nslots; s++)
     if (b->g->slots[s].type == VT_NUMBER || b->g->slots[s].type == VT_DATE) slot_col(b, s);
+  for (uint32_t k = 0; k < b->g->nsites; k++) count_call(b, k);
 }

@@ -62,8 +62,9 @@ typedef struct batch_ctx {
   bitmap *micro_bits;      /* per micro segment: this batch's members */
   uint32_t *macro_node;    /* per macro: its N_MACRO node */
   eval_ctx rowc;           /* plugin thread states and text copies */
-  uint64_t invalid;        /* present values that did not parse */
-  slot_tally *tally;       /* per slot: values present and not parsable */
+  uint64_t invalid;        /* present values that did not parse, failed calls */
+  slot_tally *tally;       /* per slot: values present and not parsable; then
+                           ** per call site (call_sites.h): failures */
 } batch_ctx;
 
 /* Columns and results exist only for what a macro split or a micro segment
@@ -79,8 +80,10 @@ void batch_begin(batch_ctx *b, const cleave_str **cols, uint32_t n);
 
 /* Macro m's value index per row (valid until the next batch). */
 const uint32_t *batch_macro(batch_ctx *b, uint32_t m);
-/* Read every number and date column of the batch (so invalid counts every
-** value that does not parse, whether or not a rule needed it). */
+/* Read every number and date column of the batch and compute every plugin
+** call site for every row (so invalid counts every value that does not
+** parse and every call that gives no result from present arguments,
+** whether or not a rule needed it). */
 void batch_count_invalid(batch_ctx *b);
 
 /* Rows for which micro segment i holds. */

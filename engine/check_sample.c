@@ -2,13 +2,15 @@
 /*
 ** check_sample.c -- `cleave check` on the rows of the input (all of a small
 ** file; check.c decides): number and date columns whose values do not read
-** as numbers or dates, rows that `cleave run` would reject, and (with
+** as numbers or dates, plugin calls that give no result from present
+** values (call_sites.h), rows that `cleave run` would reject, and (with
 ** --sample N) the size of every macro value and micro segment in the first
 ** N rows, evaluated with the row evaluator.
 */
 #include <stdlib.h>
 #include <string.h>
 
+#include "call_sites.h"
 #include "check_internal.h"
 #include "csv_scan.h"
 #include "datecalc.h"
@@ -51,7 +53,9 @@ typedef struct sampler {
   int sizes;
   uint64_t sized;         /* sizes: the first sized rows */
   uint64_t s_rows, s_evaluated, s_rejected; /* of them: read, evaluated, rejected */
-  eval_ctx ec;
+  eval_ctx ec;            /* with sizes or call sites */
+  int calls;              /* the rules call plugins: count their failures */
+  uint64_t *site_line;    /* per call site: the input line of its first failure */
   uint64_t *value_counts; /* by shape.value_base[m] + value */
   uint64_t *micro_counts;
   uint64_t *bad_utf8;     /* per input column: kept fields not valid UTF-8 */
@@ -126,6 +130,13 @@ static void on_row(void *ud, const csv_row *r) {
     evaluate(sp, r);
     sp->s_evaluated++;
   }
+  if (sp->calls) { /* every plugin call on every row checked, as cleave run counts them */
+    const graph *g = sp->g;
+    if (!in_size) eval_begin(&sp->ec, r->cols);
+    eval_count_calls(&sp->ec);
+    for (uint32_t k = 0; k < g->nsites; k++)
+      if (!sp->site_line[k] && sp->ec.tally[g->nslots + k].bad) sp->site_line[k] = line;
+  }
   sp->evaluated++;
 }
 
@@ -173,9 +184,34 @@ static const char *date_shape(const char *s) {
   return "";
 }
 
+/* Plugin calls that gave no result for values present (call_sites.h). */
+static void call_findings(const sampler *sp, check_report *r) {
+  const graph *g = sp->g;
+  buf ex = {0}, name = {0};
+  for (uint32_t k = 0; sp->calls && k < g->nsites; k++) {
+    const slot_tally *t = &sp->ec.tally[g->nslots + k];
+    if (!t->bad) continue;
+    uint32_t line = g->nodes[g->sites[k].node].line;
+    ex.len = name.len = 0;
+    tally_example(&ex, t);
+    call_site_name(g, k, &name);
+    int all = t->bad == t->present;
+    check_add(r, &r->rules, all ? CHK_ERROR : CHK_WARNING, line, "%s:%u: %s: %s%llu of %llu "
+              "present values give%s no result (the first: \"%s\" at line %llu of %s): rules "
+              "see %s as missing; fix the values or the call's arguments", g->rules_path, line,
+              buf_cstr(&name), all ? "all " : "", (unsigned long long)t->bad,
+              (unsigned long long)t->present, t->bad == 1 ? "s" : "", buf_cstr(&ex),
+              (unsigned long long)sp->site_line[k], sp->b->in.name,
+              t->bad == 1 ? "it" : "them");
+  }
+  buf_free(&ex);
+  buf_free(&name);
+}
+
 static void value_findings(const sampler *sp, const config *cfg, check_report *r) {
   const graph *g = sp->g;
   const char *in = sp->b->in.name;
+  call_findings(sp, r);
   buf ex = {0};
   for (uint32_t s = 0; s < g->nslots; s++) {
     const slot *sl = &g->slots[s];
@@ -224,9 +260,12 @@ static void value_findings(const sampler *sp, const config *cfg, check_report *r
   buf_free(&ex);
   /* the limits cleave run applies, on the sample (a column none of whose
   ** values is readable is an error above already) */
-  slot_tally *t = cl_calloc(g->nslots ? g->nslots : 1, sizeof *t);
+  slot_tally *t = cl_calloc(tally_entries(g) ? tally_entries(g) : 1, sizeof *t);
   for (uint32_t s = 0; s < g->nslots; s++)
     if (sp->slots[s].t.bad < sp->slots[s].t.present) t[s] = sp->slots[s].t;
+  for (uint32_t k = 0; sp->calls && k < g->nsites; k++)
+    if (sp->ec.tally[g->nslots + k].bad < sp->ec.tally[g->nslots + k].present)
+      t[g->nslots + k] = sp->ec.tally[g->nslots + k];
   invalid_check ic = {g, t, in, (const char *const *)sp->b->header, &cfg->max_invalid,
                       &cfg->max_invalid_column, cfg->decimal};
   cl_error e = {0, ""};
@@ -330,7 +369,8 @@ int check_sample(session *s, bound_input *b, uint64_t *nrows, uint64_t sized, ch
   sp.bad_utf8_line = cl_calloc(b->ncols ? b->ncols : 1, sizeof *sp.bad_utf8_line);
   void **ts = NULL;
   int rc = 0;
-  if (sizes) {
+  sp.calls = g->nsites > 0;
+  if (sizes || sp.calls) {
     if (plugins_thread_init(&s->plugins, &ts, err)) {
       free(sp.slots);
       free(sp.bad_utf8);
@@ -338,6 +378,9 @@ int check_sample(session *s, bound_input *b, uint64_t *nrows, uint64_t sized, ch
       return err->code;
     }
     eval_ctx_init(&sp.ec, g, ts);
+    sp.site_line = cl_calloc(g->nsites ? g->nsites : 1, sizeof *sp.site_line);
+  }
+  if (sizes) {
     sp.value_counts = cl_calloc(b->shape.nvalues ? b->shape.nvalues : 1, sizeof *sp.value_counts);
     sp.micro_counts = cl_calloc(g->nmicros ? g->nmicros : 1, sizeof *sp.micro_counts);
   }
@@ -348,12 +391,13 @@ int check_sample(session *s, bound_input *b, uint64_t *nrows, uint64_t sized, ch
     value_findings(&sp, &s->cfg, r);
     if (sizes) size_report(&sp, r);
   }
-  if (sizes) {
+  if (sizes || sp.calls) {
     eval_ctx_free(&sp.ec);
     plugins_thread_fini(&s->plugins, ts);
-    free(sp.value_counts);
-    free(sp.micro_counts);
+    free(sp.site_line);
   }
+  free(sp.value_counts);
+  free(sp.micro_counts);
   free(sp.slots);
   free(sp.bad_utf8);
   free(sp.bad_utf8_line);

@@ -9,8 +9,10 @@
 ** union of their keys, in first-seen order); arrays element by element
 ** (their lengths must agree); whole numbers are summed, except the few
 ** that are not counts (schema_version, exit_code and detail_micros must
-** agree, threads is
+** agree, and so must a plugin call's rule_line; threads is
 ** summed as the threads used in all, seconds is the slowest shard's);
+** a plugin call's first failing value is the first shard's that has one
+** (null until then);
 ** strings must agree where they identify the run (as_of, status, versions,
 ** every sha256, the name of a value) and otherwise keep the first shard's
 ** (the input and output names). Shards of different rules, rule or list
@@ -67,7 +69,11 @@ static int merge_object(merge_ctx *m, json_t *into, json_t *from) {
   json_object_foreach(from, k, v) {
     snprintf(m->path + plen, sizeof m->path - plen, "%s%s", plen ? "." : "", k);
     json_t *have = json_object_get(into, k);
-    if (!have) {
+    if (have && strcmp(k, "first") == 0 && (json_is_null(have) || json_is_null(v))) {
+      /* plugin_failures: the input's first example, from the first shard with one */
+      if (json_is_null(have) && json_object_set(into, k, v))
+        return cl_fail(m->err, CL_EXIT_INTERNAL, "out of memory");
+    } else if (!have) {
       if (json_object_set(into, k, v)) return cl_fail(m->err, CL_EXIT_INTERNAL, "out of memory");
     } else if (merge_value(m, k, have, v)) {
       return m->err->code;
@@ -179,6 +185,7 @@ static int merge_value(merge_ctx *m, const char *key, json_t *into, json_t *from
     json_int_t a = json_integer_value(into), b = json_integer_value(from);
     /* not counts of customers: properties of the rules and the run */
     if (key && (strcmp(key, "schema_version") == 0 || strcmp(key, "exit_code") == 0 ||
+                strcmp(key, "rule_line") == 0 ||
                 strncmp(m->path, "detail_micros.", 14) == 0)) {
       if (a != b) return fail_at(m, "another value");
       return 0;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "call_sites.h"
 #include "cleanup.h"
 #include "datecalc.h"
 #include "error.h"
@@ -31,7 +32,8 @@ void eval_ctx_init(eval_ctx *c, const graph *g, void **tstate) {
   memset(c, 0, sizeof *c);
   c->g = g;
   c->slots = cl_calloc(g->nslots, sizeof *c->slots);
-  c->tally = cl_calloc(g->nslots ? g->nslots : 1, sizeof *c->tally);
+  c->tally = cl_calloc(tally_entries(g) ? tally_entries(g) : 1, sizeof *c->tally);
+  c->site_gen = cl_calloc(g->nsites ? g->nsites : 1, sizeof *c->site_gen);
   c->cache = cl_calloc(g->ncache, sizeof *c->cache);
   c->macro_gen = cl_calloc(g->nmacros, sizeof *c->macro_gen);
   c->macro_val = cl_calloc(g->nmacros, sizeof *c->macro_val);
@@ -80,6 +82,7 @@ void eval_ctx_free(eval_ctx *c) {
   free(c->texts);
   free(c->slots);
   free(c->tally);
+  free(c->site_gen);
   free(c->cache);
   free(c->macro_gen);
   free(c->macro_val);
@@ -123,9 +126,28 @@ static const cleave_value *slot_value(eval_ctx *c, uint32_t s) {
   return v;
 }
 
+void eval_count_calls(eval_ctx *c) {
+  cleave_value v;
+  for (uint32_t k = 0; k < c->g->nsites; k++)
+    if (c->site_gen[k] != c->gen) eval_value(c, c->g->sites[k].node, &v); /* eval_call counts */
+}
+
 void eval_count_invalid(eval_ctx *c) {
   for (uint32_t s = 0; s < c->g->nslots; s++)
     if (c->g->slots[s].type == VT_NUMBER || c->g->slots[s].type == VT_DATE) slot_value(c, s);
+  eval_count_calls(c);
+}
+
+/* Call site k gave out from args on this record: counted once per record. */
+static void count_call(eval_ctx *c, const node *n, const cleave_value *args,
+                       const cleave_value *out) {
+  uint32_t k = n->u.call.site;
+  if (k >= c->g->nsites || c->site_gen[k] == c->gen) return;
+  c->site_gen[k] = c->gen;
+  if (!call_args_present(c->g, n, args)) return;
+  slot_tally *t = &c->tally[c->g->nslots + k];
+  t->present++;
+  if (out->missing) c->invalid++, call_site_failed(t, c->g, n, args);
 }
 
 static uint64_t slot_tag_bits(eval_ctx *c, uint32_t s) {
@@ -140,9 +162,9 @@ static uint64_t slot_tag_bits(eval_ctx *c, uint32_t s) {
 }
 
 static void eval_call(eval_ctx *c, const node *n, cleave_value *out) {
-  cleave_value args[16];
+  cleave_value args[CLEAVE_MAX_ARGS];
   const cleave_criterion *cr = n->u.call.crit;
-  for (uint32_t i = 0; i < cr->nargs && i < 16; i++) {
+  for (uint32_t i = 0; i < cr->nargs && i < CLEAVE_MAX_ARGS; i++) {
     if (n->u.call.argkid[i] >= 0)
       eval_value(c, n->kids[n->u.call.argkid[i]], &args[i]);
     else
@@ -154,6 +176,7 @@ static void eval_call(eval_ctx *c, const node *n, cleave_value *out) {
   cr->eval(n->u.call.inst, c->tstate[n->u.call.plugin], args, out);
   cleanup_mark(NULL, NULL);
   val_plugin_result(out, cr->result);
+  count_call(c, n, args, out);
   if (!out->missing && (out->type == VT_TEXT || out->type == VT_TAGS))
     out->u.str.ptr = eval_keep_text(c, out->u.str.ptr, out->u.str.len);
 }

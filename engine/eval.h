@@ -45,7 +45,9 @@ typedef struct eval_ctx {
   void **tstate;          /* per plugin (index = call.plugin): thread state */
   uint64_t invalid;       /* number/date values present but not parsable (after
                           ** eval_count_invalid: all of the record's) */
-  slot_tally *tally;      /* per slot: values present and not parsable */
+  slot_tally *tally;      /* per slot: values present and not parsable; then
+                          ** per call site (call_sites.h): failures */
+  uint32_t *site_gen;     /* per call site: the record it was counted for */
   text_block *texts;      /* block being filled (the largest); kept by reset */
 } eval_ctx;
 
@@ -68,12 +70,17 @@ static inline void eval_begin(eval_ctx *c, const cleave_str *cols) {
     for (uint32_t i = 0; i < c->g->nslots; i++) c->slots[i].gen = c->slots[i].bits_gen = 0;
     for (uint32_t i = 0; i < c->g->ncache; i++) c->cache[i].gen = 0;
     for (uint32_t i = 0; i < c->g->nmacros; i++) c->macro_gen[i] = 0;
+    for (uint32_t i = 0; i < c->g->nsites; i++) c->site_gen[i] = 0;
   }
 }
 
-/* Read every number and date column of the current record (so invalid
-** counts every value that does not parse, whether or not a rule needed it). */
+/* Read every number and date column of the current record and compute
+** every plugin call site (so invalid counts every value that does not parse
+** and every call that gives no result from present arguments, whether or
+** not a rule needed it). */
 void eval_count_invalid(eval_ctx *c);
+/* Only the plugin call sites (cleave check counts the columns itself). */
+void eval_count_calls(eval_ctx *c);
 
 /* The value of a value node / the truth of a predicate node. */
 void eval_value(eval_ctx *c, uint32_t id, cleave_value *out);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "call_sites.h"
 #include "error.h"
 #include "graph.h"
 #include "sha256.h"
@@ -212,6 +213,7 @@ void graph_optimize(graph *g) {
     choose_exec(g, n);
   }
   free(parents);
+  call_sites_find(g);
 }
 
 /* --- freeing --------------------------------------------------------------- */
@@ -285,6 +287,7 @@ void graph_free(graph *g) {
   free(g->micros);
   free(g->quants);
   free(g->quant_source);
+  free(g->sites);
   free(g->rules_path);
   memset(g, 0, sizeof *g);
 }

@@ -86,7 +86,9 @@ typedef struct node {
     struct { const cleave_criterion *crit; uint32_t plugin; void *inst;
              cleave_value *consts; /* per arg: CONST values (owned) */
              int32_t *argkid;      /* per arg: index in kids, -1 = CONST */
-             char *label; } call;  /* N_CALL: "dates.days_since" */
+             char *label;          /* "dates.days_since" */
+             uint32_t site; } call;/* N_CALL; site: index in graph.sites
+                                      (call_sites.h), nsites or more: none */
     struct { uint32_t k; double *weights; } count; /* N_ATLEAST, N_SCORE */
   } u;
   uint32_t cache_ix; /* index in the per-record cache when shared */
@@ -105,6 +107,12 @@ typedef struct slot {
 } slot;
 
 #define GRAPH_NONE UINT32_MAX
+
+/* A plugin call whose results are counted (call_sites.h): a live N_CALL. */
+typedef struct call_site {
+  uint32_t node;
+  uint32_t slot;     /* the one argument read per row is this column, or GRAPH_NONE */
+} call_site;
 
 typedef struct macro_case {
   uint32_t value; /* index into macro.values */
@@ -178,6 +186,8 @@ typedef struct graph {
   graph_quant *quants;  /* population thresholds, in rule-file order */
   uint32_t nquants;
   char *quant_source;   /* where their values came from ("stats file x.json") */
+  call_site *sites;     /* plugin calls whose failures are counted (call_sites.h) */
+  uint32_t nsites;
   int32_t as_of;
 } graph;
 

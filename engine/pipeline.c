@@ -150,7 +150,7 @@ static int emit(pipe_t *p, slot_job *j, uint64_t *line, pipeline_stats *st, cl_e
   st->rejected += r->rejected;
   st->written += r->rows - r->rejected;
   st->invalid += r->invalid;
-  tally_add(st->tally, r->tally, o->shape->g->nslots);
+  tally_add(st->tally, r->tally, tally_entries(o->shape->g));
   for (uint32_t v = 0; v < o->shape->nvalues; v++) st->value_counts[v] += r->value_counts[v];
   for (uint32_t m = 0; m < o->shape->g->nmicros; m++) st->micro_counts[m] += r->micro_counts[m];
   uint32_t nd = seg_detail_micros(o->shape->g);
@@ -214,7 +214,7 @@ int pipeline_run(const pipeline_opts *o, pipeline_stats *st, cl_error *err) {
   memset(st, 0, sizeof *st);
   st->value_counts = cl_calloc(o->shape->nvalues ? o->shape->nvalues : 1, sizeof *st->value_counts);
   st->micro_counts = cl_calloc(o->shape->g->nmicros ? o->shape->g->nmicros : 1, sizeof *st->micro_counts);
-  st->tally = cl_calloc(o->shape->g->nslots ? o->shape->g->nslots : 1, sizeof *st->tally);
+  st->tally = cl_calloc(tally_entries(o->shape->g) ? tally_entries(o->shape->g) : 1, sizeof *st->tally);
   uint32_t nd = seg_detail_micros(o->shape->g);
   st->cross = cl_calloc((size_t)nd * o->shape->nvalues + 1, sizeof *st->cross);
   st->overlap = cl_calloc(seg_overlap_pairs(nd) + 1, sizeof *st->overlap);

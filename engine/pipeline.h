@@ -43,7 +43,7 @@ typedef struct pipeline_stats {
   /* kept fields that are not valid UTF-8, per input column (shape.ncols),
   ** and the line of each column's first; NULL while there is none */
   uint64_t *bad_utf8, *bad_utf8_line;
-  slot_tally *tally;      /* per slot (graph.nslots): values present, unreadable */
+  slot_tally *tally;      /* tally_entries (invalid.h): per slot, then per call site */
 } pipeline_stats;
 
 typedef struct pipeline_opts {

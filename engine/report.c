@@ -130,7 +130,7 @@ static void sec_accounting(const report_info *r, buf *b) {
     if (!inv && !bad) continue;
     if (!any++)
       buf_puts(b, "<h3>Values that could not be read, by column</h3>\n<table><tr><th>column</th>"
-                  "<th>not a number or date</th><th>not UTF-8</th></tr>\n");
+                  "<th>not a number or date, or no plugin result</th><th>not UTF-8</th></tr>\n");
     buf_puts(b, "<tr><td>");
     text(b, s->header[c]);
     buf_printf(b, "</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td></tr>\n",

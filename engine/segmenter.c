@@ -34,7 +34,7 @@ void seg_result_init(seg_result *r, const seg_shape *sh) {
   r->overlap = cl_calloc(detail_pairs(sh), sizeof *r->overlap);
   r->bad_utf8 = cl_calloc(sh->ncols ? sh->ncols : 1, sizeof *r->bad_utf8);
   r->bad_utf8_line = cl_calloc(sh->ncols ? sh->ncols : 1, sizeof *r->bad_utf8_line);
-  r->tally = cl_calloc(sh->g->nslots ? sh->g->nslots : 1, sizeof *r->tally);
+  r->tally = cl_calloc(tally_entries(sh->g) ? tally_entries(sh->g) : 1, sizeof *r->tally);
   r->aud = cl_calloc(sh->naud ? sh->naud : 1, sizeof *r->aud);
   r->naud = sh->naud;
 }
@@ -43,7 +43,7 @@ void seg_result_reset(seg_result *r, const seg_shape *sh) {
   r->out.len = r->rejects.len = r->state.len = 0;
   r->rows = r->rejected = r->invalid = r->lines = 0;
   r->clean = 0;
-  memset(r->tally, 0, (sh->g->nslots ? sh->g->nslots : 1) * sizeof *r->tally);
+  memset(r->tally, 0, (tally_entries(sh->g) ? tally_entries(sh->g) : 1) * sizeof *r->tally);
   for (uint32_t k = 0; k < sh->naud; k++) r->aud[k].len = 0;
   memset(r->value_counts, 0, (sh->nvalues ? sh->nvalues : 1) * sizeof *r->value_counts);
   memset(r->micro_counts, 0, (sh->g->nmicros ? sh->g->nmicros : 1) * sizeof *r->micro_counts);
@@ -262,8 +262,8 @@ static void flush_batch(segmenter *s) {
   if (vv != vals) free(vv);
   s->res->invalid += s->bc.invalid;
   s->bc.invalid = 0;
-  tally_add(s->res->tally, s->bc.tally, g->nslots);
-  memset(s->bc.tally, 0, g->nslots * sizeof *s->bc.tally);
+  tally_add(s->res->tally, s->bc.tally, tally_entries(g));
+  memset(s->bc.tally, 0, tally_entries(g) * sizeof *s->bc.tally);
   s->n = 0;
   csv_scan_clear_arena(&s->scan);
 }
@@ -353,7 +353,7 @@ static void start(segmenter *s, seg_result *r) {
   s->res = r;
   s->ec.invalid = 0;
   s->bc.invalid = 0;
-  size_t tn = s->sh->g->nslots * sizeof(slot_tally);
+  size_t tn = tally_entries(s->sh->g) * sizeof(slot_tally);
   if (tn) memset(s->ec.tally, 0, tn);
   if (tn && s->bc.tally) memset(s->bc.tally, 0, tn);
   s->n = 0;
@@ -390,7 +390,7 @@ void segmenter_run(segmenter *s, const chunk *c, seg_result *r) {
     r->lines = csv_scan_lines(&s->scan);
   }
   r->invalid += s->ec.invalid;
-  tally_add(r->tally, s->ec.tally, s->sh->g->nslots);
+  tally_add(r->tally, s->ec.tally, tally_entries(s->sh->g));
   s->res = NULL;
 }
 

@@ -62,7 +62,7 @@ typedef struct seg_result {
   ** first one's line, relative to the chunk, plus 1 (0: none) */
   uint64_t *bad_utf8, *bad_utf8_line;
   int any_bad_utf8;
-  slot_tally *tally;    /* per slot: values present and not parsable */
+  slot_tally *tally;    /* tally_entries (invalid.h): per slot, then per call site */
   buf *aud;             /* naud audience buffers (lines, in input order) */
   uint32_t naud;        /* shape.naud */
   buf state;            /* --state: membership records (state.h), in row order */

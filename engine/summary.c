@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "call_sites.h"
 #include "datecalc.h"
 #include "invalid.h"
 #include "render.h"
@@ -111,6 +112,48 @@ static void identity(const summary_info *s, const char *status, buf *b) {
   buf_printf(b, "  \"threads\": %d,\n  \"seconds\": %.3f,\n", s->threads, s->seconds);
 }
 
+/* "plugin_failures": every plugin call site the rules evaluate, in graph
+** order, with the values it was given (all its per-row arguments present)
+** and how many of them gave no result (call_sites.h). */
+static void plugin_failures(const summary_info *s, buf *b) {
+  const graph *g = s->g;
+  const pipeline_stats *st = s->st;
+  buf_puts(b, "  \"plugin_failures\": [");
+  for (uint32_t k = 0; g && k < g->nsites; k++) {
+    const call_site *cs = &g->sites[k];
+    const node *n = &g->nodes[cs->node];
+    const slot_tally *t = &st->tally[g->nslots + k];
+    buf_puts(b, k ? ",\n    {" : "\n    {");
+    json_key(b, "criterion");
+    utf8_json_str(b, n->u.call.label, strlen(n->u.call.label));
+    buf_puts(b, ", ");
+    json_key(b, "call");
+    buf call = {0};
+    call_site_name(g, k, &call);
+    utf8_json_str(b, call.p ? call.p : "", call.len);
+    buf_free(&call);
+    buf_printf(b, ", \"rule_line\": %u, ", n->line);
+    json_key(b, "column");
+    int col = cs->slot != GRAPH_NONE ? g->slots[cs->slot].col : -1;
+    if (col >= 0 && s->header && (size_t)col < s->shape->ncols)
+      utf8_json_str(b, s->header[col], strlen(s->header[col]));
+    else buf_puts(b, "null");
+    buf_printf(b, ", \"present\": %llu, \"count\": %llu, ", (unsigned long long)t->present,
+               (unsigned long long)t->bad);
+    json_key(b, "first");
+    if (t->bad) {
+      buf ex = {0};
+      tally_example(&ex, t);
+      utf8_json_str(b, ex.p ? ex.p : "", ex.len);
+      buf_free(&ex);
+    } else {
+      buf_puts(b, "null");
+    }
+    buf_putc(b, '}');
+  }
+  buf_puts(b, g && g->nsites ? "\n  ],\n" : "],\n");
+}
+
 /* The accounting of the rows read: rows, rejects by reason, invalid values. */
 static void accounting(const summary_info *s, buf *b) {
   const pipeline_stats *st = s->st;
@@ -145,6 +188,7 @@ static void accounting(const summary_info *s, buf *b) {
   }
   free(by);
   buf_puts(b, "},\n");
+  plugin_failures(s, b);
 }
 
 static void sizes(const summary_info *s, buf *b) {
@@ -274,8 +318,8 @@ void summary_print(const summary_info *s, FILE *f) {
           (unsigned long long)st->rows, (unsigned long long)st->written,
           (unsigned long long)st->rejected, s->seconds, s->threads, s->threads == 1 ? "" : "s");
   if (st->invalid)
-    fprintf(f, "  %llu field values were not valid numbers or dates (treated as missing)\n",
-            (unsigned long long)st->invalid);
+    fprintf(f, "  %llu field values were not valid numbers or dates, or got no result from a "
+            "plugin call (treated as missing)\n", (unsigned long long)st->invalid);
   size_t w = 0;
   for (uint32_t m = 0; m < g->nmacros; m++)
     for (uint32_t v = 0; v < g->macros[m].nvalues; v++)

@@ -73,7 +73,7 @@ run() {
   # shellcheck disable=SC2086
   (cd "$rd" && exec "$cleave" run --rules "../$2" --input "../$3" --output out.csv \
     --rejects rejects.csv --summary summary.json --plugins "$plugins" \
-    --as-of 2026-11-01 -q --evaluator $ev $par) > "$rd/stdout" 2> "$rd/stderr"
+    --as-of 2026-11-01 -q --evaluator $ev --max-invalid-column none $par) > "$rd/stdout" 2> "$rd/stderr"
   rc=$?
 }
 

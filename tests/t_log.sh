@@ -44,7 +44,7 @@ okd $? "--verbose: the size table on stderr" v.err
 hash=$(sha256sum "$rules" | cut -d' ' -f1)
 grep -q " info run=[^ ]* run start: rules $rules (sha256 $hash), input $edge, output b.csv, as of 2026-11-01, " run.log
 okd $? "the log file has a start line with the inputs and the rule file's sha256" run.log
-grep -q " info run=[^ ]* run end: ok, 59 rows read, 59 written, 0 rejected, 0 invalid values, [0-9.]* s\$" run.log
+grep -q " info run=[^ ]* run end: ok, 59 rows read, 59 written, 0 rejected, 1 invalid values, [0-9.]* s\$" run.log
 okd $? "... and an end line with the counts and seconds" run.log
 # a failing run and a run with a warning append to the same file
 printf 'broken lua (' > bad.lua

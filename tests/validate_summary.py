@@ -49,6 +49,30 @@ def sums(d):
         elif n > min(d["micro"][a], d["micro"][b]):
             bad.append("overlap [%s, %s]: %d is more than a segment's size" % (a, b, n))
     bad += delta_sums(d)
+    bad += plugin_sums(d)
+    return bad
+
+
+def plugin_sums(d):
+    """plugin_failures: count <= present, first exactly when count > 0; the
+    counts are part of invalid_values, and of invalid_values_by_column for
+    their column."""
+    bad = []
+    by = {}
+    total = 0
+    for f in d["plugin_failures"]:
+        if f["count"] > f["present"]:
+            bad.append("plugin_failures %s: count > present" % f["call"])
+        if (f["first"] is None) != (f["count"] == 0):
+            bad.append("plugin_failures %s: first and count disagree" % f["call"])
+        total += f["count"]
+        if f["column"] is not None:
+            by[f["column"]] = by.get(f["column"], 0) + f["count"]
+    if total > d["invalid_values"]:
+        bad.append("plugin_failures add up to more than invalid_values")
+    for c, n in by.items():
+        if n > d["invalid_values_by_column"].get(c, 0):
+            bad.append("plugin_failures on %s: more than invalid_values_by_column" % c)
     return bad
 
 

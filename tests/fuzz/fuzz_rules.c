@@ -17,7 +17,9 @@
 **     text, set item and tag, tag lists joined with the column's separator);
 **   * the row evaluator (eval.h) and the batch evaluator (batch.h) must give
 **     every record the same value of every macro split, the same micro
-**     segments and the same count of invalid values.
+**     segments and the same count of invalid values, per column and per
+**     plugin call site (call_sites.h: calls that give no result from
+**     present arguments), with the same first example.
 ** Load errors must be CL_EXIT_RULES with a message.
 */
 #include <math.h>
@@ -290,8 +292,9 @@ static void compare_evaluators(const graph *g, const table *t) {
     eval_count_invalid(&ec);
   }
   uint64_t row_invalid = ec.invalid;
-  slot_tally *row_tally = cl_calloc(g->nslots ? g->nslots : 1, sizeof *row_tally);
-  tally_add(row_tally, ec.tally, g->nslots);
+  uint32_t ne = tally_entries(g);
+  slot_tally *row_tally = cl_calloc(ne ? ne : 1, sizeof *row_tally);
+  tally_add(row_tally, ec.tally, ne);
   eval_ctx_free(&ec);
 
   /* batch evaluator over the same records, column by column */
@@ -330,14 +333,18 @@ static void compare_evaluators(const graph *g, const table *t) {
   }
   FUZZ_CHECK(bc.invalid == row_invalid, "invalid values: row evaluator %llu, batch %llu",
              (unsigned long long)row_invalid, (unsigned long long)bc.invalid);
-  for (uint32_t s = 0; s < g->nslots; s++) /* per column, as max_invalid reads them */
+  for (uint32_t s = 0; s < ne; s++) /* per column and call site, as max_invalid reads them */
     FUZZ_CHECK(bc.tally[s].present == row_tally[s].present && bc.tally[s].bad == row_tally[s].bad &&
                    bc.tally[s].ex_len == row_tally[s].ex_len &&
                    memcmp(bc.tally[s].ex, row_tally[s].ex, row_tally[s].ex_len) == 0,
-               "slot %u (column %s): row evaluator %llu of %llu unreadable, batch %llu of %llu", s,
-               g->slots[s].column, (unsigned long long)row_tally[s].bad,
-               (unsigned long long)row_tally[s].present, (unsigned long long)bc.tally[s].bad,
-               (unsigned long long)bc.tally[s].present);
+               "%s %u (%s, line %u): row evaluator %llu of %llu unreadable ('%.*s'), batch %llu "
+               "of %llu ('%.*s')", s < g->nslots ? "slot" : "call site",
+               s < g->nslots ? s : s - g->nslots,
+               s < g->nslots ? g->slots[s].column : g->nodes[g->sites[s - g->nslots].node].u.call.label,
+               s < g->nslots ? g->slots[s].line : g->nodes[g->sites[s - g->nslots].node].line,
+               (unsigned long long)row_tally[s].bad, (unsigned long long)row_tally[s].present,
+               (int)row_tally[s].ex_len, row_tally[s].ex, (unsigned long long)bc.tally[s].bad,
+               (unsigned long long)bc.tally[s].present, (int)bc.tally[s].ex_len, bc.tally[s].ex);
   free(row_tally);
   batch_free(&bc);
   free(cols);
