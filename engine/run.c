@@ -599,7 +599,8 @@ static int do_run(session *s, const cli_opts *o, cl_error *err) {
     char asof[16];
     date_format_iso(cfg->as_of, asof);
     state_opts so = {cfg->state_dir, &s->g, b.shape.value_base, cfg->id_column,
-                     cfg->audience_macros, s->g.rules_sha256, asof, &s->log};
+                     cfg->audience_macros, s->g.rules_sha256, asof, &s->log,
+                     run_threads(cfg)};
     rc = state_begin(&k.state, &so, err);
     b.shape.state_nb = (state_nbits(&s->g) + 7) / 8;
   }

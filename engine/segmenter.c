@@ -117,15 +117,21 @@ static void rejecting(segmenter *s, const csv_row *row, const char *reason) {
 }
 
 /* --state: the row's membership record (micro bits, then one bit per macro
-** value), for the state writer. */
+** value), for the state writer. tw: the row's micro bits already transposed
+** (batches; bit k of word k / 64 is byte k / 8's bit k % 8), or NULL. */
 static __attribute__((noinline)) void put_state(segmenter *s, cleave_str id, const uint32_t *vals,
-                                                const uint64_t *const *members, uint32_t i) {
+                                                const uint64_t *const *members, uint32_t i,
+                                                const uint64_t *tw) {
   const seg_shape *sh = s->sh;
   const graph *g = sh->g;
   uint8_t *bits = s->state_bits;
   memset(bits, 0, sh->state_nb);
-  for (uint32_t k = 0; k < g->nmicros; k++)
-    if ((members[k][i >> 6] >> (i & 63)) & 1) bits[k >> 3] |= (uint8_t)(1u << (k & 7));
+  if (tw)
+    for (uint32_t j = 0; j < (g->nmicros + 7) / 8; j++)
+      bits[j] = (uint8_t)(tw[j >> 3] >> ((j & 7) * 8));
+  else
+    for (uint32_t k = 0; k < g->nmicros; k++) /* no branch: the bits are unpredictable */
+      bits[k >> 3] |= (uint8_t)(((members[k][i >> 6] >> (i & 63)) & 1) << (k & 7));
   for (uint32_t m = 0; m < g->nmacros; m++) {
     uint32_t b = g->nmicros + sh->value_base[m] + vals[m];
     bits[b >> 3] |= (uint8_t)(1u << (b & 7));
@@ -143,7 +149,7 @@ static inline void put_line(segmenter *s, cleave_str id, const uint32_t *vals,
   seg_result *r = s->res;
   buf *out = &r->out;
   const char od = sh->out_delim;
-  if (__builtin_expect(sh->state_nb != 0, 0)) put_state(s, id, vals, members, i);
+  if (__builtin_expect(sh->state_nb != 0, 0)) put_state(s, id, vals, members, i, tw);
   if (__builtin_expect(sh->format != 0, 0)) {
     seg_put_other(s, id, vals, members, i);
     return;

@@ -38,6 +38,7 @@ struct state_run {
   state_delta d;         /* keys: this run's, then the removed ones */
   size_t nwords;         /* 64-bit words over the delta keys */
   uint64_t *ow, *nw;
+  uint64_t (*bytecnt)[256]; /* members: per byte of the new bits, per byte value */
   int32_t *file_of;      /* per delta key: its entered file (exited = +1), -1 none */
   outfile *files;
   buf *fbuf;
@@ -230,9 +231,11 @@ int state_begin(state_run **out, const state_opts *o, cl_error *err) {
   sr->nwords = (sr->d.nkeys + 63) / 64;
   sr->ow = cl_calloc(sr->nwords ? sr->nwords : 1, sizeof *sr->ow);
   sr->nw = cl_calloc(sr->nwords ? sr->nwords : 1, sizeof *sr->nw);
+  sr->bytecnt = cl_calloc(sr->nb ? sr->nb : 1, sizeof *sr->bytecnt);
   raise_nofile(STATE_PARTS + 2 * sr->d.nkeys + 256);
   if (state_history_read(o->dir, &sr->hist, err)) return err->code;
   if (state_spill_open(&sr->sp, o->dir, sr->nb, err)) return err->code;
+  sr->sp.helper = o->threads > 1;
   sr->spill_open = 1;
   return 0;
 }
@@ -279,15 +282,35 @@ static void new_bits(state_run *sr, const char *rec) {
   memcpy(sr->nw, rec_bits(rec), sr->nb);
 }
 
+/* members: one count per byte of the new bits (expanded to keys at the end,
+** members_total), not one per set bit. */
+static inline void count_members(state_run *sr, const uint8_t *b) {
+  for (size_t i = 0; i < sr->nb; i++) sr->bytecnt[i][b[i]]++;
+}
+
+static void members_total(state_run *sr) {
+  for (size_t i = 0; i < sr->nb; i++)
+    for (unsigned v = 1; v < 256; v++)
+      for (unsigned x = v; sr->bytecnt[i][v] && x; x &= x - 1) {
+        size_t key = i * 8 + (unsigned)__builtin_ctz(x); /* < nkeys: no padding bit is set */
+        if (key < sr->nkeys) sr->d.keys[key].members += sr->bytecnt[i][v];
+      }
+  /* previous = stayed + exited, members = stayed + entered (docs/state.md) */
+  for (size_t i = 0; !sr->d.baseline && i < sr->d.nkeys; i++) {
+    state_key_delta *k = &sr->d.keys[i];
+    k->stayed = k->members - k->entered;
+    k->previous = k->stayed + k->exited;
+  }
+}
+
 /* One customer: old bits in ow (zero if new), new bits in nw (zero if gone);
-** ids written from whichever record has it. */
+** ids written from whichever record has it. Only the changed bits cost:
+** stayed and previous follow from members, entered and exited. */
 static int diff(state_run *sr, const char *oldrec, const char *newrec, cl_error *err) {
   state_key_delta *k = sr->d.keys;
   for (size_t w = 0; w < sr->nwords; w++) {
     uint64_t o = sr->ow[w], n = sr->nw[w];
-    for (uint64_t x = o & n; x; x &= x - 1) k[w * 64 + (unsigned)__builtin_ctzll(x)].stayed++;
-    for (uint64_t x = o; x; x &= x - 1) k[w * 64 + (unsigned)__builtin_ctzll(x)].previous++;
-    for (uint64_t x = n; x; x &= x - 1) k[w * 64 + (unsigned)__builtin_ctzll(x)].members++;
+    if (o == n) continue;
     for (uint64_t x = n & ~o; x; x &= x - 1) {
       size_t i = w * 64 + (unsigned)__builtin_ctzll(x);
       k[i].entered++;
@@ -326,23 +349,23 @@ static int on_sorted(void *ud, const char *rec, cl_error *err) {
   sr->last_id.len = 0;
   buf_put(&sr->last_id, id, idl);
   sr->d.customers++;
-  if (!sr->have_old) {
-    state_key_delta *k = sr->d.keys;
-    const uint8_t *b = rec_bits(rec);
-    for (size_t i = 0; i < sr->nb; i++)
-      for (unsigned x = b[i]; x; x &= x - 1) k[i * 8 + (unsigned)__builtin_ctz(x)].members++;
-    return state_writer_put(&sr->w, rec, rec_size(rec, sr->nb), err);
-  }
+  count_members(sr, rec_bits(rec));
+  if (!sr->have_old) return state_writer_put(&sr->w, rec, rec_size(rec, sr->nb), err);
   const char *o;
   int c = 1;
   while ((o = sr->old.rec) != NULL &&
          (c = state_rec_cmp(rec_hash(o), rec_id(o, sr->old.nb), rec_idlen(o), h, id, idl)) < 0)
     if (gone(sr, err)) return err->code;
-  new_bits(sr, rec);
   if (o && c == 0) {
-    old_bits(sr, o);
-    if (diff(sr, o, rec, err) || state_reader_next(&sr->old, err)) return err->code;
+    /* the same keys in the same order and the same bits: nothing changed */
+    if (!(sr->identity && memcmp(rec_bits(o), rec_bits(rec), sr->nb) == 0)) {
+      new_bits(sr, rec);
+      old_bits(sr, o);
+      if (diff(sr, o, rec, err)) return err->code;
+    }
+    if (state_reader_next(&sr->old, err)) return err->code;
   } else {
+    new_bits(sr, rec);
     memset(sr->ow, 0, sr->nwords * sizeof *sr->ow);
     sr->d.arrived++;
     if (diff(sr, NULL, rec, err)) return err->code;
@@ -418,6 +441,7 @@ int state_finish(state_run *sr, commit *c, uint64_t rows, cl_error *err) {
   if (state_spill_sorted(&sr->sp, on_sorted, sr, err)) return err->code;
   while (sr->have_old && sr->old.rec)
     if (gone(sr, err)) return err->code;
+  members_total(sr);
   if (state_writer_end(&sr->w, err)) return err->code;
   for (size_t f = 0; f < sr->nfiles; f++)
     if (sr->fbuf[f].len && outfile_write(&sr->files[f], sr->fbuf[f].p, sr->fbuf[f].len, err))
@@ -489,6 +513,7 @@ void state_free(state_run *sr) {
   free(sr->old_pos);
   free(sr->ow);
   free(sr->nw);
+  free(sr->bytecnt);
   free(sr->file_of);
   for (size_t f = 0; f < sr->nfiles; f++) buf_free(&sr->fbuf[f]);
   free(sr->fbuf);

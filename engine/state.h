@@ -66,6 +66,7 @@ typedef struct state_opts {
   int macro_files;        /* audience_macros = yes: delta files per macro value too */
   const char *rules_sha256, *as_of; /* for history.jsonl */
   logger *log;
+  int threads;            /* the run's worker threads: > 1 sorts on a helper thread */
 } state_opts;
 
 typedef struct state_run state_run;

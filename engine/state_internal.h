@@ -88,6 +88,8 @@ typedef struct state_spill {
   int fd[STATE_PARTS];
   buf b[STATE_PARTS];
   uint64_t size[STATE_PARTS];
+  uint64_t nrec[STATE_PARTS]; /* records in each */
+  int helper;           /* sort on a helper thread while the records are merged */
   size_t nb;
   size_t sort_max;      /* bytes of records sorted in memory at once */
   const char *dir;

@@ -14,6 +14,7 @@
 ** stream is the whole new state in order.
 */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,6 +59,7 @@ static int part_flush(state_spill *s, unsigned p, cl_error *err) {
 int state_spill_add(state_spill *s, const char *rec, size_t len, cl_error *err) {
   unsigned p = (unsigned)(rec_hash(rec) >> (64 - STATE_PART_BITS));
   buf_put(&s->b[p], rec, len);
+  s->nrec[p]++;
   return s->b[p].len >= PART_BUF ? part_flush(s, p, err) : 0;
 }
 
@@ -76,35 +78,93 @@ typedef struct ent {
   uint64_t off; /* record offset in the partition's bytes (input order) */
 } ent;
 
-typedef struct sort_ctx {
-  const char *base;
-  size_t nb;
-} sort_ctx;
+/* One sorted leaf partition: its records and their order. The buffers are
+** kept from one partition to the next (no fresh pages to fault in each time). */
+typedef struct batch {
+  char *p;
+  size_t pcap;
+  ent *e;
+  size_t ecap, n;
+} batch;
+
+/* The end phase: a producer reads and sorts the partitions in order, the
+** consumer hands their records to fn. With a helper thread, partition i+1
+** is read and sorted while partition i is merged (two batches in turn);
+** without, each batch is consumed as soon as it is sorted. */
+typedef struct sorter {
+  state_spill *s;
+  state_sorted_fn fn;
+  void *ud;
+  int threaded;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  batch slot[2];
+  int full[2];      /* slot i holds a sorted batch for the consumer */
+  unsigned put, get;
+  int done;         /* the producer has finished (prc says how) */
+  int stop;         /* the consumer failed: the producer stops */
+  int prc;
+  cl_error perr;
+  ent *tmp;         /* the producer's radix scratch */
+  size_t tcap;
+} sorter;
+
+#define STOPPED (-1)  /* the producer stopped because the consumer failed */
+#define PREFETCH 8    /* records ahead: the sorted order jumps across the partition */
 
 /* Stable LSD radix sort on the 32 hash bits below the `used` prefix bits
-** the partition's records share (4 passes; equal keys, rare, are ordered by
-** the caller). */
+** the partition's records share (3 passes of 11 bits, the histograms in one
+** read; equal keys, rare, are ordered by the caller). The result is in *a
+** (a and tmp may be swapped). */
 static inline uint32_t ent_key(const ent *e, unsigned used) {
   return used >= 32 ? (uint32_t)(e->h << (used - 32)) : (uint32_t)(e->h >> (32 - used));
 }
 
-static void radix(ent *a, ent *tmp, size_t n, unsigned used) {
-  size_t count[256];
-  for (int pass = 0; pass < 4; pass++) {
-    int shift = pass * 8;
-    memset(count, 0, sizeof count);
-    for (size_t i = 0; i < n; i++) count[(ent_key(&a[i], used) >> shift) & 255]++;
-    if (n && count[(ent_key(&a[0], used) >> shift) & 255] == n) continue; /* nothing to do */
+#define RADIX_BITS 11
+#define RADIX (1u << RADIX_BITS)
+
+static void radix(ent **a, size_t *acap, ent **tmp, size_t *tcap, size_t n, unsigned used) {
+  static const int shift[3] = {0, RADIX_BITS, 2 * RADIX_BITS};
+  size_t (*count)[RADIX] = cl_calloc(3, sizeof *count);
+  ent *src = *a, *dst = *tmp;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t k = ent_key(&src[i], used);
+    count[0][k & (RADIX - 1)]++;
+    count[1][(k >> RADIX_BITS) & (RADIX - 1)]++;
+    count[2][k >> (2 * RADIX_BITS)]++;
+  }
+  int swapped = 0;
+  for (int pass = 0; pass < 3 && n; pass++) {
+    size_t *c = count[pass];
+    uint32_t first = (ent_key(&src[0], used) >> shift[pass]) & (RADIX - 1);
+    if (c[first] == n) continue; /* one bucket: nothing to do */
     size_t sum = 0;
-    for (int b = 0; b < 256; b++) {
-      size_t c = count[b];
-      count[b] = sum;
-      sum += c;
+    for (unsigned b = 0; b < RADIX; b++) {
+      size_t x = c[b];
+      c[b] = sum;
+      sum += x;
     }
-    for (size_t i = 0; i < n; i++) tmp[count[(ent_key(&a[i], used) >> shift) & 255]++] = a[i];
-    memcpy(a, tmp, n * sizeof *a);
+    for (size_t i = 0; i < n; i++) dst[c[(ent_key(&src[i], used) >> shift[pass]) & (RADIX - 1)]++] = src[i];
+    ent *t = src;
+    src = dst;
+    dst = t;
+    swapped ^= 1;
+  }
+  free(count);
+  if (swapped) { /* the result is in the scratch array: swap the arrays */
+    ent *t = *a;
+    *a = *tmp;
+    *tmp = t;
+    size_t c = *acap;
+    *acap = *tcap;
+    *tcap = c;
   }
 }
+
+typedef struct sort_ctx {
+  const char *base;
+  size_t nb;
+} sort_ctx;
 
 /* Equal keys: by the whole hash, then id, then input order (stable). Insertion sort for the
 ** usual run of one or two; an adversarial run of many colliding ids gets a
@@ -139,29 +199,67 @@ static void merge_sort(const sort_ctx *c, ent *a, ent *tmp, size_t n) {
   memcpy(a, tmp, n * sizeof *a);
 }
 
-static int sort_memory(const state_spill *s, const char *p, size_t len, unsigned used,
-                       state_sorted_fn fn, void *ud, cl_error *err) {
-  size_t n = 0, cap = 1024;
-  ent *e = cl_malloc(cap * sizeof *e);
-  for (size_t at = 0; at < len; at += rec_size(p + at, s->nb)) {
-    if (n == cap) e = cl_realloc(e, (cap *= 2) * sizeof *e);
-    e[n].h = rec_hash(p + at);
-    e[n++].off = at;
+/* b->p[0..len) (records whose hashes share `used` top bits; about `hint`
+** of them) into store order in b->e. */
+static void sort_batch(sorter *so, batch *b, size_t len, uint64_t hint, unsigned used) {
+  size_t nb = so->s->nb, n = 0;
+  if (b->ecap < hint || !b->e) {
+    free(b->e);
+    b->ecap = hint > 1024 ? (size_t)hint : 1024;
+    b->e = cl_malloc(b->ecap * sizeof *b->e);
   }
-  ent *tmp = cl_malloc((n ? n : 1) * sizeof *tmp);
-  radix(e, tmp, n, used);
-  sort_ctx c = {p, s->nb};
+  for (size_t at = 0; at < len; at += rec_size(b->p + at, nb)) {
+    if (n == b->ecap) b->e = cl_realloc(b->e, (b->ecap *= 2) * sizeof *b->e);
+    b->e[n].h = rec_hash(b->p + at);
+    b->e[n++].off = at;
+  }
+  b->n = n;
+  if (so->tcap < b->ecap || !so->tmp) {
+    free(so->tmp);
+    so->tcap = b->ecap;
+    so->tmp = cl_malloc(so->tcap * sizeof *so->tmp);
+  }
+  radix(&b->e, &b->ecap, &so->tmp, &so->tcap, n, used);
+  sort_ctx c = {b->p, nb};
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
-    while (j < n && ent_key(&e[j], used) == ent_key(&e[i], used)) j++;
-    if (j - i > 1) merge_sort(&c, e + i, tmp, j - i);
+    while (j < n && ent_key(&b->e[j], used) == ent_key(&b->e[i], used)) j++;
+    if (j - i > 1) merge_sort(&c, b->e + i, so->tmp, j - i);
     i = j;
   }
-  free(tmp);
+}
+
+/* The consumer: every record of a sorted batch to fn. */
+static int drain(sorter *so, const batch *b, cl_error *err) {
   int rc = 0;
-  for (size_t i = 0; i < n && !rc; i++) rc = fn(ud, p + e[i].off, err);
-  free(e);
+  const ent *e = b->e;
+  for (size_t i = 0; i < b->n && !rc; i++) {
+    if (i + PREFETCH < b->n) __builtin_prefetch(b->p + e[i + PREFETCH].off);
+    rc = so->fn(so->ud, b->p + e[i].off, err);
+  }
   return rc;
+}
+
+/* A batch to fill: the next slot once the consumer has emptied it (NULL:
+** the consumer failed). */
+static batch *acquire(sorter *so) {
+  if (!so->threaded) return &so->slot[0];
+  pthread_mutex_lock(&so->mu);
+  while (so->full[so->put] && !so->stop) pthread_cond_wait(&so->cv, &so->mu);
+  batch *b = so->stop ? NULL : &so->slot[so->put];
+  pthread_mutex_unlock(&so->mu);
+  return b;
+}
+
+/* The filled batch to the consumer (or, inline, straight to fn). */
+static int publish(sorter *so, batch *b, cl_error *err) {
+  if (!so->threaded) return drain(so, b, err);
+  pthread_mutex_lock(&so->mu);
+  so->full[so->put] = 1;
+  so->put ^= 1;
+  pthread_cond_broadcast(&so->cv);
+  pthread_mutex_unlock(&so->mu);
+  return 0;
 }
 
 static int read_fail(const state_spill *s, int e, cl_error *err) {
@@ -169,24 +267,33 @@ static int read_fail(const state_spill *s, int e, cl_error *err) {
                  s->dir, strerror(e ? e : EIO));
 }
 
-/* Sort the records of fd[0..size) whose hashes share their top `used` bits. */
-static int sort_part(state_spill *s, int fd, uint64_t size, unsigned used, state_sorted_fn fn,
-                     void *ud, cl_error *err) {
+/* Sort the records of fd[0..size) (nrec of them) whose hashes share their
+** top `used` bits. */
+static int sort_part(sorter *so, int fd, uint64_t size, uint64_t nrec, unsigned used,
+                     cl_error *err) {
+  state_spill *s = so->s;
   if (!size) return 0;
   if (size <= s->sort_max || used + SPLIT_BITS > 64) {
-    char *p = cl_malloc((size_t)size);
-    int e = io_pread_all(fd, p, (size_t)size, 0);
-    int rc = e ? read_fail(s, e, err) : sort_memory(s, p, (size_t)size, used, fn, ud, err);
-    free(p);
-    return rc;
+    batch *b = acquire(so);
+    if (!b) return STOPPED;
+    if (b->pcap < size) {
+      free(b->p);
+      b->pcap = (size_t)size;
+      b->p = cl_malloc(b->pcap);
+    }
+    int e = io_pread_all(fd, b->p, (size_t)size, 0);
+    if (e) return read_fail(s, e, err);
+    sort_batch(so, b, (size_t)size, nrec, used);
+    return publish(so, b, err);
   }
   /* too big: split by the next bits, in input order, and sort each part */
   enum { NSUB = 1u << SPLIT_BITS };
   int sub[NSUB];
   buf sb[NSUB];
-  uint64_t ssize[NSUB];
+  uint64_t ssize[NSUB], scount[NSUB];
   memset(sb, 0, sizeof sb);
   memset(ssize, 0, sizeof ssize);
+  memset(scount, 0, sizeof scount);
   int rc = 0;
   for (unsigned i = 0; i < NSUB; i++) sub[i] = -1;
   for (unsigned i = 0; i < NSUB && !rc; i++)
@@ -215,6 +322,7 @@ static int sort_part(state_spill *s, int fd, uint64_t size, unsigned used, state
       size_t rs = rec_size(r, s->nb);
       unsigned k = (unsigned)((rec_hash(r) << used) >> (64 - SPLIT_BITS));
       buf_put(&sb[k], r, rs);
+      scount[k]++;
       if (sb[k].len >= PART_BUF) {
         int we = io_write_all(sub[k], sb[k].p, sb[k].len);
         ssize[k] += sb[k].len;
@@ -236,20 +344,91 @@ static int sort_part(state_spill *s, int fd, uint64_t size, unsigned used, state
     }
   for (unsigned k = 0; k < NSUB; k++) buf_free(&sb[k]);
   for (unsigned k = 0; k < NSUB && !rc; k++)
-    rc = sort_part(s, sub[k], ssize[k], used + SPLIT_BITS, fn, ud, err);
+    rc = sort_part(so, sub[k], ssize[k], scount[k], used + SPLIT_BITS, err);
   for (unsigned k = 0; k < NSUB; k++)
     if (sub[k] >= 0) close(sub[k]);
+  return rc;
+}
+
+/* Every partition in order; each is closed (its bytes given back) once read. */
+static int produce(sorter *so, cl_error *err) {
+  state_spill *s = so->s;
+  int rc = 0;
+  for (unsigned p = 0; p < STATE_PARTS && !rc; p++) {
+    rc = sort_part(so, s->fd[p], s->size[p], s->nrec[p], STATE_PART_BITS, err);
+    close(s->fd[p]);
+    s->fd[p] = -1;
+  }
+  return rc;
+}
+
+static void *producer_main(void *arg) {
+  sorter *so = arg;
+  int rc = produce(so, &so->perr);
+  pthread_mutex_lock(&so->mu);
+  so->prc = rc;
+  so->done = 1;
+  pthread_cond_broadcast(&so->cv);
+  pthread_mutex_unlock(&so->mu);
+  return NULL;
+}
+
+/* The consumer's side with a helper thread. */
+static int consume(sorter *so, cl_error *err) {
+  int rc = 0;
+  for (;;) {
+    pthread_mutex_lock(&so->mu);
+    while (!so->full[so->get] && !so->done) pthread_cond_wait(&so->cv, &so->mu);
+    int have = so->full[so->get];
+    pthread_mutex_unlock(&so->mu);
+    if (!have) break;
+    rc = drain(so, &so->slot[so->get], err);
+    pthread_mutex_lock(&so->mu);
+    so->full[so->get] = 0;
+    so->get ^= 1;
+    if (rc) so->stop = 1;
+    pthread_cond_broadcast(&so->cv);
+    pthread_mutex_unlock(&so->mu);
+    if (rc) break;
+  }
   return rc;
 }
 
 int state_spill_sorted(state_spill *s, state_sorted_fn fn, void *ud, cl_error *err) {
   int rc = 0;
   for (unsigned p = 0; p < STATE_PARTS && !rc; p++) rc = part_flush(s, p, err);
-  for (unsigned p = 0; p < STATE_PARTS && !rc; p++) {
-    buf_free(&s->b[p]);
-    rc = sort_part(s, s->fd[p], s->size[p], STATE_PART_BITS, fn, ud, err);
-    close(s->fd[p]); /* the partition's bytes are given back at once */
-    s->fd[p] = -1;
+  for (unsigned p = 0; p < STATE_PARTS; p++) buf_free(&s->b[p]);
+  if (rc) return rc;
+  sorter so;
+  memset(&so, 0, sizeof so);
+  so.s = s;
+  so.fn = fn;
+  so.ud = ud;
+  so.threaded = s->helper;
+  pthread_t tid;
+  if (so.threaded) {
+    pthread_mutex_init(&so.mu, NULL);
+    pthread_cond_init(&so.cv, NULL);
+    if (pthread_create(&tid, NULL, producer_main, &so) != 0) {
+      pthread_mutex_destroy(&so.mu);
+      pthread_cond_destroy(&so.cv);
+      so.threaded = 0; /* no thread to be had: sort inline */
+    }
   }
+  if (so.threaded) {
+    rc = consume(&so, err);
+    pthread_join(tid, NULL);
+    pthread_mutex_destroy(&so.mu);
+    pthread_cond_destroy(&so.cv);
+    if (!rc && so.prc) {
+      *err = so.perr;
+      rc = so.prc;
+    }
+  } else rc = produce(&so, err);
+  for (int i = 0; i < 2; i++) {
+    free(so.slot[i].p);
+    free(so.slot[i].e);
+  }
+  free(so.tmp);
   return rc;
 }
