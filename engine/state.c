@@ -49,9 +49,8 @@ struct state_run {
   state_spill sp;
   int spill_open;
   state_history hist;
-  uint64_t last_hash;    /* the last new record, for duplicates */
-  buf last_id;
-  int have_last;
+  const char *last;      /* the last new record, for duplicates: only read when
+                         ** a record has its hash, so is in the same sorted batch */
   char *as_of;
 };
 
@@ -334,20 +333,23 @@ static int gone(state_run *sr, cl_error *err) {
   return state_reader_next(&sr->old, err);
 }
 
+static inline int bits_equal(const uint8_t *a, const uint8_t *b, size_t nb) {
+  uint8_t x = 0;
+  for (size_t i = 0; i < nb; i++) x |= a[i] ^ b[i];
+  return !x;
+}
+
 static int on_sorted(void *ud, const char *rec, cl_error *err) {
   state_run *sr = ud;
   uint64_t h = rec_hash(rec);
   const char *id = rec_id(rec, sr->nb);
   uint32_t idl = rec_idlen(rec);
-  if (sr->have_last && h == sr->last_hash && idl == sr->last_id.len &&
-      memcmp(id, sr->last_id.p, idl) == 0) {
+  const char *l = sr->last;
+  if (l && h == rec_hash(l) && idl == rec_idlen(l) && memcmp(id, rec_id(l, sr->nb), idl) == 0) {
     sr->d.duplicates++; /* the first row with this id (in input order) counts */
     return 0;
   }
-  sr->have_last = 1;
-  sr->last_hash = h;
-  sr->last_id.len = 0;
-  buf_put(&sr->last_id, id, idl);
+  sr->last = rec;
   sr->d.customers++;
   count_members(sr, rec_bits(rec));
   if (!sr->have_old) return state_writer_put(&sr->w, rec, rec_size(rec, sr->nb), err);
@@ -358,7 +360,7 @@ static int on_sorted(void *ud, const char *rec, cl_error *err) {
     if (gone(sr, err)) return err->code;
   if (o && c == 0) {
     /* the same keys in the same order and the same bits: nothing changed */
-    if (!(sr->identity && memcmp(rec_bits(o), rec_bits(rec), sr->nb) == 0)) {
+    if (!(sr->identity && bits_equal(rec_bits(o), rec_bits(rec), sr->nb))) {
       new_bits(sr, rec);
       old_bits(sr, o);
       if (diff(sr, o, rec, err)) return err->code;
@@ -519,7 +521,6 @@ void state_free(state_run *sr) {
   free(sr->fbuf);
   free(sr->files); /* the outfiles themselves are the commit's to free */
   buf_free(&sr->w.b);
-  buf_free(&sr->last_id);
   state_history_free(&sr->hist);
   free(sr->state_path);
   free(sr->as_of);

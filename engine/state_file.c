@@ -188,15 +188,17 @@ int state_reader_keys(const char *path, char ***keys, int **kinds, uint32_t *n) 
   return 0;
 }
 
-/* Make sure the window holds n bytes from r->at (refilling it). */
+/* Make sure the window holds n bytes from r->at (refilling it); the
+** previous record stays in it, at r->prev_at. */
 static int window(state_reader *r, size_t n, cl_error *err) {
   if (r->len - r->at >= n) return 0;
-  size_t keep = r->len - r->at;
-  memmove(r->buf, r->buf + r->at, keep);
-  r->at = 0;
+  size_t from = r->seen ? r->prev_at : r->at, keep = r->len - from;
+  memmove(r->buf, r->buf + from, keep);
+  r->at -= from;
+  r->prev_at = r->seen ? r->prev_at - from : 0;
   r->len = keep;
-  if (n > r->cap) {
-    r->cap = n + WINDOW;
+  if (r->at + n > r->cap) {
+    r->cap = r->at + n + WINDOW;
     r->buf = cl_realloc(r->buf, r->cap);
   }
   off_t left = r->data_end - r->pos;
@@ -213,6 +215,7 @@ static int window(state_reader *r, size_t n, cl_error *err) {
 
 int state_reader_next(state_reader *r, cl_error *err) {
   if (r->rec) {
+    r->prev_at = r->at;
     r->at += rec_size(r->rec, r->nb);
     r->seen++;
   }
@@ -225,14 +228,10 @@ int state_reader_next(state_reader *r, cl_error *err) {
   uint32_t idl = rec_idlen(r->buf + r->at);
   if (idl > STATE_ID_MAX) return damaged(r, "an id longer than 1 MB", err);
   if (window(r, STATE_REC_HEAD + r->nb + idl, err)) return err->code;
-  const char *rec = r->buf + r->at;
-  uint64_t h = rec_hash(rec);
-  if (r->seen && state_rec_cmp(r->prev_hash, r->prev.p, (uint32_t)r->prev.len, h,
+  const char *rec = r->buf + r->at, *pr = r->buf + r->prev_at;
+  if (r->seen && state_rec_cmp(rec_hash(pr), rec_id(pr, r->nb), rec_idlen(pr), rec_hash(rec),
                                rec_id(rec, r->nb), idl) >= 0)
     return damaged(r, "records out of order", err);
-  r->prev_hash = h;
-  r->prev.len = 0;
-  buf_put(&r->prev, rec_id(rec, r->nb), idl);
   r->rec = rec;
   return 0;
 }
@@ -242,7 +241,6 @@ void state_reader_close(state_reader *r) {
   keys_free(r->keys, r->kinds, r->nkeys);
   free(r->buf);
   free(r->path);
-  buf_free(&r->prev);
   memset(r, 0, sizeof *r);
   r->fd = -1;
 }

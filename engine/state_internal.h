@@ -55,8 +55,7 @@ typedef struct state_reader {
   char *buf;            /* read window */
   size_t cap, len, at;  /* window size, bytes in it, current record */
   const char *rec;      /* current record (in buf), NULL at the end */
-  buf prev;             /* the previous record's id, for the order check */
-  uint64_t prev_hash;
+  size_t prev_at;       /* the previous record (in buf, kept by refills), for the order check */
 } state_reader;
 
 /* 0: open; 1: no state file (a baseline run); else an error code. */
