@@ -50,7 +50,8 @@ struct state_run {
   int spill_open;
   state_history hist;
   const char *last;      /* the last new record, for duplicates: only read when
-                         ** a record has its hash, so is in the same sorted batch */
+                         ** a record has its hash (so is in the same sorted batch) */
+  uint64_t last_hash;
   char *as_of;
 };
 
@@ -345,11 +346,12 @@ static int on_sorted(void *ud, const char *rec, cl_error *err) {
   const char *id = rec_id(rec, sr->nb);
   uint32_t idl = rec_idlen(rec);
   const char *l = sr->last;
-  if (l && h == rec_hash(l) && idl == rec_idlen(l) && memcmp(id, rec_id(l, sr->nb), idl) == 0) {
+  if (l && h == sr->last_hash && idl == rec_idlen(l) && memcmp(id, rec_id(l, sr->nb), idl) == 0) {
     sr->d.duplicates++; /* the first row with this id (in input order) counts */
     return 0;
   }
   sr->last = rec;
+  sr->last_hash = h;
   sr->d.customers++;
   count_members(sr, rec_bits(rec));
   if (!sr->have_old) return state_writer_put(&sr->w, rec, rec_size(rec, sr->nb), err);

@@ -96,11 +96,13 @@ ok $? "recent.exited.csv: header customer_id, then ids"
 
 tn=0
 # thread count and evaluator change nothing; the sort's split path neither
-for v in "--threads 1" "--threads 2 --evaluator row" "CLEAVE_TEST_STATE_SORT_MAX=2048"; do
+# (the split path sorted inline with 1 thread, on the helper thread with 2)
+for v in "--threads 1" "--threads 2 --evaluator row" "2048 --threads 1" "2048 --threads 2"; do
   rm -rf T; cp -r S T
   rm -rf T/delta/* # not read by the run; compared below
-  case $v in CLEAVE*) env "$v" "$cleave" run -q --plugins "$build/plugins" --rules r1.lua --input D.csv --as-of 2026-11-01 \
-      --output t.csv --rejects t.rej.csv --summary t.json --state T 2> t.err ;;
+  case $v in 2048*) export CLEAVE_TEST_STATE_SORT_MAX=2048
+      st T t r1.lua D.csv 2026-11-01 ${v#2048 }
+      unset CLEAVE_TEST_STATE_SORT_MAX ;;
     *) st T t r1.lua D.csv 2026-11-01 $v ;; esac
   tn=$((tn + 1))
   mv T "T.$tn"
