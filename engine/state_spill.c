@@ -78,19 +78,20 @@ typedef struct ent {
   uint64_t off; /* record offset in the partition's bytes (input order) */
 } ent;
 
-/* One sorted leaf partition: its records and their order. The buffers are
-** kept from one partition to the next (no fresh pages to fault in each time). */
+/* One sorted leaf partition for the consumer: its records, copied in store
+** order (so the consumer reads them in sequence). Buffers are kept from one
+** partition to the next (no fresh pages to fault in each time). */
 typedef struct batch {
   char *p;
-  size_t pcap;
-  ent *e;
-  size_t ecap, n;
+  size_t pcap, len;
 } batch;
 
 /* The end phase: a producer reads and sorts the partitions in order, the
-** consumer hands their records to fn. With a helper thread, partition i+1
-** is read and sorted while partition i is merged (two batches in turn);
-** without, each batch is consumed as soon as it is sorted. */
+** consumer hands their records to fn. With a helper thread, the helper
+** reads partition i+1, sorts it and copies its records into store order
+** while the main thread merges partition i (two batches in turn): the
+** merge, the slower side, reads its records in sequence. Without, each
+** partition is consumed as soon as it is sorted, through its order. */
 typedef struct sorter {
   state_spill *s;
   state_sorted_fn fn;
@@ -105,12 +106,14 @@ typedef struct sorter {
   int stop;         /* the consumer failed: the producer stops */
   int prc;
   cl_error perr;
-  ent *tmp;         /* the producer's radix scratch */
-  size_t tcap;
+  char *raw;         /* the producer's: a partition as read */
+  size_t rcap;
+  ent *e, *tmp;      /* the producer's: its order, and the radix scratch */
+  size_t ecap, tcap, n;
 } sorter;
 
 #define STOPPED (-1)  /* the producer stopped because the consumer failed */
-#define PREFETCH 8    /* records ahead: the sorted order jumps across the partition */
+#define PREFETCH 16   /* records ahead: the sorted order jumps across the partition */
 
 /* Stable LSD radix sort on the 32 hash bits below the `used` prefix bits
 ** the partition's records share (3 passes of 11 bits, the histograms in one
@@ -199,51 +202,84 @@ static void merge_sort(const sort_ctx *c, ent *a, ent *tmp, size_t n) {
   memcpy(a, tmp, n * sizeof *a);
 }
 
-/* b->p[0..len) (records whose hashes share `used` top bits; about `hint`
-** of them) into store order in b->e. */
-static void sort_batch(sorter *so, batch *b, size_t len, uint64_t hint, unsigned used) {
+static int read_fail(const state_spill *s, int e, cl_error *err) {
+  return cl_fail(err, CL_EXIT_OUTPUT, "cannot read back scratch files in state folder %s: %s",
+                 s->dir, strerror(e ? e : EIO));
+}
+
+/* p[0..len) (records whose hashes share `used` top bits; about `hint` of
+** them) into store order in so->e. */
+static void sort_batch(sorter *so, const char *p, size_t len, uint64_t hint, unsigned used) {
   size_t nb = so->s->nb, n = 0;
-  if (b->ecap < hint || !b->e) {
-    free(b->e);
-    b->ecap = hint > 1024 ? (size_t)hint : 1024;
-    b->e = cl_malloc(b->ecap * sizeof *b->e);
+  if (so->ecap < hint || !so->e) {
+    free(so->e);
+    so->ecap = hint > 1024 ? (size_t)hint : 1024;
+    so->e = cl_malloc(so->ecap * sizeof *so->e);
   }
-  for (size_t at = 0; at < len; at += rec_size(b->p + at, nb)) {
-    if (n == b->ecap) b->e = cl_realloc(b->e, (b->ecap *= 2) * sizeof *b->e);
-    b->e[n].h = rec_hash(b->p + at);
-    b->e[n++].off = at;
+  for (size_t at = 0; at < len; at += rec_size(p + at, nb)) {
+    if (n == so->ecap) so->e = cl_realloc(so->e, (so->ecap *= 2) * sizeof *so->e);
+    so->e[n].h = rec_hash(p + at);
+    so->e[n++].off = at;
   }
-  b->n = n;
-  if (so->tcap < b->ecap || !so->tmp) {
+  so->n = n;
+  if (so->tcap < so->ecap || !so->tmp) {
     free(so->tmp);
-    so->tcap = b->ecap;
+    so->tcap = so->ecap;
     so->tmp = cl_malloc(so->tcap * sizeof *so->tmp);
   }
-  radix(&b->e, &b->ecap, &so->tmp, &so->tcap, n, used);
-  sort_ctx c = {b->p, nb};
+  radix(&so->e, &so->ecap, &so->tmp, &so->tcap, n, used);
+  sort_ctx c = {p, nb};
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
-    while (j < n && ent_key(&b->e[j], used) == ent_key(&b->e[i], used)) j++;
-    if (j - i > 1) merge_sort(&c, b->e + i, so->tmp, j - i);
+    while (j < n && ent_key(&so->e[j], used) == ent_key(&so->e[i], used)) j++;
+    if (j - i > 1) merge_sort(&c, so->e + i, so->tmp, j - i);
     i = j;
   }
 }
 
-/* The consumer: every record of a sorted batch to fn. */
+/* A record and the cache line its end is on (a record may straddle two). */
+static inline void prefetch_rec(const char *r) {
+  __builtin_prefetch(r);
+  __builtin_prefetch(r + 31);
+}
+
+/* Inline: every record of p, in so->e's order, to fn. */
+static int drain_order(sorter *so, const char *p, cl_error *err) {
+  int rc = 0;
+  const ent *e = so->e;
+  for (size_t i = 0; i < so->n && !rc; i++) {
+    if (i + PREFETCH < so->n) prefetch_rec(p + e[i + PREFETCH].off);
+    rc = so->fn(so->ud, p + e[i].off, err);
+  }
+  return rc;
+}
+
+/* Threaded: the records of p, in so->e's order, copied into b. */
+static void gather(sorter *so, const char *p, batch *b) {
+  size_t nb = so->s->nb, at = 0;
+  const ent *e = so->e;
+  for (size_t i = 0; i < so->n; i++) {
+    if (i + PREFETCH < so->n) prefetch_rec(p + e[i + PREFETCH].off);
+    const char *r = p + e[i].off;
+    size_t rs = rec_size(r, nb);
+    memcpy(b->p + at, r, rs);
+    at += rs;
+  }
+  b->len = at;
+}
+
+/* Threaded, the consumer: every record of b, in sequence, to fn. */
 static int drain(sorter *so, const batch *b, cl_error *err) {
   int rc = 0;
-  const ent *e = b->e;
-  for (size_t i = 0; i < b->n && !rc; i++) {
-    if (i + PREFETCH < b->n) __builtin_prefetch(b->p + e[i + PREFETCH].off);
-    rc = so->fn(so->ud, b->p + e[i].off, err);
-  }
+  size_t nb = so->s->nb;
+  for (size_t at = 0; at < b->len && !rc; at += rec_size(b->p + at, nb))
+    rc = so->fn(so->ud, b->p + at, err);
   return rc;
 }
 
 /* A batch to fill: the next slot once the consumer has emptied it (NULL:
 ** the consumer failed). */
 static batch *acquire(sorter *so) {
-  if (!so->threaded) return &so->slot[0];
   pthread_mutex_lock(&so->mu);
   while (so->full[so->put] && !so->stop) pthread_cond_wait(&so->cv, &so->mu);
   batch *b = so->stop ? NULL : &so->slot[so->put];
@@ -251,21 +287,37 @@ static batch *acquire(sorter *so) {
   return b;
 }
 
-/* The filled batch to the consumer (or, inline, straight to fn). */
-static int publish(sorter *so, batch *b, cl_error *err) {
-  if (!so->threaded) return drain(so, b, err);
+/* The filled batch to the consumer. */
+static void publish(sorter *so) {
   pthread_mutex_lock(&so->mu);
   so->full[so->put] = 1;
   so->put ^= 1;
   pthread_cond_broadcast(&so->cv);
   pthread_mutex_unlock(&so->mu);
+}
+
+static void grow_bytes(char **p, size_t *cap, size_t need) {
+  if (*cap >= need && *p) return;
+  free(*p);
+  *cap = need ? need : 1;
+  *p = cl_malloc(*cap);
+}
+
+/* One leaf partition: read, sort, and to fn (inline) or to the consumer. */
+static int leaf(sorter *so, int fd, size_t size, uint64_t nrec, unsigned used, cl_error *err) {
+  grow_bytes(&so->raw, &so->rcap, size);
+  int e = io_pread_all(fd, so->raw, size, 0);
+  if (e) return read_fail(so->s, e, err);
+  sort_batch(so, so->raw, size, nrec, used);
+  if (!so->threaded) return drain_order(so, so->raw, err);
+  batch *b = acquire(so);
+  if (!b) return STOPPED;
+  grow_bytes(&b->p, &b->pcap, size);
+  gather(so, so->raw, b);
+  publish(so);
   return 0;
 }
 
-static int read_fail(const state_spill *s, int e, cl_error *err) {
-  return cl_fail(err, CL_EXIT_OUTPUT, "cannot read back scratch files in state folder %s: %s",
-                 s->dir, strerror(e ? e : EIO));
-}
 
 /* Sort the records of fd[0..size) (nrec of them) whose hashes share their
 ** top `used` bits. */
@@ -273,19 +325,7 @@ static int sort_part(sorter *so, int fd, uint64_t size, uint64_t nrec, unsigned 
                      cl_error *err) {
   state_spill *s = so->s;
   if (!size) return 0;
-  if (size <= s->sort_max || used + SPLIT_BITS > 64) {
-    batch *b = acquire(so);
-    if (!b) return STOPPED;
-    if (b->pcap < size) {
-      free(b->p);
-      b->pcap = (size_t)size;
-      b->p = cl_malloc(b->pcap);
-    }
-    int e = io_pread_all(fd, b->p, (size_t)size, 0);
-    if (e) return read_fail(s, e, err);
-    sort_batch(so, b, (size_t)size, nrec, used);
-    return publish(so, b, err);
-  }
+  if (size <= s->sort_max || used + SPLIT_BITS > 64) return leaf(so, fd, (size_t)size, nrec, used, err);
   /* too big: split by the next bits, in input order, and sort each part */
   enum { NSUB = 1u << SPLIT_BITS };
   int sub[NSUB];
@@ -425,10 +465,9 @@ int state_spill_sorted(state_spill *s, state_sorted_fn fn, void *ud, cl_error *e
       rc = so.prc;
     }
   } else rc = produce(&so, err);
-  for (int i = 0; i < 2; i++) {
-    free(so.slot[i].p);
-    free(so.slot[i].e);
-  }
+  for (int i = 0; i < 2; i++) free(so.slot[i].p);
+  free(so.raw);
+  free(so.e);
   free(so.tmp);
   return rc;
 }
