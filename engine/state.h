@@ -11,10 +11,12 @@
 ** 2. the pipeline's collector hands every chunk's membership records, in
 **    input order, to state_rows, which appends each to the partition given
 **    by the top bits of its id hash (bounded buffers);
-** 3. state_finish: each partition in turn is sorted in bounded memory and
-**    merge-joined against the previous state (one sorted stream), giving the
-**    new DIR/state.bin, the delta files DIR/delta/<key>.entered.csv and
-**    .exited.csv, DIR/history.jsonl and the counts; every file is added to
+** 3. state_finish: each partition in turn is sorted in bounded memory (on a
+**    helper thread, one partition ahead, when the run has more than one
+**    thread) and merge-joined against the previous state (one sorted
+**    stream), giving the new DIR/state.bin, the delta files
+**    DIR/delta/<key>.entered.csv and .exited.csv, DIR/history.jsonl and
+**    the counts; every file is added to
 **    the run's commit (commit.h), so they appear with the run's other files
 **    or not at all;
 ** 4. after the commit, state_after_commit removes delta files of keys this

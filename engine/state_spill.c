@@ -12,6 +12,12 @@
 ** need be), so memory stays flat however many customers there are. Since
 ** partitions are hash ranges, partition order is store order: the sorted
 ** stream is the whole new state in order.
+**
+** With a helper thread (a run with more than one thread), the helper reads
+** and sorts partition i+1 and copies its records into store order while the
+** caller's thread merges partition i; two batches alternate, so memory is
+** three partitions' bytes and two order arrays at most. The sort buffers
+** are kept from one partition to the next.
 */
 #include <errno.h>
 #include <pthread.h>
