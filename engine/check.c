@@ -24,6 +24,7 @@
 
 #include "check.h"
 #include "check_internal.h"
+#include "render.h"
 #include "datecalc.h"
 
 /* The value checks (numbers, dates, UTF-8, rows run would reject, the
@@ -168,6 +169,20 @@ static void print_report(check_run *c, const cli_opts *o) {
   fflush(stdout);
 }
 
+/* A note per population threshold: what it resolved to, and from where. */
+static void threshold_notes(const graph *g, check_report *r) {
+  buf b = {0};
+  for (uint32_t i = 0; i < g->nquants; i++) {
+    const graph_quant *t = &g->quants[i];
+    b.len = 0;
+    render_node(g, t->cmp, &b);
+    check_add(r, &r->rules, CHK_NOTE, t->line, "%s:%u: %s:%s is %s, from %s", g->rules_path,
+              t->line, g->slots[t->slot].column, t->method, buf_cstr(&b),
+              g->quant_source ? g->quant_source : "?");
+  }
+  buf_free(&b);
+}
+
 /* Everything up to the report; returns a load error's code, or 0. */
 static int run_checks(check_run *c, const cli_opts *o, cl_error *err) {
   session *s = &c->s;
@@ -177,6 +192,7 @@ static int run_checks(check_run *c, const cli_opts *o, cl_error *err) {
   if (session_rules(s, on_warning, &w, err)) return err->code;
   c->have_rules = 1;
   check_static(&s->g, &c->r);
+  threshold_notes(&s->g, &c->r);
   if (bind_input(s, &c->b, err)) return err->code;
   c->bound = 1;
   struct stat st;

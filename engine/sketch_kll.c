@@ -72,13 +72,81 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* Sorting a level (no NaN ever enters): quicksort with a median-of-three
+** Hoare partition (runs of equal values split evenly), insertion sort for
+** short ranges, heapsort past a depth limit (O(n log n) whatever the data).
+** qsort's comparison callback cost more than half of a stats pass. */
+static void sift(double *a, size_t n, size_t i) {
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= n) return;
+    if (c + 1 < n && a[c + 1] > a[c]) c++;
+    if (!(a[c] > a[i])) return;
+    double t = a[i];
+    a[i] = a[c];
+    a[c] = t;
+    i = c;
+  }
+}
+
+static void heap_sort(double *a, size_t n) {
+  for (size_t i = n / 2; i-- > 0;) sift(a, n, i);
+  for (size_t e = n; e-- > 1;) {
+    double t = a[0];
+    a[0] = a[e];
+    a[e] = t;
+    sift(a, e, 0);
+  }
+}
+
+static void sort_doubles(double *a, size_t n, int depth) {
+  while (n > 16) {
+    if (depth-- == 0) {
+      heap_sort(a, n);
+      return;
+    }
+    double x = a[0], y = a[n / 2], z = a[n - 1];
+    double p = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+    size_t i = 0, j = n - 1;
+    for (;;) {
+      while (a[i] < p) i++;
+      while (a[j] > p) j--;
+      if (i >= j) break;
+      double t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+      i++;
+      j--;
+    }
+    /* a[0..j] <= p <= a[j+1..n): recurse on the smaller side */
+    size_t left = j + 1;
+    if (left < n - left) {
+      sort_doubles(a, left, depth);
+      a += left;
+      n -= left;
+    } else {
+      sort_doubles(a + left, n - left, depth);
+      n = left;
+    }
+  }
+  for (size_t i = 1; i < n; i++) {
+    double v = a[i];
+    size_t k = i;
+    while (k > 0 && a[k - 1] > v) {
+      a[k] = a[k - 1];
+      k--;
+    }
+    a[k] = v;
+  }
+}
+
 /* Sort level h; every other item (from a random offset) moves up; an odd
 ** one out (the smallest) stays. */
 static void compact(kll *s, uint32_t h) {
   if (h + 1 >= s->nlev) grow(s);
   double *x = s->lev[h];
   uint32_t n = s->len[h];
-  qsort(x, n, sizeof *x, cmp_double);
+  sort_doubles(x, n, 64);
   uint32_t start = n & 1, off = (uint32_t)(next_rand(&s->rng) >> 63), m = 0;
   for (uint32_t i = start; i + 1 < n; i += 2) x[start + m++] = x[i + off];
   s->len[h] = start;

@@ -15,7 +15,6 @@
 #include "render.h"
 #include "stats.h"
 #include "utf8.h"
-#include "values.h"
 
 void stats_init(stats_set *s, uint32_t k) {
   memset(s, 0, sizeof *s);
@@ -53,11 +52,6 @@ int64_t stats_find(const stats_set *s, const char *name) {
   return -1;
 }
 
-void stats_add_field(col_stats *c, const char *p, size_t len) {
-  double x;
-  if (len && num_parse(p, len, &x) == 0 && kll_add(&c->sk, x) == 0) c->count++;
-  else c->missing++;
-}
 
 /* --- writing ---------------------------------------------------------------- */
 

@@ -22,7 +22,7 @@
 
 typedef struct col_stats {
   char *name;
-  uint64_t count;   /* values that read as numbers (values.h: num_parse) */
+  uint64_t count;   /* values that read as numbers (values.h: num_parse; stats_pass.c) */
   uint64_t missing; /* empty fields and values that are not numbers */
   kll sk;           /* sk.min, sk.max: exact */
 } col_stats;
@@ -43,9 +43,6 @@ void stats_add_input(stats_set *s, const char *name);
 size_t stats_add_column(stats_set *s, const char *name);
 /* The column named name, or -1. */
 int64_t stats_find(const stats_set *s, const char *name);
-/* One field of column c: a number enters the sketch, anything else (an
-** empty field, a text num_parse refuses) counts as missing. */
-void stats_add_field(col_stats *c, const char *p, size_t len);
 
 /* The stats file's text (ends with a newline). */
 void stats_json(const stats_set *s, buf *out);

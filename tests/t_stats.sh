@@ -12,7 +12,8 @@
 #    single file's; quantiles within the bound of the exact ones.
 # 3. --merge refuses other columns, another k, a damaged sketch, a file that
 #    is not a stats file (exit 5); no file at all is a usage error (exit 2).
-# 4. What is read: the run's reader (decimal = comma), rows run rejects are
+# 4. What is read: the run's reader (decimal = comma; CRLF, quotes, no final
+#    line end, either reader give the same stats), rows run rejects are
 #    not counted, unreadable values are missing; columns from the rule file
 #    or --stats-columns; the file is replaced atomically (a failing stats
 #    leaves the previous one).
@@ -20,7 +21,7 @@
 #    and from the first pass; batch and row evaluators agree; the share of
 #    customers in the top 10 % is what the exact data says for that
 #    threshold; a pipe without --stats is exit 3 naming --stats, with
-#    --stats it runs; explain shows the threshold and its label;
+#    --stats it runs; explain and check show the threshold and its label;
 #    summary.json records the thresholds (valid against the schema); cleave
 #    merge takes shard summaries with the same thresholds and refuses others;
 #    bad arguments are rule errors (exit 4); a stats file without the column
@@ -186,6 +187,18 @@ import json, sys
 d = json.load(open('comma.json')); c = d['columns'][0]
 sys.exit(not (d['rows'] == 5 and c['count'] == 3 and c['missing'] == 2 and c['min'] == 7 and c['max'] == 1234.5))"
 ok $? "decimal comma read as run reads it; rejected rows (wrong width, no id) not counted; empty and n/a missing"
+# the same records with CRLF, every field quoted, no final line end; and
+# with the libcsv reader: the same stats
+"$build/tools/gen_retail" --rows 20000 --seed 3 > v1.csv
+"$build/tools/gen_retail" --rows 20000 --seed 3 --crlf --quote-all --no-final-newline > v2.csv
+for v in v1 v2; do
+  # shellcheck disable=SC2086
+  "$cleave" stats $A --input $v.csv --stats-columns $cols --output - 2> $v.err | grep -v '"inputs"' > $v.json
+done
+# shellcheck disable=SC2086
+"$cleave" stats $A --reader libcsv --input v2.csv --stats-columns $cols --output - 2> v3.err | grep -v '"inputs"' > v3.json
+cmp -s v1.json v2.json && cmp -s v1.json v3.json && [ -s v1.json ]
+okd $? "CRLF, quoted fields, no final line end, the libcsv reader: the same stats" v2.err
 cat > r.lua <<'EOF'
 local spend, age = number "spend_12m", number "age"
 local country = text "country"
@@ -290,6 +303,8 @@ okd $? "explain shows each threshold and its label" ex.out
 # shellcheck disable=SC2086
 "$cleave" check $A --rules q.lua --input r.csv --stats rs.json > ck.out 2> ck.err
 okd $? "check with --stats" ck.err
+grep -Eq '^  note: q.lua:3: spend_12m:top_percent\(10\) is spend_12m >= [0-9.]+ \(top 10 %\), from stats file rs.json$' ck.out
+okd $? "check notes each threshold, its value and where it came from" ck.out
 "$py" -c "
 import json, sys
 s = json.load(open('ws.json'))
