@@ -39,15 +39,34 @@ static void grow(kll *s) {
   set_max_size(s);
 }
 
+static void room(kll *s, uint32_t h, uint32_t n) {
+  if (s->len[h] + n <= s->alloc[h]) return;
+  uint32_t a = s->alloc[h] ? s->alloc[h] : 16;
+  while (a < s->len[h] + n) a *= 2;
+  s->lev[h] = cl_realloc(s->lev[h], a * sizeof **s->lev);
+  s->alloc[h] = a;
+}
+
+/* Level 0: items appended as they come. */
 static void push(kll *s, uint32_t h, const double *x, uint32_t n) {
   if (!n) return;
-  if (s->len[h] + n > s->alloc[h]) {
-    uint32_t a = s->alloc[h] ? s->alloc[h] : 16;
-    while (a < s->len[h] + n) a *= 2;
-    s->lev[h] = cl_realloc(s->lev[h], a * sizeof **s->lev);
-    s->alloc[h] = a;
-  }
+  room(s, h, n);
   memcpy(s->lev[h] + s->len[h], x, n * sizeof *x);
+  s->len[h] += n;
+  s->size += n;
+}
+
+/* Levels 1 and up are kept sorted: the sorted run x (never inside level h)
+** is merged in, from the back. A compaction then needs no sort. */
+static void push_sorted(kll *s, uint32_t h, const double *x, uint32_t n) {
+  if (!n) return;
+  room(s, h, n);
+  double *a = s->lev[h];
+  size_t i = s->len[h], j = n, k = s->len[h] + n;
+  while (j > 0) {
+    if (i > 0 && a[i - 1] > x[j - 1]) a[--k] = a[--i];
+    else a[--k] = x[--j];
+  }
   s->len[h] += n;
   s->size += n;
 }
@@ -146,12 +165,12 @@ static void compact(kll *s, uint32_t h) {
   if (h + 1 >= s->nlev) grow(s);
   double *x = s->lev[h];
   uint32_t n = s->len[h];
-  sort_doubles(x, n, 64);
+  if (h == 0) sort_doubles(x, n, 64); /* the others are sorted (push_sorted) */
   uint32_t start = n & 1, off = (uint32_t)(next_rand(&s->rng) >> 63), m = 0;
   for (uint32_t i = start; i + 1 < n; i += 2) x[start + m++] = x[i + off];
   s->len[h] = start;
   s->size -= n - start;
-  push(s, h + 1, x + start, m);
+  push_sorted(s, h + 1, x + start, m);
 }
 
 static void compress(kll *s) {
@@ -179,7 +198,8 @@ int kll_merge(kll *into, const kll *from) {
   if (into->k != from->k) return -1;
   if (!from->n) return 0;
   while (into->nlev < from->nlev) grow(into);
-  for (uint32_t h = 0; h < from->nlev; h++) push(into, h, from->lev[h], from->len[h]);
+  push(into, 0, from->lev[0], from->len[0]);
+  for (uint32_t h = 1; h < from->nlev; h++) push_sorted(into, h, from->lev[h], from->len[h]);
   if (!into->n || from->min < into->min) into->min = from->min;
   if (!into->n || from->max > into->max) into->max = from->max;
   into->n += from->n;
@@ -219,6 +239,7 @@ int kll_from_levels(kll *s, uint32_t k, uint32_t nlev, const double *const *item
       }
     }
     push(s, h, items[h], lens[h]);
+    if (h) sort_doubles(s->lev[h], s->len[h], 64); /* levels above 0 are kept sorted */
     weight += (uint64_t)lens[h] << h;
   }
   if (weight != n || (n && !(min <= max))) {

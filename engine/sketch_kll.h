@@ -11,7 +11,8 @@
 ** same bound. Deterministic: the coin flips come from a splitmix64 stream
 ** with a fixed seed held in the sketch (no global state), so the same values
 ** in the same order (and the same merges in the same order) give the same
-** sketch, byte for byte.
+** sketch, byte for byte. Levels above 0 are kept sorted (a compaction's
+** output is merged in), so only level 0 is ever sorted.
 **
 ** The bound (docs/stats.md): with KLL_K = 1024 the normalised rank error of
 ** a quantile is below KLL_EPS = 0.5 % of n (measured: under 0.12 % on 1M

@@ -336,6 +336,32 @@ rc=$?
 [ $rc -eq 5 ] && grep -q "other population thresholds" mf.err
 okd $? "cleave merge: shards with their own thresholds are refused, exit 5 (got $rc)" mf.err
 
+# GNU parallel, as docs/scale.md writes it: per-shard stats merged, then the
+# sharded run with them equals a single run with them
+if command -v parallel > /dev/null 2>&1; then
+  head -1 r.csv > header.csv
+  tail -n +2 r.csv |
+    parallel --pipe --block 2M -j2 --regexp --recstart 'C\d{9},' --recend '\n' \
+      "$cleave" stats $A --stats-columns $cols --no-header --columns-from header.csv \
+        --input - --output pstats.{#}.json 2> par.err
+  n=$(ls pstats.*.json 2> /dev/null | wc -l)
+  "$cleave" stats --merge --output pstats.json pstats.*.json 2>> par.err
+  st=$?
+  [ $st -eq 0 ] && [ "$n" -ge 2 ] && "$py" exact.py pstats.json r.csv > par.out
+  okd $? "parallel: $n shards' stats merged, within the bound of the exact quantiles" par.err
+  tail -n +2 r.csv |
+    parallel --pipe --block 2M -j2 --keep-order --regexp --recstart 'C\d{9},' --recend '\n' \
+      "$cleave" run $A --rules q.lua --no-header --columns-from header.csv --stats pstats.json \
+        --input - --output - --no-output-header --threads 1 > par.csv 2>> par.err
+  # shellcheck disable=SC2086
+  "$cleave" run $A --rules q.lua --input r.csv --stats pstats.json --no-output-header --output one.csv 2>> par.err
+  cmp -s par.csv one.csv
+  okd $? "parallel: the sharded run with the merged stats equals one run with them" par.err
+else
+  skip "parallel: shards' stats merged" "GNU parallel is not installed (apt-get install parallel)"
+  skip "parallel: the sharded run equals one run" "GNU parallel is not installed"
+fi
+
 # cleave test: thresholds from --stats only
 cat > q_test.lua <<'EOF'
 rules "q.lua"
