@@ -340,8 +340,9 @@ okd $? "cleave merge: shards with their own thresholds are refused, exit 5 (got 
 # sharded run with them equals a single run with them
 if command -v parallel > /dev/null 2>&1; then
   head -1 r.csv > header.csv
+  blk=$(($(wc -c < r.csv) / 4 + 1)) # about 4 shards
   tail -n +2 r.csv |
-    parallel --pipe --block 2M -j2 --regexp --recstart 'C\d{9},' --recend '\n' \
+    parallel --pipe --block $blk -j2 --regexp --recstart 'C\d{9},' --recend '\n' \
       "$cleave" stats $A --stats-columns $cols --no-header --columns-from header.csv \
         --input - --output pstats.{#}.json 2> par.err
   n=$(ls pstats.*.json 2> /dev/null | wc -l)
@@ -349,8 +350,9 @@ if command -v parallel > /dev/null 2>&1; then
   st=$?
   [ $st -eq 0 ] && [ "$n" -ge 2 ] && "$py" exact.py pstats.json r.csv > par.out
   okd $? "parallel: $n shards' stats merged, within the bound of the exact quantiles" par.err
+  sed 's/^# /# parallel, merged: /' par.out
   tail -n +2 r.csv |
-    parallel --pipe --block 2M -j2 --keep-order --regexp --recstart 'C\d{9},' --recend '\n' \
+    parallel --pipe --block $blk -j2 --keep-order --regexp --recstart 'C\d{9},' --recend '\n' \
       "$cleave" run $A --rules q.lua --no-header --columns-from header.csv --stats pstats.json \
         --input - --output - --no-output-header --threads 1 > par.csv 2>> par.err
   # shellcheck disable=SC2086
