@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "batch.h"
 #include "call_sites.h"
 #include "cleanup.h"
@@ -41,7 +45,8 @@ static size_t slot_bytes(int type) {
   switch (type) {
   case VT_NUMBER: return BATCH_MAX * sizeof(double);
   case VT_DATE: return BATCH_MAX * sizeof(int32_t);
-  default: return BATCH_MAX * sizeof(uint64_t); /* TAGS: bits; TEXT: packed */
+  case VT_TAGS: return BATCH_MAX * sizeof(uint64_t) + 64 * sizeof(bitmap); /* bits, rows per tag */
+  default: return BATCH_MAX * sizeof(uint64_t); /* TEXT: packed */
   }
 }
 
@@ -49,6 +54,7 @@ static void alloc_slot(bcol *c, int type) {
   if (type == VT_NUMBER) c->v.num = cl_calloc(BATCH_MAX, sizeof *c->v.num);
   if (type == VT_DATE) c->v.date = cl_calloc(BATCH_MAX, sizeof *c->v.date);
   if (type == VT_TAGS) c->tags = cl_calloc(BATCH_MAX, sizeof *c->tags);
+  if (type == VT_TAGS) c->tag_rows = cl_calloc(64, sizeof(bitmap));
   if (type == VT_TEXT) c->packed = cl_calloc(BATCH_MAX, sizeof *c->packed);
 }
 
@@ -57,6 +63,8 @@ static void free_slot(bcol *c, int type) {
   if (type == VT_DATE) free(c->v.date);
   free(c->tags);
   free(c->packed);
+  free(c->code_rows);
+  free(c->tag_rows);
 }
 
 static size_t col_bytes(int type) {
@@ -122,12 +130,15 @@ static uint8_t *live_nodes(const graph *g) {
   return live;
 }
 
+static size_t dict_bytes(const graph *g, const uint8_t *live);
+
 size_t batch_memory(const graph *g, size_t cap, uint32_t *line) {
   uint8_t *live = live_nodes(g);
   size_t total = sizeof(batch_ctx) + (size_t)g->nmicros * sizeof(bitmap) +
                  (size_t)g->nmacros * sizeof(uint32_t) + (size_t)tally_entries(g) * sizeof(slot_tally) +
                  (size_t)counter_rows(g, live) * BATCH_MAX * sizeof(uint32_t);
   *line = 0;
+  total += dict_bytes(g, live);
   for (uint32_t i = 0; i < g->nnodes; i++) {
     total += node_bytes(g, &g->nodes[i], live[i]);
     if (total > cap && !*line) *line = g->nodes[i].line;
@@ -167,6 +178,99 @@ static void share_init(batch_ctx *b, uint8_t *live) {
   free(parents);
 }
 
+/* The text field node id tests against constants (is, ==, ~=, one_of), or
+** GRAPH_NONE; *texts gets the constants (set) or *one the constant. */
+static uint32_t text_test_slot(const graph *g, uint32_t id, const strset **texts,
+                               const cleave_str **one) {
+  const node *n = &g->nodes[id];
+  *texts = NULL;
+  *one = NULL;
+  if ((n->kind != N_IN && n->kind != N_CMP) || n->nkids < 1) return GRAPH_NONE;
+  const node *ka = &g->nodes[n->kids[0]];
+  if (ka->kind != N_FIELD || ka->type != VT_TEXT) return GRAPH_NONE;
+  if (n->kind == N_IN) {
+    *texts = &n->u.in.set;
+    return ka->u.slot;
+  }
+  const node *kb = &g->nodes[n->kids[1]];
+  if ((n->op != OP_EQ && n->op != OP_NE) || kb->kind != N_CONST || kb->type != VT_TEXT)
+    return GRAPH_NONE;
+  *one = &kb->u.cval.u.str;
+  return ka->u.slot;
+}
+
+/* Dictionaries of the texts each text field is compared with (textdict.h),
+** for fields tested more than once or with texts too long to compare as
+** numbers (strset_pack7): the field is coded once per batch, each test is
+** then a bit test per row. */
+static void dict_init(batch_ctx *b, const uint8_t *live) {
+  const graph *g = b->g;
+  uint32_t ns = g->nslots ? g->nslots : 1, nn = g->nnodes ? g->nnodes : 1;
+  b->dict = cl_calloc(ns, sizeof *b->dict);
+  b->dict_on = cl_calloc(ns, 1);
+  b->tmask = cl_calloc(nn, sizeof *b->tmask);
+  b->tdict = cl_calloc(nn, 1);
+  uint32_t *tests = cl_calloc(ns, sizeof *tests);
+  uint8_t *dear = cl_calloc(ns, 1), *full = cl_calloc(ns, 1);
+  for (uint32_t i = 0; i < g->nnodes; i++) {
+    const strset *set;
+    const cleave_str *one;
+    uint32_t s = live[i] ? text_test_slot(g, i, &set, &one) : GRAPH_NONE;
+    if (s == GRAPH_NONE) continue;
+    tests[s]++;
+    if (!b->dict[s]) {
+      b->dict[s] = cl_malloc(sizeof *b->dict[s]);
+      textdict_init(b->dict[s]);
+    }
+    if (set) {
+      dear[s] |= !set->packed;
+      for (uint32_t k = 0; k < set->n && !full[s]; k++)
+        full[s] = textdict_add(b->dict[s], set->items[k], set->lens[k]) < 0;
+    } else {
+      dear[s] |= one->len > 7;
+      full[s] |= textdict_add(b->dict[s], one->ptr, one->len) < 0;
+    }
+  }
+  for (uint32_t s = 0; s < g->nslots; s++) {
+    b->dict_on[s] = tests[s] && !full[s] && (tests[s] >= 2 || dear[s]);
+    if (b->dict_on[s]) b->slots[s].code_rows = cl_calloc(TEXTDICT_MAX + 1, sizeof(bitmap));
+  }
+  for (uint32_t i = 0; i < g->nnodes; i++) {
+    const strset *set;
+    const cleave_str *one;
+    uint32_t s = live[i] ? text_test_slot(g, i, &set, &one) : GRAPH_NONE;
+    if (s == GRAPH_NONE || !b->dict_on[s]) continue;
+    const textdict *d = b->dict[s];
+    uint64_t m = 0;
+    if (set)
+      for (uint32_t k = 0; k < set->n; k++) m |= 1ULL << textdict_code(d, set->items[k], set->lens[k]);
+    else
+      m = 1ULL << textdict_code(d, one->ptr, one->len);
+    b->tmask[i] = m;
+    b->tdict[i] = 1;
+  }
+  free(tests);
+  free(dear);
+  free(full);
+}
+
+/* What dict_init may allocate: per slot tested against texts, a dictionary
+** and its rows by code; per node, a mask and a flag. */
+static size_t dict_bytes(const graph *g, const uint8_t *live) {
+  uint8_t *seen = cl_calloc(g->nslots ? g->nslots : 1, 1);
+  size_t total = (size_t)g->nslots * (sizeof(textdict *) + 1) + (size_t)g->nnodes * (sizeof(uint64_t) + 1);
+  for (uint32_t i = 0; i < g->nnodes; i++) {
+    const strset *set;
+    const cleave_str *one;
+    uint32_t s = live[i] ? text_test_slot(g, i, &set, &one) : GRAPH_NONE;
+    if (s == GRAPH_NONE || seen[s]) continue;
+    seen[s] = 1;
+    total += sizeof(textdict) + (TEXTDICT_MAX + 1) * sizeof(bitmap);
+  }
+  free(seen);
+  return total;
+}
+
 void batch_init(batch_ctx *b, const graph *g, void **tstate) {
   memset(b, 0, sizeof *b);
   b->g = g;
@@ -178,6 +282,7 @@ void batch_init(batch_ctx *b, const graph *g, void **tstate) {
   b->col_ix = cl_malloc(nn * sizeof *b->col_ix);
   b->pred_ix = cl_malloc(nn * sizeof *b->pred_ix);
   share_init(b, live);
+  dict_init(b, live);
   for (uint32_t i = 0; i < g->nnodes; i++) {
     const node *n = &g->nodes[i];
     uint32_t pe = n->type == VT_BOOL ? 1u + b->share[i] : 0;
@@ -202,7 +307,15 @@ void batch_init(batch_ctx *b, const graph *g, void **tstate) {
 
 void batch_free(batch_ctx *b) {
   const graph *g = b->g;
-  for (uint32_t s = 0; s < g->nslots; s++) free_slot(&b->slots[s], g->slots[s].type);
+  for (uint32_t s = 0; s < g->nslots; s++) {
+    free_slot(&b->slots[s], g->slots[s].type);
+    if (b->dict[s]) textdict_free(b->dict[s]);
+    free(b->dict[s]);
+  }
+  free(b->dict);
+  free(b->dict_on);
+  free(b->tmask);
+  free(b->tdict);
   for (uint32_t i = 0; i < g->nnodes; i++)
     if (b->col_ix[i] != GRAPH_NONE) free_col(&b->vals[b->col_ix[i]], g->nodes[i].type);
   free(b->slots);
@@ -226,7 +339,8 @@ void batch_begin(batch_ctx *b, const cleave_str **cols, uint32_t n) {
   b->n = n;
   if (++b->gen == 0) {
     b->gen = 1;
-    for (uint32_t s = 0; s < b->g->nslots; s++) b->slots[s].gen = b->slots[s].tags_gen = 0;
+    for (uint32_t s = 0; s < b->g->nslots; s++) b->slots[s].gen = b->slots[s].tags_gen = b->slots[s].packed_gen = b->slots[s].codes_gen =
+          b->slots[s].tag_rows_gen = 0;
     for (uint32_t i = 0; i < b->nvals; i++) b->vals[i].gen = 0;
     for (uint32_t i = 0; i < b->npred; i++) b->pred_gen[i] = 0;
   }
@@ -266,6 +380,19 @@ static const uint64_t *slot_tags(batch_ctx *b, uint32_t s) {
   return c->tags;
 }
 
+/* A TAGS field's rows by known tag: tag t's rows are tag_rows[t]. */
+static const bitmap *slot_tag_rows(batch_ctx *b, uint32_t s) {
+  const uint64_t *t = slot_tags(b, s);
+  bcol *c = &b->slots[s];
+  if (c->tag_rows_gen != b->gen) {
+    c->tag_rows_gen = b->gen;
+    memset(c->tag_rows, 0, 64 * sizeof(bitmap));
+    for (uint32_t i = 0; i < b->n; i++)
+      for (uint64_t bits = t[i]; bits; bits &= bits - 1) set_bit(c->tag_rows[__builtin_ctzll(bits)], i);
+  }
+  return (const bitmap *)c->tag_rows;
+}
+
 /* Short texts of a TEXT field as numbers, for comparing many rows at once.
 ** Missing rows pack as the empty text; callers mask with present. */
 static const uint64_t *slot_packed(batch_ctx *b, uint32_t s) {
@@ -275,6 +402,34 @@ static const uint64_t *slot_packed(batch_ctx *b, uint32_t s) {
     for (uint32_t i = 0; i < b->n; i++) c->packed[i] = strset_pack7(c->v.str[i].ptr, c->v.str[i].len);
   }
   return c->packed;
+}
+
+/* A dictionary field's rows by code (textdict_code of each row): code c's
+** rows are code_rows[c]. Rows not present code as the empty text: callers
+** mask with present. */
+static const bitmap *slot_code_rows(batch_ctx *b, uint32_t s) {
+  bcol *c = (bcol *)slot_col(b, s);
+  if (c->codes_gen != b->gen) {
+    c->codes_gen = b->gen;
+    const textdict *d = b->dict[s];
+    memset(c->code_rows, 0, (TEXTDICT_MAX + 1) * sizeof(bitmap));
+    for (uint32_t i = 0; i < b->n; i++)
+      set_bit(c->code_rows[textdict_code(d, c->v.str[i].ptr, c->v.str[i].len)], i);
+  }
+  return (const bitmap *)c->code_rows;
+}
+
+/* out = rows of sel whose code is in mask, or not in it (neg); present rows
+** only: the union of the codes' rows, one word of rows at a time. */
+static void codes_in(const batch_ctx *b, const bitmap *rows, uint64_t mask, int neg,
+                     const uint64_t *present, const uint64_t *sel, uint64_t *out) {
+  uint32_t nw = words(b);
+  bitmap u = {0};
+  for (; mask; mask &= mask - 1) {
+    const uint64_t *r = rows[__builtin_ctzll(mask)];
+    for (uint32_t w = 0; w < nw; w++) u[w] |= r[w];
+  }
+  for (uint32_t w = 0; w < nw; w++) out[w] = (neg ? ~u[w] : u[w]) & present[w] & sel[w];
 }
 
 static const bcol *val(batch_ctx *b, uint32_t id);
@@ -466,31 +621,84 @@ static const bcol *val(batch_ctx *b, uint32_t id) {
 
 /* --- conditions -------------------------------------------------------------- */
 
-/* out = rows of sel where column A (number) <op> k. */
-#define CMP_LOOP(OPEXPR)                                                        \
+/* out = rows of sel where column A (number) <op> k. The comparisons are
+** made for all 64 rows of a word (values of rows not present are compared
+** too, then masked). With SSE2 (baseline on x86-64) two rows per compare
+** and movemask; else one row a step. NaN compares as C's operators do. */
+#ifdef __SSE2__
+#define CMP_LOOP(F, OPEXPR)                                                     \
+  {                                                                             \
+    const __m128d kk = _mm_set1_pd(k);                                          \
+    for (uint32_t w = 0; w < nw; w++) {                                         \
+      uint64_t word = 0;                                                        \
+      const double *x = A + w * 64;                                             \
+      for (uint32_t j = 0; j < 64; j += 8) {                                    \
+        uint64_t m = (uint64_t)_mm_movemask_pd(F(_mm_loadu_pd(x + j), kk)) |     \
+                     (uint64_t)_mm_movemask_pd(F(_mm_loadu_pd(x + j + 2), kk)) << 2 | \
+                     (uint64_t)_mm_movemask_pd(F(_mm_loadu_pd(x + j + 4), kk)) << 4 | \
+                     (uint64_t)_mm_movemask_pd(F(_mm_loadu_pd(x + j + 6), kk)) << 6;  \
+        word |= m << j;                                                         \
+      }                                                                         \
+      out[w] = word & present[w] & sel[w];                                      \
+    }                                                                           \
+  }
+#else
+#define CMP_LOOP(F, OPEXPR)                                                     \
   for (uint32_t w = 0; w < nw; w++) {                                           \
     uint64_t word = 0;                                                          \
     const double *x = A + w * 64;                                               \
     for (uint32_t j = 0; j < 64; j++) word |= (uint64_t)(OPEXPR) << j;          \
     out[w] = word & present[w] & sel[w];                                        \
   }
+#endif
 
 static void cmp_num_k(const batch_ctx *b, int op, const double *A, const uint64_t *present,
                       double k, const uint64_t *sel, uint64_t *out) {
   uint32_t nw = words(b);
   switch (op) {
-  case OP_LT: CMP_LOOP(x[j] < k) break;
-  case OP_LE: CMP_LOOP(x[j] <= k) break;
-  case OP_GT: CMP_LOOP(x[j] > k) break;
-  case OP_GE: CMP_LOOP(x[j] >= k) break;
-  case OP_EQ: CMP_LOOP(x[j] == k) break;
-  default: CMP_LOOP(x[j] != k) break;
+  case OP_LT: CMP_LOOP(_mm_cmplt_pd, x[j] < k) break;
+  case OP_LE: CMP_LOOP(_mm_cmple_pd, x[j] <= k) break;
+  case OP_GT: CMP_LOOP(_mm_cmpgt_pd, x[j] > k) break;
+  case OP_GE: CMP_LOOP(_mm_cmpge_pd, x[j] >= k) break;
+  case OP_EQ: CMP_LOOP(_mm_cmpeq_pd, x[j] == k) break;
+  default: CMP_LOOP(_mm_cmpneq_pd, x[j] != k) break;
   }
+}
+
+/* out = rows of sel where lo <= A <= hi (numbers). */
+static void between_num(const batch_ctx *b, const double *A, const uint64_t *present, double lo,
+                        double hi, const uint64_t *sel, uint64_t *out) {
+  uint32_t nw = words(b);
+#ifdef __SSE2__
+  const __m128d vlo = _mm_set1_pd(lo), vhi = _mm_set1_pd(hi);
+#define BETWEEN2(p) _mm_movemask_pd(_mm_and_pd(_mm_cmpge_pd(_mm_loadu_pd(p), vlo), \
+                                               _mm_cmple_pd(_mm_loadu_pd(p), vhi)))
+  for (uint32_t w = 0; w < nw; w++) {
+    uint64_t word = 0;
+    const double *x = A + w * 64;
+    for (uint32_t j = 0; j < 64; j += 4)
+      word |= ((uint64_t)BETWEEN2(x + j) | (uint64_t)BETWEEN2(x + j + 2) << 2) << j;
+    out[w] = word & present[w] & sel[w];
+  }
+#undef BETWEEN2
+#else
+  for (uint32_t w = 0; w < nw; w++) {
+    uint64_t word = 0;
+    const double *x = A + w * 64;
+    for (uint32_t j = 0; j < 64; j++) word |= (uint64_t)val_between(x[j], lo, hi) << j;
+    out[w] = word & present[w] & sel[w];
+  }
+#endif
 }
 
 static void eval_cmp(batch_ctx *b, const node *n, const uint64_t *sel, uint64_t *out) {
   const node *ka = &b->g->nodes[n->kids[0]], *kb = &b->g->nodes[n->kids[1]];
   const bcol *A = val_for(b, n->kids[0], sel);
+  uint32_t id = (uint32_t)(n - b->g->nodes);
+  if (b->tdict[id]) { /* a text field is / is not a text: its code */
+    codes_in(b, slot_code_rows(b, ka->u.slot), b->tmask[id], n->op == OP_NE, A->present, sel, out);
+    return;
+  }
   if (ka->type == VT_NUMBER && kb->kind == N_CONST) {
     cmp_num_k(b, n->op, A->v.num, A->present, kb->u.cval.u.number, sel, out);
     return;
@@ -536,6 +744,11 @@ static void eval_in(batch_ctx *b, const node *n, const uint64_t *sel, uint64_t *
     }
     return;
   }
+  uint32_t id = (uint32_t)(n - b->g->nodes);
+  if (b->tdict[id]) { /* a text field one_of texts: a mask of its codes */
+    codes_in(b, slot_code_rows(b, ka->u.slot), b->tmask[id], n->op != 0, A->present, sel, out);
+    return;
+  }
   if (ka->type == VT_TEXT && ka->kind == N_FIELD && n->u.in.set.packed) {
     const uint64_t *pk = slot_packed(b, ka->u.slot), *items = n->u.in.set.packed;
     uint32_t ni = n->u.in.set.n;
@@ -567,16 +780,20 @@ static void eval_in(batch_ctx *b, const node *n, const uint64_t *sel, uint64_t *
 static void eval_has(batch_ctx *b, const node *n, const uint64_t *sel, uint64_t *out) {
   const node *ka = &b->g->nodes[n->kids[0]];
   memset(out, 0, sizeof(bitmap));
-  if (ka->kind == N_FIELD && n->u.in.bits) {
-    const uint64_t *t = slot_tags(b, ka->u.slot), want = n->u.in.bits;
-    for (uint32_t w = 0; w < words(b); w++) {
-      uint64_t word = 0;
-      for (uint32_t j = 0; j < 64; j++) {
-        uint64_t have = t[w * 64 + j] & want;
-        word |= (uint64_t)(n->op ? have == want : have != 0) << j;
-      }
-      out[w] = word & sel[w];
+  if (ka->kind == N_FIELD && n->u.in.bits) { /* the union (any) or intersection (all) of the tags' rows */
+    const bitmap *tr = slot_tag_rows(b, ka->u.slot);
+    uint64_t want = n->u.in.bits;
+    uint32_t nw = words(b);
+    bitmap acc;
+    memcpy(acc, tr[__builtin_ctzll(want)], sizeof acc);
+    for (want &= want - 1; want; want &= want - 1) {
+      const uint64_t *r = tr[__builtin_ctzll(want)];
+      if (n->op)
+        for (uint32_t w = 0; w < nw; w++) acc[w] &= r[w];
+      else
+        for (uint32_t w = 0; w < nw; w++) acc[w] |= r[w];
     }
+    for (uint32_t w = 0; w < nw; w++) out[w] = acc[w] & sel[w];
     return;
   }
   const bcol *A = val_for(b, n->kids[0], sel);
@@ -640,8 +857,12 @@ static void compute_pred(batch_ctx *b, uint32_t id, const uint64_t *sel, uint64_
   case N_BETWEEN: {
     const bcol *A = val_for(b, n->kids[0], sel);
     double lo = n->u.range.lo, hi = n->u.range.hi;
-    memset(out, 0, sizeof(bitmap));
     int date = nodes[n->kids[0]].type == VT_DATE;
+    if (!date) {
+      between_num(b, A->v.num, A->present, lo, hi, sel, out);
+      return;
+    }
+    memset(out, 0, sizeof(bitmap));
     FOR_EACH_ROW(b, sel, i) {
       if (!bit_at(A->present, i)) continue;
       double x = date ? A->v.date[i] : A->v.num[i];

@@ -18,6 +18,7 @@
 #include "cleave/plugin.h"
 #include "eval.h"
 #include "graph.h"
+#include "textdict.h"
 #include "invalid.h"
 
 #define BATCH_MAX 1024
@@ -40,6 +41,10 @@ typedef struct bcol {
   bitmap done;        /* plugin results: rows computed so far this batch */
   uint64_t *packed;   /* TEXT fields: strset_pack7 of each row (lazily) */
   uint32_t packed_gen;
+  bitmap *code_rows;  /* TEXT fields with a dictionary: rows of each code (lazily) */
+  uint32_t codes_gen;
+  bitmap *tag_rows;   /* TAGS fields: rows holding each known tag (lazily) */
+  uint32_t tag_rows_gen;
 } bcol;
 
 typedef struct batch_ctx {
@@ -65,6 +70,10 @@ typedef struct batch_ctx {
   uint64_t invalid;        /* present values that did not parse, failed calls */
   slot_tally *tally;       /* per slot: values present and not parsable; then
                            ** per call site (call_sites.h): failures */
+  textdict **dict;         /* per slot: the texts its tests compare with, or NULL */
+  uint8_t *dict_on;        /* per slot: tests use dict (textdict.h) */
+  uint64_t *tmask;         /* per node: codes an is/one_of on a dict slot holds for */
+  uint8_t *tdict;          /* per node: tested by tmask */
 } batch_ctx;
 
 /* Columns and results exist only for what a macro split or a micro segment

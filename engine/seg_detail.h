@@ -34,11 +34,17 @@ static inline size_t seg_pair_ix(uint32_t nd, uint32_t j, uint32_t k) {
 
 /* cross[k * nvalues + value_base[m] + v]: customers in micro k with value v of
 ** macro m. */
+/* Bits set in a[w] & b[w], w < nw (a popcount kernel, chosen for the CPU). */
+typedef uint64_t (*seg_and_count_fn)(const uint64_t *a, const uint64_t *b, uint32_t nw);
+
 typedef struct seg_detail {
   uint32_t nd, nvalues, nmacros;
   const uint32_t *value_base;
   uint64_t *vbits;   /* batch: per value, BATCH_WORDS words of membership */
   uint32_t *active;  /* the counted segments with a member in this batch / row */
+  uint32_t *row_in;  /* one row's counted segments (row-by-row counts) */
+  uint16_t *pair16;  /* row-by-row overlaps of one batch (all 0 between batches) */
+  seg_and_count_fn and_count;
 } seg_detail;
 
 void seg_detail_init(seg_detail *d, const graph *g, const uint32_t *value_base, uint32_t nvalues);
@@ -47,8 +53,9 @@ void seg_detail_free(seg_detail *d);
 /* A batch of n rows: mvals[m][i] is row i's value of macro m, mic[k] the
 ** members of micro k (bits beyond n clear in the words that hold rows);
 ** tw, when not NULL, the same by row (row i's micros in tw[i * tnw ...],
-** k in word k / 64). Overlaps are counted pair by pair over the batch, or
-** row by row from tw when rows are in few segments (cheaper with many). */
+** k in word k / 64). Cross and overlap counts are each made with popcounts
+** over the batch, or row by row from tw when rows are in few segments
+** (cheaper with many), whichever costs less. */
 void seg_detail_batch(seg_detail *d, uint32_t n, const uint32_t *const *mvals,
                       const uint64_t *const *mic, const uint64_t *tw, size_t tnw,
                       uint64_t *cross, uint64_t *overlap);
