@@ -93,6 +93,16 @@ static inline __attribute__((always_inline)) size_t next_special(cursor *c, int 
   return i;
 }
 
+/* The next special byte's offset, not consumed, or len when there is none. */
+static inline __attribute__((always_inline)) size_t peek_special(cursor *c, int simd) {
+  while (!c->m) {
+    if (c->len - c->blk <= BLOCK) return c->len;
+    c->blk += BLOCK;
+    c->m = block_at(c, c->blk, simd);
+  }
+  return c->blk + (size_t)__builtin_ctzll(c->m);
+}
+
 static inline void append(csv_scan *s, const unsigned char *p, size_t n, const unsigned char *end) {
   buf *a = &s->arena;
   if (a->cap - a->len < n + 16) buf_grow(a, n + 16);
@@ -139,6 +149,13 @@ static inline __attribute__((always_inline)) int scan(csv_scan *s, const char *d
   s->nfields = 0;
   int rc = CSV_FAST_UNSURE;
   size_t pos = 0;
+  /* the plain loop below: not for decimal comma columns (rewritten) */
+  const int plain = s->numcols == NULL;
+  const uint8_t *keep = s->keep;
+  const size_t ncols = s->ncols;
+  size_t *foff = s->off;
+  uint32_t *lens = s->lens;
+  cleave_str *cols = s->cols;
   while (pos < len) { /* a row starts at pos */
     if (d[pos] == '\n') { /* a blank line */
       next_special(&c, simd);
@@ -151,6 +168,62 @@ static inline __attribute__((always_inline)) int scan(csv_scan *s, const char *d
       next_special(&c, simd);
       pos += 2;
       continue;
+    }
+    /* The common case first: unquoted fields each ended by the delimiter,
+    ** the last by LF. A field that starts with a quote has the quote as
+    ** its first special byte, so t is the delimiter or LF only for an
+    ** unquoted field. The scanner's state stays in locals here (stores to
+    ** the field arrays would otherwise force it to be reloaded) and is
+    ** written back before a row ends or the general code below runs. */
+    if (plain) {
+      size_t nf = s->nfields;
+      char *ap = s->arena.p;
+      size_t alen = s->arena.len, acap = s->arena.cap;
+      for (;;) {
+        size_t i = peek_special(&c, simd);
+        if (i >= len || len - pos < 16) break;
+        unsigned char t = d[i];
+        if (t != dl && t != '\n') break;
+        c.m &= c.m - 1;
+        size_t n = i - pos;
+        if (nf < ncols && keep[nf]) {
+          if (__builtin_expect(acap - alen < n + 16, 0)) {
+            s->arena.len = alen;
+            buf_grow(&s->arena, n + 16);
+            ap = s->arena.p;
+            acap = s->arena.cap;
+          }
+          if (n <= 16) memcpy(ap + alen, d + pos, 16); /* one fixed move */
+          else memcpy(ap + alen, d + pos, n);
+          foff[nf] = alen;
+          cols[nf].len = n;
+          lens[nf] = (uint32_t)n;
+          alen += n;
+        }
+        nf++;
+        pos = i + 1;
+        if (t == '\n') {
+          s->arena.len = alen;
+          s->nfields = nf;
+          csv_scan_end_row(s);
+          nf = 0; /* csv_scan_end_row cleared it; the arena may be cleared too */
+          alen = s->arena.len;
+          ap = s->arena.p;
+          acap = s->arena.cap;
+          if (s->fast_failed) break;
+          if (pos < len && (d[pos] == '\n' || d[pos] == '\r')) break; /* a blank line */
+        }
+      }
+      s->arena.len = alen;
+      s->nfields = nf;
+      if (s->fast_failed) {
+        rc = CSV_FAST_EXACT;
+        goto out;
+      }
+      if (nf == 0) { /* a row starts at pos */
+        if (pos >= len) break;
+        if (d[pos] == '\n' || d[pos] == '\r') continue; /* the blank-line checks above */
+      }
     }
     for (;;) { /* a field starts at pos */
       size_t i = next_special(&c, simd);

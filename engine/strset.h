@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct strset {
   char **items;      /* in insertion order, NUL-terminated copies */
@@ -35,22 +36,53 @@ int strset_contains(const strset *s, const char *p, size_t len);
 int strset_has_prefix_of(const strset *s, const char *p, size_t len);
 void strset_free(strset *s);
 
-/* Up to 7 bytes and the length as one number (equal texts, equal numbers);
-** STRSET_LONG for longer texts. */
 #define STRSET_LONG UINT64_MAX
-static inline uint64_t strset_pack7(const char *p, size_t len) {
-  if (len > 7) return STRSET_LONG;
-  uint64_t k = (uint64_t)len << 56;
-  for (size_t i = 0; i < len; i++) k |= (uint64_t)(unsigned char)p[i] << (8 * i);
-  return k;
+/* p[0..len), len < 8, as a little-endian number (byte i in bits 8i..8i+7),
+** in at most three loads. */
+static inline uint64_t strset_short_le(const char *p, size_t len) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint64_t h = 0;
+  size_t o = 0;
+  if (len & 4) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    h = v;
+    o = 4;
+  }
+  if (len & 2) {
+    uint16_t v;
+    memcpy(&v, p + o, 2);
+    h |= (uint64_t)v << (8 * o);
+    o += 2;
+  }
+  if (len & 1) h |= (uint64_t)(unsigned char)p[o] << (8 * o);
+  return h;
+#else
+  uint64_t h = 0;
+  for (size_t i = 0; i < len; i++) h |= (uint64_t)(unsigned char)p[i] << (8 * i);
+  return h;
+#endif
 }
 
-/* The first 8 bytes of p (fewer when shorter), zero-padded. */
+/* Up to 7 bytes and the length as one number (equal texts, equal numbers);
+** STRSET_LONG for longer texts. */
+static inline uint64_t strset_pack7(const char *p, size_t len) {
+  if (len > 7) return STRSET_LONG;
+  return (uint64_t)len << 56 | strset_short_le(p, len);
+}
+
+/* The first 8 bytes of p (fewer when shorter), zero-padded, byte i in bits 8i. */
 static inline uint64_t strset_head8(const char *p, size_t len) {
-  uint64_t h = 0;
-  size_t n = len < 8 ? len : 8;
-  for (size_t i = 0; i < n; i++) h |= (uint64_t)(unsigned char)p[i] << (8 * i);
+  if (len < 8) return strset_short_le(p, len);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint64_t h;
+  memcpy(&h, p, 8);
   return h;
+#else
+  uint64_t h = 0;
+  for (size_t i = 0; i < 8; i++) h |= (uint64_t)(unsigned char)p[i] << (8 * i);
+  return h;
+#endif
 }
 
 /* The FNV-1a hash used by the set (also the holdout bucket hash). */
