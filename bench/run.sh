@@ -12,8 +12,9 @@
 #   BENCH_EVAL_PASSES=5     timed passes of eval_bench
 #   BENCH_CURVE=1           the rule-count curve (retail-v1 + 0/100/500/2000
 #                           generated segments, bench/gen_rules.py); 0 skips it
-#   BENCH_DUCKDB=1          the DuckDB comparison (needs node and a DuckDB
-#                           version of the rules; see the message it prints)
+#   BENCH_DUCKDB            the DuckDB comparison (bench/duckdb_retail_v1.sql
+#                           run by duckdb_run.mjs): unset = when node and npm
+#                           are there, 0 = skip, 1 = run it or say why not
 #   BENCH_BIN, CLEAVE_BUILD where the bench tools and cleave's build are
 #                           (set by bench/Makefile; default ../build/bench, ../build)
 set -euo pipefail
@@ -260,15 +261,129 @@ if [ "${BENCH_CURVE:-1}" = 1 ]; then
   rm -f "$DATA"/out_*.csv "$DATA"/rej_*.csv "$DATA"/summary_*.json "$DATA"/out_*.csv.lock
 fi
 
-# --- DuckDB (opt-in) --------------------------------------------------------
-DUCK_LINE="- >= ${DUCK_MIN}x faster than DuckDB at 2 threads: not measured (set BENCH_DUCKDB=1)"
-if [ "${BENCH_DUCKDB:-0}" = 1 ]; then
-  if ! command -v node > /dev/null 2>&1; then
-    DUCK_LINE="- >= ${DUCK_MIN}x faster than DuckDB at 2 threads: not measured (no node)"
-  elif [ ! -f duckdb_retail_v1.sql ]; then
-    DUCK_LINE="- >= ${DUCK_MIN}x faster than DuckDB at 2 threads: not measured (bench/ has no DuckDB version of the retail-v1 rules, duckdb_retail_v1.sql, yet)"
+# --- DuckDB: the same rules in SQL, 2 threads each ------------------------
+# BENCH_DUCKDB unset: run it when node and npm are there; 0: skip; 1: run it
+# (and say why not when it cannot). @duckdb/node-api is installed once into
+# $BIN/duckdb, the pinned version below.
+DUCK_THREADS=2
+DUCK_PKG=@duckdb/node-api
+DUCK_VERSION=1.5.6-r.1
+DUCK_DIR=$BIN/duckdb
+DUCK_NOT="- >= ${DUCK_MIN}x faster than DuckDB at $DUCK_THREADS threads: not measured"
+DUCK_LINE=""
+duck_mode=${BENCH_DUCKDB:-auto}
+if [ "$duck_mode" = auto ]; then
+  if command -v node > /dev/null 2>&1 && command -v npm > /dev/null 2>&1; then
+    duck_mode=1
+  else
+    duck_mode=0
+    DUCK_LINE="$DUCK_NOT (no node/npm; BENCH_DUCKDB=1 says more)"
   fi
 fi
+
+# duck_install: $DUCK_PKG@$DUCK_VERSION in $DUCK_DIR unless it is there;
+# prints why not and fails when it cannot
+duck_install() {
+  local pj=$DUCK_DIR/node_modules/@duckdb/node-api/package.json
+  if [ -f "$pj" ] && grep -q "\"version\": \"$DUCK_VERSION\"" "$pj"; then return 0; fi
+  echo "bench: npm install --prefix $DUCK_DIR $DUCK_PKG@$DUCK_VERSION" >&2
+  mkdir -p "$DUCK_DIR"
+  if ! timeout 600 npm install --prefix "$DUCK_DIR" --no-audit --no-fund --loglevel=error \
+       "$DUCK_PKG@$DUCK_VERSION" > "$DUCK_DIR/npm.log" 2>&1; then
+    # the first line that says what went wrong (npm's "code ..." lines and
+    # its pointer to the debug log say nothing)
+    local why
+    why=$(sed -n 's/^npm error //p' "$DUCK_DIR/npm.log" |
+      grep -v -E '^(code|syscall|errno) |^A complete log|^ *$' | head -n 1 | cut -c1-160 || true)
+    echo "npm install failed: ${why:-see $DUCK_DIR/npm.log}"
+    return 1
+  fi
+}
+
+duck_run() { # RESULT_FILE OUTPUT: one timed DuckDB run; its own line goes to RESULT_FILE.line
+  rm -f "$2"
+  timed "$1" node duckdb_run.mjs --modules "$DUCK_DIR" --threads "$DUCK_THREADS" \
+    --as-of "$AS_OF" --input "$DATA/retail_1m.csv" --output "$2" >> "$1.line"
+}
+
+if [ "$duck_mode" = 1 ] && [ -z "$DUCK_LINE" ]; then
+  if ! command -v node > /dev/null 2>&1 || ! command -v npm > /dev/null 2>&1; then
+    DUCK_LINE="$DUCK_NOT (no node/npm: install Debian's nodejs and npm)"
+  elif ! why=$(duck_install); then
+    DUCK_LINE="$DUCK_NOT ($why)"
+  fi
+fi
+if [ "$duck_mode" = 1 ] && [ -z "$DUCK_LINE" ]; then
+  dres=$(mktemp -d "$DATA/duck.XXXXXX")
+  dout=$DATA/out_duckdb.csv
+  # correctness first (untimed; it also loads DuckDB into the page cache):
+  # DuckDB's output must be cleave's, byte for byte
+  cleave_run "$DUCK_THREADS" "$DATA/retail_1m.csv" "$dres/check"
+  if ! duck_run "$dres/check" "$dout" 2> "$dres/err"; then
+    DUCK_LINE="$DUCK_NOT (duckdb_run.mjs failed: $(tail -n 1 "$dres/err" | cut -c1-160))"
+  elif ! cmp -s "$DATA/out_$DUCK_THREADS.csv" "$dout"; then
+    first=$(cmp "$DATA/out_$DUCK_THREADS.csv" "$dout" 2>&1 | head -n 1 || true)
+    if [ "$(sort "$DATA/out_$DUCK_THREADS.csv" | md5sum)" = "$(sort "$dout" | md5sum)" ]; then
+      first="$first; the same lines in another order"
+    fi
+    DUCK_LINE="$DUCK_NOT (DuckDB's output differs from cleave's: $first)"
+  fi
+fi
+if [ "$duck_mode" = 1 ] && [ -z "$DUCK_LINE" ]; then
+  b0=$(busy_s)
+  w0=$(date +%s.%N)
+  for ((r = 1; r <= ROUNDS; r++)); do
+    progress "bench: DuckDB round $r/$ROUNDS"
+    cleave_run "$DUCK_THREADS" "$DATA/retail_1m.csv" "$dres/cleave"
+    duck_run "$dres/duck" "$dout" || die "duckdb_run.mjs failed in round $r (it ran before)"
+  done
+  progress ""
+  b1=$(busy_s)
+  w1=$(date +%s.%N)
+  others=$(cat "$dres/cleave" "$dres/duck" | awk -v b0="$b0" -v b1="$b1" \
+    -v w="$(awk -v a="$w0" -v b="$w1" 'BEGIN { print b - a }')" -v cores="$(nproc)" '{ ours += $2 + $3 }
+      END { o = b1 - b0 - ours; if (o < 0) o = 0
+            printf "%.1f CPU s in %.1f s (%.0f%% of the machine)", o, w, 100 * o / (w * cores) }')
+  # "duckdb v1.5.6: threads 2, query 6.493 s, total 6.621 s"
+  dver=$(head -n 1 "$dres/duck.line" | cut -d: -f1)
+  echo
+  echo "### DuckDB: retail-v1 in SQL (bench/duckdb_retail_v1.sql), $DUCK_THREADS threads, 1M rows"
+  echo
+  echo "$dver ($DUCK_PKG $DUCK_VERSION, node $(node --version)); its output is byte-identical to cleave's"
+  echo "(checked before the rounds); $ROUNDS interleaved rounds (cleave, then DuckDB);"
+  echo "other processes used $others while they ran."
+  echo
+  echo "| what | wall s, median (min..max) | CPU s | peak RSS MB | rows/s | / cleave |"
+  echo "|------|---------------------------|------:|------------:|-------:|---------:|"
+  read -r cw cwmin cwmax < <(cut -d' ' -f1 "$dres/cleave" | mmm)
+  read -r ccpu _ _ < <(awk '{ print $2 + $3 }' "$dres/cleave" | mmm)
+  read -r dw dwmin dwmax < <(cut -d' ' -f1 "$dres/duck" | mmm)
+  read -r dcpu _ _ < <(awk '{ print $2 + $3 }' "$dres/duck" | mmm)
+  read -r dq dqmin dqmax < <(sed 's/.*query \([0-9.]*\) s.*/\1/' "$dres/duck.line" | tail -n "$ROUNDS" | mmm)
+  for row in "cleave run, $DUCK_THREADS threads|$cw|$cwmin|$cwmax|$ccpu|$dres/cleave" \
+             "DuckDB, node process|$dw|$dwmin|$dwmax|$dcpu|$dres/duck" \
+             "DuckDB, COPY alone|$dq|$dqmin|$dqmax|-|"; do
+    IFS='|' read -r what w wmin wmax cpu f <<< "$row"
+    rss=-
+    [ -n "$f" ] && rss=$(awk '$4 > m { m = $4 } END { printf "%.1f", m * 1024 / 1e6 }' "$f")
+    [ "$cpu" != - ] && cpu=$(printf '%.2f' "$cpu")
+    printf '| %s | %.3f (%.3f..%.3f) | %s | %s | %.0f | %.2fx |\n' "$what" "$w" "$wmin" "$wmax" \
+      "$cpu" "$rss" "$(awk -v s="$w" 'BEGIN { print 1000000 / s }')" "$(awk -v a="$w" -v b="$cw" 'BEGIN { print a / b }')"
+  done
+  echo
+  echo "(DuckDB, COPY alone: the query's own time inside node, from duckdb_run.mjs; node's start-up,"
+  echo "loading DuckDB and creating the database are the difference to the node process.)"
+  DUCK_RATIO=$(awk -v a="$dw" -v b="$cw" 'BEGIN { printf "%.2f", a / b }')
+  DUCK_CRATIO=$(awk -v a="$dcpu" -v b="$ccpu" 'BEGIN { printf "%.2f", a / b }')
+  DUCK_QRATIO=$(awk -v a="$dq" -v b="$cw" 'BEGIN { printf "%.2f", a / b }')
+  DUCK_LINE="- >= ${DUCK_MIN}x faster than DuckDB at $DUCK_THREADS threads: ${DUCK_RATIO}x, $(awk -v v="$DUCK_RATIO" -v l="$DUCK_MIN" 'BEGIN { print (v >= l) ? "met" : "MISSED" }') (CPU ratio ${DUCK_CRATIO}x; ${DUCK_QRATIO}x against DuckDB's COPY alone)"
+  rm -rf "$dres"
+  rm -f "$dout" "$DATA"/out_*.csv "$DATA"/rej_*.csv "$DATA"/summary_*.json "$DATA"/out_*.csv.lock
+elif [ -n "${dres:-}" ]; then
+  rm -rf "$dres"
+  rm -f "$dout" "$DATA"/out_*.csv "$DATA"/rej_*.csv "$DATA"/summary_*.json "$DATA"/out_*.csv.lock
+fi
+[ -z "$DUCK_LINE" ] && DUCK_LINE="$DUCK_NOT (BENCH_DUCKDB=0)"
 
 echo
 echo "### targets (1M rows; ratios are median / median of the runs above)"
