@@ -362,7 +362,7 @@ static const bcol *slot_col(batch_ctx *b, uint32_t s) {
     for (uint32_t i = 0; i < b->n; i++) {
       if (!raw[i].len) continue;
       t->present++;
-      if (num_parse(raw[i].ptr, raw[i].len, &c->v.num[i]) == 0) set_bit(c->present, i);
+      if (num_parse_fast(raw[i].ptr, raw[i].len, &c->v.num[i]) == 0) set_bit(c->present, i);
       else b->invalid++, tally_bad(t, raw[i].ptr, raw[i].len);
     }
   } else if (sl->type == VT_DATE) {
@@ -497,6 +497,30 @@ static void compute_arith(batch_ctx *b, const node *n, bcol *c) {
   }
 }
 
+/* One plugin call for row i with args filled in: the result into c. */
+static inline void call_row(batch_ctx *b, const node *n, const cleave_criterion *cr, void *ts,
+                            bcol *c, const cleave_value *args, uint32_t i) {
+  cleave_value out;
+  memset(&out, 0, sizeof out);
+  out.type = cr->result;
+  cr->eval(n->u.call.inst, ts, args, &out);
+  val_plugin_result(&out, cr->result);
+  if (out.missing) return;
+  set_bit(c->present, i);
+  switch (cr->result) {
+  case VT_NUMBER: c->v.num[i] = out.u.number; break;
+  case VT_DATE: c->v.date[i] = out.u.date; break;
+  case VT_BOOL: c->v.ix[i] = (uint32_t)out.u.boolean; break;
+  default:
+    c->v.str[i].ptr = eval_keep_text(&b->rowc, out.u.str.ptr, out.u.str.len);
+    c->v.str[i].len = out.u.str.len;
+    break;
+  }
+}
+
+/* How compute_call fills an argument per row, decided once per batch. */
+enum { ARG_FIXED, ARG_BOOL, ARG_NUM, ARG_DATE, ARG_STR };
+
 /* Plugin results for the rows in want that are not computed yet: a plugin
 ** call is the dearest thing here, so rows already decided are skipped. */
 static void compute_call(batch_ctx *b, uint32_t id, const uint64_t *want) {
@@ -508,61 +532,75 @@ static void compute_call(batch_ctx *b, uint32_t id, const uint64_t *want) {
   int any = 0;
   for (uint32_t w = 0; w < words(b); w++) any |= (todo[w] = want[w] & ~c->done[w]) != 0;
   if (!any) return;
-  cleave_value args[CLEAVE_MAX_ARGS], out;
+  cleave_value args[CLEAVE_MAX_ARGS];
   const bcol *argc_[CLEAVE_MAX_ARGS];
+  uint8_t how[CLEAVE_MAX_ARGS];
   uint32_t nargs = cr->nargs < CLEAVE_MAX_ARGS ? cr->nargs : CLEAVE_MAX_ARGS;
   for (uint32_t a = 0; a < nargs; a++) {
     memset(&args[a], 0, sizeof args[a]);
     args[a].type = cr->args[a].type;
     args[a].missing = 1;
     argc_[a] = NULL;
+    how[a] = ARG_FIXED;
     int32_t k = n->u.call.argkid[a];
     if (k < 0) continue;
     const node *kn = &b->g->nodes[n->kids[k]];
-    if (kn->kind == N_CONST) args[a] = kn->u.cval;
-    else if (kn->type != VT_BOOL) argc_[a] = val_for(b, n->kids[k], todo);
-    else argc_[a] = NULL, args[a].type = VT_BOOL; /* filled per row below */
+    if (kn->kind == N_CONST) {
+      args[a] = kn->u.cval;
+    } else if (kn->type == VT_BOOL) { /* filled per row below */
+      args[a].type = VT_BOOL;
+      how[a] = ARG_BOOL;
+    } else {
+      argc_[a] = val_for(b, n->kids[k], todo);
+      how[a] = args[a].type == VT_NUMBER ? ARG_NUM : args[a].type == VT_DATE ? ARG_DATE : ARG_STR;
+      if (args[a].type == VT_TAGS) args[a].sep = kn->kind == N_FIELD ? b->g->slots[kn->u.slot].sep : ';';
+    }
   }
   /* the crash marker (cleanup.h): once per call site and batch, not per row;
   ** again after value_at, which may run (and unmark) another plugin call */
   cleanup_mark("eval", n->u.call.label);
-  FOR_EACH_ROW(b, todo, i) {
-    for (uint32_t a = 0; a < nargs; a++) {
-      const bcol *ac = argc_[a];
-      int32_t k = n->u.call.argkid[a];
-      if (k < 0 || b->g->nodes[n->kids[k]].kind == N_CONST) continue;
-      if (!ac) { /* a condition passed as a yes/no value */
-        value_at(b, n->kids[k], (uint32_t)i, &args[a]);
-        cleanup_mark("eval", n->u.call.label);
-        continue;
-      }
-      args[a].missing = !bit_at(ac->present, (uint32_t)i);
-      switch (args[a].type) {
-      case VT_NUMBER: args[a].u.number = ac->v.num[i]; break;
-      case VT_DATE: args[a].u.date = ac->v.date[i]; break;
-      default:
-        args[a].u.str = ac->v.str[i];
-        if (args[a].type == VT_TAGS) {
-          const node *kn = &b->g->nodes[n->kids[k]];
-          args[a].sep = kn->kind == N_FIELD ? b->g->slots[kn->u.slot].sep : ';';
-        }
-        break;
-      }
+  /* one argument read per row, the others fixed (rfm.recency(x) has its
+  ** thresholds as constants): a loop with nothing to decide per row */
+  uint32_t nvar = 0, va = 0;
+  for (uint32_t a = 0; a < nargs; a++)
+    if (how[a] != ARG_FIXED) nvar++, va = a;
+  const bcol *ac = argc_[va];
+  cleave_value *av = &args[va];
+  if (nvar == 1 && how[va] == ARG_NUM) {
+    FOR_EACH_ROW(b, todo, i) {
+      av->missing = !bit_at(ac->present, (uint32_t)i);
+      av->u.number = ac->v.num[i];
+      call_row(b, n, cr, ts, c, args, (uint32_t)i);
     }
-    memset(&out, 0, sizeof out);
-    out.type = cr->result;
-    cr->eval(n->u.call.inst, ts, args, &out);
-    val_plugin_result(&out, cr->result);
-    if (out.missing) continue;
-    set_bit(c->present, (uint32_t)i);
-    switch (cr->result) {
-    case VT_NUMBER: c->v.num[i] = out.u.number; break;
-    case VT_DATE: c->v.date[i] = out.u.date; break;
-    case VT_BOOL: c->v.ix[i] = (uint32_t)out.u.boolean; break;
-    default:
-      c->v.str[i].ptr = eval_keep_text(&b->rowc, out.u.str.ptr, out.u.str.len);
-      c->v.str[i].len = out.u.str.len;
-      break;
+  } else if (nvar == 1 && how[va] == ARG_DATE) {
+    FOR_EACH_ROW(b, todo, i) {
+      av->missing = !bit_at(ac->present, (uint32_t)i);
+      av->u.date = ac->v.date[i];
+      call_row(b, n, cr, ts, c, args, (uint32_t)i);
+    }
+  } else if (nvar == 1 && how[va] == ARG_STR) {
+    FOR_EACH_ROW(b, todo, i) {
+      av->missing = !bit_at(ac->present, (uint32_t)i);
+      av->u.str = ac->v.str[i];
+      call_row(b, n, cr, ts, c, args, (uint32_t)i);
+    }
+  } else {
+    FOR_EACH_ROW(b, todo, i) {
+      for (uint32_t a = 0; a < nargs; a++) {
+        const bcol *col = argc_[a];
+        switch (how[a]) {
+        case ARG_FIXED: continue;
+        case ARG_BOOL:
+          value_at(b, n->kids[n->u.call.argkid[a]], (uint32_t)i, &args[a]);
+          cleanup_mark("eval", n->u.call.label);
+          continue;
+        case ARG_NUM: args[a].u.number = col->v.num[i]; break;
+        case ARG_DATE: args[a].u.date = col->v.date[i]; break;
+        default: args[a].u.str = col->v.str[i]; break;
+        }
+        args[a].missing = !bit_at(col->present, (uint32_t)i);
+      }
+      call_row(b, n, cr, ts, c, args, (uint32_t)i);
     }
   }
   cleanup_mark(NULL, NULL);

@@ -2,11 +2,13 @@
 /*
 ** datecalc.c -- civil dates <-> day numbers (Howard Hinnant's algorithms).
 */
+#include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #include "datecalc.h"
 
-int32_t date_from_civil(int y, int m, int d) {
+static inline int32_t civil_days(int y, int m, int d) {
   y -= m <= 2;
   const int era = (y >= 0 ? y : y - 399) / 400;
   const unsigned yoe = (unsigned)(y - era * 400);
@@ -14,6 +16,8 @@ int32_t date_from_civil(int y, int m, int d) {
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return (int32_t)(era * 146097 + (int)doe - 719468);
 }
+
+int32_t date_from_civil(int y, int m, int d) { return civil_days(y, m, d); }
 
 void date_to_civil(int32_t days, int *y, int *m, int *d) {
   const int z = days + 719468;
@@ -31,15 +35,29 @@ static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 
 int date_parse_iso(const char *s, size_t len, int32_t *days) {
   static const unsigned char mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (len != 10 || s[4] != '-' || s[7] != '-') return -1;
-  for (int i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return -1;
+  if (len != 10) return -1;
+  /* "YYYY-MM-" as 8 bytes (little-endian byte i at bit 8i): the two '-'
+  ** become '0', then all 8 must be digits (the SWAR test of simdjson's
+  ** is_made_of_eight_digits_fast: no carry can make a non-digit pass) */
+  uint64_t v;
+  memcpy(&v, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  const uint64_t dashes = 0xFFull << 32 | 0xFFull << 56;
+  if ((v & dashes) != ((uint64_t)'-' << 32 | (uint64_t)'-' << 56)) return -1;
+  v = (v & ~dashes) | (0x30ull << 32 | 0x30ull << 56);
+  if (((v & 0xF0F0F0F0F0F0F0F0ull) | (((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) >> 4)) !=
+      0x3333333333333333ull)
+    return -1;
+  unsigned d8 = (unsigned)((unsigned char)s[8] - '0'), d9 = (unsigned)((unsigned char)s[9] - '0');
+  if (d8 > 9 || d9 > 9) return -1;
   int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
   int m = (s[5] - '0') * 10 + (s[6] - '0');
-  int d = (s[8] - '0') * 10 + (s[9] - '0');
+  int d = (int)(d8 * 10 + d9);
   if (m < 1 || m > 12 || d < 1) return -1;
   if (d > mdays[m - 1] + (m == 2 && is_leap(y))) return -1;
-  *days = date_from_civil(y, m, d);
+  *days = civil_days(y, m, d);
   return 0;
 }
 

@@ -11,7 +11,7 @@
 
 /* The value rules themselves are static inline functions in values.h. */
 
-static const double pow10_exact[23] = {
+const double num_pow10_exact[23] = {
     1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
@@ -31,32 +31,8 @@ static int num_parse_slow(const char *s, size_t len, double *out) {
   return 0;
 }
 
-/* Plain digits with at most one '.', no sign or spaces: most fields. */
-static inline int num_parse_plain(const char *s, size_t len, double *out) {
-  uint64_t mant = 0;
-  int frac = -1;
-  if (len > 19) return -1;
-  for (size_t i = 0; i < len; i++) {
-    unsigned d = (unsigned char)s[i] - '0';
-    if (d <= 9) {
-      mant = mant * 10 + d;
-    } else if (s[i] == '.' && frac < 0) {
-      frac = (int)(len - i - 1);
-    } else {
-      return -1;
-    }
-  }
-  if (frac == 0 && len == 1) return -1; /* "." alone */
-  if (frac > 0 && mant > (1ULL << 53)) return -1; /* not exact: the general path */
-  *out = frac > 0 ? (double)mant / pow10_exact[frac] : (double)mant;
-  return 0;
-}
-
 int num_parse(const char *s, size_t len, double *out) {
-  if (len && (unsigned)((unsigned char)s[0] - '0') <= 9u &&
-      (unsigned)((unsigned char)s[len - 1] - '0') <= 9u &&
-      num_parse_plain(s, len, out) == 0)
-    return 0;
+  if (num_parse_plain(s, len, out) == 0) return 0;
   while (len && (*s == ' ' || *s == '\t')) s++, len--;
   while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
   if (!len) return -1;
@@ -85,7 +61,7 @@ int num_parse(const char *s, size_t len, double *out) {
   }
   /* Clinger's fast path: exact mantissa and exact power of ten. */
   if (digits <= 19 && mant <= (1ULL << 53) && frac <= 22) {
-    double v = (double)mant / pow10_exact[frac];
+    double v = (double)mant / num_pow10_exact[frac];
     *out = neg ? -v : v;
     return 0;
   }

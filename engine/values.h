@@ -38,6 +38,44 @@
 ** as the nearest one (0 or a subnormal), like strtod. */
 int num_parse(const char *s, size_t len, double *out);
 
+/* Exact powers of ten, 1e0..1e22 (values.c). */
+extern const double num_pow10_exact[23];
+
+/* num_parse's first step, inline for the column loops: 1 to 19 plain
+** digits with at most one '.' inside them (no sign, no spaces, no
+** exponent), read exactly when the mantissa is at most 2^53 (or there is
+** no '.': (double) of a 64-bit integer rounds correctly). 0 with *out set,
+** or -1 for anything else: then num_parse decides (and it starts with this
+** same function, so both give the same double). */
+static inline int num_parse_plain(const char *s, size_t len, double *out) {
+  if (len == 0 || len > 19) return -1;
+  if ((unsigned)((unsigned char)s[0] - '0') > 9u || (unsigned)((unsigned char)s[len - 1] - '0') > 9u)
+    return -1;
+  uint64_t mant = 0;
+  size_t i = 0;
+  unsigned d;
+  while (i < len && (d = (unsigned)((unsigned char)s[i] - '0')) <= 9u) mant = mant * 10 + d, i++;
+  if (i == len) {
+    *out = (double)mant;
+    return 0;
+  }
+  if (s[i] != '.') return -1;
+  size_t frac = len - i - 1; /* >= 1: the last byte is a digit */
+  for (i++; i < len; i++) {
+    d = (unsigned)((unsigned char)s[i] - '0');
+    if (d > 9u) return -1;
+    mant = mant * 10 + d;
+  }
+  if (mant > (1ULL << 53)) return -1; /* not exact: the general path */
+  *out = (double)mant / num_pow10_exact[frac];
+  return 0;
+}
+
+/* num_parse with its common case inline. */
+static inline int num_parse_fast(const char *s, size_t len, double *out) {
+  return num_parse_plain(s, len, out) == 0 ? 0 : num_parse(s, len, out);
+}
+
 /* 1 when the text of a present (non-empty) field reads as a value of a
 ** column declared with type (num_parse for numbers, date_parse_iso for
 ** dates; texts and tags always do), 0 when rules see it as missing. The
