@@ -104,7 +104,11 @@ static int describe_input(session *s, const cli_opts *o, cl_error *err) {
     if (s->g.slots[i].type == VT_NUMBER && stats_find(&st, s->g.slots[i].column) < 0)
       stats_add_column(&st, s->g.slots[i].column);
   int rc = 0;
-  if (!st.ncols)
+  if (st.ncols > STATS_MAX_COLUMNS)
+    rc = cl_fail(err, CL_EXIT_USAGE, "%zu number columns: at most %d in one stats file (about "
+                 "25 KB of memory each); name the ones thresholds need with --stats-columns",
+                 st.ncols, STATS_MAX_COLUMNS);
+  if (!rc && !st.ncols)
     rc = cl_fail(err, CL_EXIT_RULES, "%s reads no column as a number: name the columns "
                  "with --stats-columns A,B", s->g.rules_path);
   if (!rc) rc = stats_pass(s, &st, err);

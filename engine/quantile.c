@@ -68,6 +68,10 @@ int quantile_resolve_session(void *ud, graph *g, cl_error *err) {
     if (stats_find(&st, col) < 0) stats_add_column(&st, col);
   }
   int rc = stats_pass(s, &st, err);
+  if (!rc)
+    log_msg(&s->log, LOG_INFO, "population thresholds: a first pass over %s (%llu rows, %zu "
+            "column%s)", cfg->input, (unsigned long long)st.rows, st.ncols,
+            st.ncols == 1 ? "" : "s");
   if (!rc) {
     buf src = {0};
     buf_printf(&src, "a first pass over %s", cfg->input);

@@ -240,6 +240,11 @@ int kll_from_levels(kll *s, uint32_t k, uint32_t nlev, const double *const *item
     }
     push(s, h, items[h], lens[h]);
     if (h) sort_doubles(s->lev[h], s->len[h], 64); /* levels above 0 are kept sorted */
+    if (lens[h] && (h >= 64 || lens[h] > (UINT64_MAX - weight) >> h)) {
+      snprintf(why, whylen, "level %u weighs more than 2^64 values", h);
+      kll_free(s);
+      return -1;
+    }
     weight += (uint64_t)lens[h] << h;
   }
   if (weight != n || (n && !(min <= max))) {

@@ -263,6 +263,13 @@ int stats_merge(stats_set *into, const stats_set *from, const char *from_name, c
     buf_free(&b);
     return err->code;
   }
+  for (size_t i = 0; i < into->ncols; i++)
+    if (from->cols[i].count > UINT64_MAX / 2 - into->cols[i].count ||
+        from->cols[i].missing > UINT64_MAX / 2 - into->cols[i].missing)
+      return cl_fail(err, CL_EXIT_INPUT, "%s: column '%s': the counts add up to more than "
+                     "2^63", from_name, from->cols[i].name);
+  if (from->rows > UINT64_MAX / 2 - into->rows)
+    return cl_fail(err, CL_EXIT_INPUT, "%s: the rows add up to more than 2^63", from_name);
   for (size_t i = 0; i < into->ncols; i++) {
     into->cols[i].count += from->cols[i].count;
     into->cols[i].missing += from->cols[i].missing;

@@ -194,6 +194,21 @@ int main(void) {
     kll_free(&merged);
     for (int j = 0; j < 4; j++) kll_free(&shard[j]);
   }
+  /* weights that wrap around 2^64 are refused, not taken for the count */
+  {
+    double one[1] = {1}, many[32];
+    for (int i = 0; i < 32; i++) many[i] = 1;
+    const double *items[60] = {0};
+    uint32_t lens[60] = {0};
+    items[0] = one;
+    lens[0] = 1;
+    items[59] = many;
+    lens[59] = 32; /* 32 * 2^59 = 2^64: 1 + that wraps to 1 */
+    kll r;
+    char why[200] = "";
+    ok(kll_from_levels(&r, KLL_K, 60, items, lens, 1, 1, 1, why, sizeof why) == -1,
+       "levels weighing more than 2^64 are refused: %s", why);
+  }
   /* empty sketches, refused values, mismatched k */
   kll e, f;
   kll_init(&e, KLL_K);

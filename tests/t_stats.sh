@@ -221,6 +221,14 @@ ok $? "a failing stats (no input: exit $rc) leaves the previous file as it was"
 rc=$?
 [ $rc -eq 4 ] && grep -q "nosuch" nocol.err
 okd $? "an unknown column: exit 4 naming it (got $rc)" nocol.err
+awk 'BEGIN { h = "customer_id"; r = "C1"; for (i = 1; i <= 1001; i++) { h = h ",c" i; r = r "," i }
+  print h; print r }' > wide.csv
+wide=$(head -1 wide.csv | cut -d, -f2-)
+# shellcheck disable=SC2086
+"$cleave" stats $A --input wide.csv --stats-columns "$wide" --output wide.json 2> wide.err
+rc=$?
+[ $rc -eq 2 ] && grep -q "1001 number columns: at most 1000" wide.err && [ ! -e wide.json ]
+okd $? "more than 1000 columns: exit 2, nothing written (got $rc)" wide.err
 # shellcheck disable=SC2086
 "$cleave" stats $A --input in.csv --stats-columns spend_12m --output in.csv 2> self.err
 rc=$?
