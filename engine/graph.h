@@ -165,7 +165,6 @@ typedef struct graph_quant {
   int lower;         /* the lower quantile (bottom_percent), sketch_kll.h */
   char method[64];   /* as written: "top_percent(10)" */
   char label[32];    /* for people: "top 10 %" */
-  int resolved;
 } graph_quant;
 
 typedef struct graph {
@@ -185,7 +184,8 @@ typedef struct graph {
   uint32_t ncache;      /* shared nodes, for per-record caches */
   graph_quant *quants;  /* population thresholds, in rule-file order */
   uint32_t nquants;
-  char *quant_source;   /* where their values came from ("stats file x.json") */
+  char *quant_source;   /* where their values came from ("stats file x.json"); set
+                        ** once every threshold has its value, NULL until then */
   call_site *sites;     /* plugin calls whose failures are counted (call_sites.h) */
   uint32_t nsites;
   int32_t as_of;

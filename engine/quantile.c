@@ -28,7 +28,6 @@ int quantile_apply(graph *g, const stats_set *st, const char *source, cl_error *
     g->nodes[t->cnode].u.cval.u.number =
         t->lower ? kll_view_quantile_lower(&w, t->q) : kll_view_quantile(&w, t->q);
     kll_view_free(&w);
-    t->resolved = 1;
   }
   free(g->quant_source);
   g->quant_source = cl_strdup(source);

@@ -62,7 +62,7 @@ static void plugins_used(const plugin_set *ps, buf *b) {
 /* "thresholds": the population thresholds the rules used (quantile.h), when
 ** they use any, and where their values came from. */
 static void thresholds(const graph *g, buf *b) {
-  if (!g || !g->nquants || !g->quants[0].resolved) return;
+  if (!g || !g->nquants || !g->quant_source) return; /* set once all are resolved */
   json_strf(b, "thresholds_from", g->quant_source, 1);
   buf_puts(b, "  \"thresholds\": [");
   for (uint32_t i = 0; i < g->nquants; i++) {

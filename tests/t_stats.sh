@@ -322,7 +322,6 @@ sys.exit(not (s['thresholds_from'] == 'stats file rs.json' and [x['rule'] for x 
   t[0]['quantile'] == 0.9 and t[0]['line'] == 3 and t[0]['column'] == 'spend_12m' and
   json.load(open('first.json'))['thresholds'] == t))"
 ok $? "summary.json lists the thresholds used, where from; the first pass's are the same"
-check_summaries .
 # shard summaries: the same thresholds merge, others are refused
 awk -v q=$((small / 2)) 'NR == 1 { print > "ra.csv"; print > "rb.csv"; next }
   { if (!open) rec++; print > (rec > q ? "rb.csv" : "ra.csv"); if (gsub(/"/, "\"") % 2) open = !open }' r.csv
@@ -405,9 +404,14 @@ rc=$?
 [ $rc -eq 0 ]
 okd $? "a column the stats file has (age) (got $rc)" noc.err
 # shellcheck disable=SC2086
-"$cleave" run $A --rules noc.lua --input ra.csv --stats tiny.json --output /dev/null 2> noc2.err
+printf 'local spend, age = number "spend_12m", number "age"\nmicro "x" { spend:top_percent(10) }\nmicro "y" { age:top_percent(10) }\n' > noc2.lua
+# shellcheck disable=SC2086
+"$cleave" run $A --rules noc2.lua --input ra.csv --stats tiny.json --output /dev/null --summary noc2.json 2> noc2.err
 rc=$?
-[ $rc -eq 3 ] && grep -q "noc.lua:2: age:top_percent(10) needs the quantiles of column 'age', and stats file tiny.json has none" noc2.err
+[ $rc -eq 3 ] && grep -q "noc2.lua:3: age:top_percent(10) needs the quantiles of column 'age', and stats file tiny.json has none" noc2.err
 okd $? "a stats file without the column: exit 3 (got $rc)" noc2.err
+grep -q '"status": "failed"' noc2.json && ! grep -q '"thresholds"' noc2.json
+ok $? "its failed summary.json has no thresholds (the first was resolved, the second not)"
+check_summaries .
 
 done_testing
