@@ -153,8 +153,6 @@ static inline __attribute__((always_inline)) int scan(csv_scan *s, const char *d
   const int plain = s->numcols == NULL;
   const uint8_t *keep = s->keep;
   const size_t ncols = s->ncols;
-  size_t *foff = s->off;
-  uint32_t *lens = s->lens;
   cleave_str *cols = s->cols;
   while (pos < len) { /* a row starts at pos */
     if (d[pos] == '\n') { /* a blank line */
@@ -177,6 +175,8 @@ static inline __attribute__((always_inline)) int scan(csv_scan *s, const char *d
     ** written back before a row ends or the general code below runs. */
     if (plain) {
       size_t nf = s->nfields;
+      size_t *foff = s->off; /* on_row may move the row slots (csv_scan_row_slots) */
+      uint32_t *lens = s->lens;
       char *ap = s->arena.p;
       size_t alen = s->arena.len, acap = s->arena.cap;
       for (;;) {
@@ -207,6 +207,8 @@ static inline __attribute__((always_inline)) int scan(csv_scan *s, const char *d
           s->nfields = nf;
           csv_scan_end_row(s);
           nf = 0; /* csv_scan_end_row cleared it; the arena may be cleared too */
+          foff = s->off; /* on_row may have moved the row slots on */
+          lens = s->lens;
           alen = s->arena.len;
           ap = s->arena.p;
           acap = s->arena.cap;

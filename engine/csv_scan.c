@@ -36,8 +36,8 @@ int csv_scan_init(csv_scan *s, unsigned char delim, size_t ncols, const uint8_t 
   s->ncols = ncols;
   s->keep = keep;
   s->cols = cl_calloc(ncols ? ncols : 1, sizeof *s->cols);
-  s->off = cl_calloc(ncols ? ncols : 1, sizeof *s->off);
-  s->lens = cl_calloc(ncols ? ncols : 1, sizeof *s->lens);
+  s->off = s->own_off = cl_calloc(ncols ? ncols : 1, sizeof *s->off);
+  s->lens = s->own_lens = cl_calloc(ncols ? ncols : 1, sizeof *s->lens);
   s->on_row = on_row;
   s->on_bad = on_bad;
   s->ud = ud;
@@ -116,8 +116,8 @@ size_t csv_decimal_comma(char *f, size_t len) {
 void csv_scan_free(csv_scan *s) {
   csv_free(&s->p);
   free(s->cols);
-  free(s->off);
-  free(s->lens);
+  free(s->own_off);
+  free(s->own_lens);
   free(s->kept);
   buf_free(&s->arena);
 }
@@ -127,8 +127,9 @@ void csv_scan_free(csv_scan *s) {
 static __attribute__((noinline, cold)) void grow_columns(csv_scan *s, size_t i) {
   s->ncols = i + 1; /* header mode: as many columns as the row has */
   s->cols = cl_realloc(s->cols, s->ncols * sizeof *s->cols);
-  s->off = cl_realloc(s->off, s->ncols * sizeof *s->off);
-  s->lens = cl_realloc(s->lens, s->ncols * sizeof *s->lens);
+  /* no keep mask, so no row slots (csv_scan_row_slots): off is own_off */
+  s->off = s->own_off = cl_realloc(s->own_off, s->ncols * sizeof *s->off);
+  s->lens = s->own_lens = cl_realloc(s->own_lens, s->ncols * sizeof *s->lens);
 }
 
 static __attribute__((noinline, cold)) void copy_long(csv_scan *s, const void *field, size_t len) {
@@ -196,7 +197,9 @@ void csv_scan_end_row(csv_scan *s) {
     return;
   }
   size_t n = s->nfields < s->ncols ? s->nfields : s->ncols;
-  if (s->keep) {
+  if (s->lazy_ptrs) {
+    /* the caller reads the arena offsets (csv_scan_row_slots) */
+  } else if (s->keep) {
     for (size_t k = 0; k < s->nkept; k++)
       if (s->kept[k] < n) s->cols[s->kept[k]].ptr = s->arena.p + s->off[s->kept[k]];
   } else {

@@ -47,8 +47,12 @@ typedef struct csv_scan {
   size_t *kept;          /* the kept columns' indices */
   size_t nkept;
   cleave_str *cols;      /* ncols */
-  size_t *off;           /* arena offsets of kept columns */
+  size_t *off;           /* arena offsets of kept columns (own_off, or a
+                         ** caller's row slot: csv_scan_row_slots) */
   uint32_t *lens;        /* their lengths (as cols[].len) */
+  size_t *own_off;       /* the scanner's own off and lens */
+  uint32_t *own_lens;
+  int lazy_ptrs;         /* rows carry no cols[].ptr (csv_scan_row_slots) */
   size_t nfields;
   buf arena;
   /* where we are */
@@ -141,6 +145,20 @@ static inline const char *csv_scan_arena(const csv_scan *s) { return s->arena.p;
 ** lengths (ncols entries; columns not kept are stale). For on_row. */
 static inline const size_t *csv_scan_row_offsets(const csv_scan *s) { return s->off; }
 static inline const uint32_t *csv_scan_row_lengths(const csv_scan *s) { return s->lens; }
+
+/* Have the scanner write the kept columns' offsets and lengths of the rows
+** it reads from now on straight into off[0..ncols) and lens[0..ncols) (a
+** caller's batch slot, which on_row may move on for the next row: a batch
+** gathers rows with no copy), and leave cols[].ptr unset: on_row reads
+** csv_scan_arena() + off instead (cols[].len is set as before). Column-mask
+** scanners only (keep given). NULL, NULL: the scanner's own arrays again,
+** and pointers. */
+static inline void csv_scan_row_slots(csv_scan *s, size_t *off, uint32_t *lens) {
+  int to = off && lens && s->keep;
+  s->off = to ? off : s->own_off;
+  s->lens = to ? lens : s->own_lens;
+  s->lazy_ptrs = to;
+}
 
 /* For another reader of the fast path (csv_fast.c): the row whose fields
 ** are in the arena (off, lens, cols[].len of the kept columns; nfields

@@ -278,8 +278,11 @@ static void flush_batch(segmenter *s) {
 ** fields of this row that are not. */
 static __attribute__((noinline, cold)) void check_utf8(segmenter *s, const csv_row *row) {
   seg_result *r = s->res;
+  const size_t *off = csv_scan_row_offsets(&s->scan);
   for (uint32_t c = 0; c < s->sh->ncols; c++) {
-    if (!s->sh->keep[c] || utf8_valid(row->cols[c].ptr, row->cols[c].len)) continue;
+    /* batches: the row's fields are at arena offsets (csv_scan_row_slots) */
+    const char *p = s->scan.lazy_ptrs ? row->base + off[c] : row->cols[c].ptr;
+    if (!s->sh->keep[c] || utf8_valid(p, row->cols[c].len)) continue;
     if (!r->bad_utf8[c]++) r->bad_utf8_line[c] = row->line + 1;
     r->any_bad_utf8 = 1;
   }
@@ -296,13 +299,14 @@ static void on_row(void *ud, const csv_row *row) {
     return;
   }
   if (__builtin_expect(s->utf8_check, 0)) check_utf8(s, row);
-  const cleave_str id = row->cols[sh->id_col];
   if (!sh->row_at_a_time) { /* gather; evaluate BATCH_MAX rows at once */
-    memcpy(&s->offs[s->n * sh->ncols], csv_scan_row_offsets(&s->scan), sh->ncols * sizeof *s->offs);
-    memcpy(&s->lens[s->n * sh->ncols], csv_scan_row_lengths(&s->scan), sh->ncols * sizeof *s->lens);
+    /* the scanner wrote the row into slot n (csv_scan_row_slots): keep it,
+    ** and have the next row written into the next slot */
     if (++s->n == BATCH_MAX) flush_batch(s);
+    csv_scan_row_slots(&s->scan, &s->offs[s->n * sh->ncols], &s->lens[s->n * sh->ncols]);
     return;
   }
+  const cleave_str id = row->cols[sh->id_col];
   /* one row: a "batch" of one, membership in bit 0 of one word per micro */
   uint32_t *vals = s->row_vals;
   eval_begin(&s->ec, row->cols);
@@ -352,6 +356,7 @@ void segmenter_init(segmenter *s, const seg_shape *sh, void **tstate) {
     }
   s->offs = cl_calloc((size_t)BATCH_MAX * (sh->ncols ? sh->ncols : 1), sizeof *s->offs);
   s->lens = cl_calloc((size_t)BATCH_MAX * (sh->ncols ? sh->ncols : 1), sizeof *s->lens);
+  csv_scan_row_slots(&s->scan, s->offs, s->lens);
 }
 
 static void start(segmenter *s, seg_result *r) {
@@ -363,6 +368,7 @@ static void start(segmenter *s, seg_result *r) {
   if (tn) memset(s->ec.tally, 0, tn);
   if (tn && s->bc.tally) memset(s->bc.tally, 0, tn);
   s->n = 0;
+  if (!s->sh->row_at_a_time) csv_scan_row_slots(&s->scan, s->offs, s->lens);
   csv_scan_reset(&s->scan);
   csv_scan_clear_arena(&s->scan);
 }
