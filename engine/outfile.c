@@ -73,6 +73,23 @@ static int write_error(outfile *f, int e, cl_error *err) {
   return cl_fail(err, CL_EXIT_OUTPUT, "cannot write %s: %s", f->name, strerror(e));
 }
 
+/* A staged file's writeback starts every OUTFILE_KICK bytes (Linux:
+** sync_file_range, which only queues the pages), so the fsync of
+** outfile_finish has just the tail left to wait for, not the whole file.
+** Durability is still fsync's job; an error here is fsync's to report. */
+#define OUTFILE_KICK (8u << 20)
+
+static void kick_writeback(outfile *f) {
+#ifdef SYNC_FILE_RANGE_WRITE
+  if (f->kind == OUT_STAGED && f->written - f->kicked >= OUTFILE_KICK) {
+    (void)sync_file_range(f->fd, (off_t)f->kicked, (off_t)(f->written - f->kicked), SYNC_FILE_RANGE_WRITE);
+    f->kicked = f->written;
+  }
+#else
+  (void)f;
+#endif
+}
+
 int outfile_write(outfile *f, const void *p, size_t n, cl_error *err) {
   const char *c = p;
   while (n) {
@@ -81,7 +98,9 @@ int outfile_write(outfile *f, const void *p, size_t n, cl_error *err) {
     if (w < 0) return write_error(f, errno, err);
     c += w;
     n -= (size_t)w;
+    f->written += (unsigned long long)w;
   }
+  kick_writeback(f);
   return 0;
 }
 

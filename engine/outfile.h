@@ -31,6 +31,7 @@ typedef struct outfile {
   char *name;  /* for messages: path, or "standard output" */
   char *tmp;   /* OUT_STAGED: the temporary file while writing */
   int failed;
+  unsigned long long written, kicked; /* OUT_STAGED: bytes written; of them, sent to the disk early */
 } outfile;
 
 /* How path would be written: OUT_*; -1 when it cannot be an output (a

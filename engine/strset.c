@@ -19,6 +19,12 @@ uint64_t strset_hash(const char *p, size_t len) {
 
 void strset_init(strset *s) { memset(s, 0, sizeof *s); }
 
+/* The small table's first slot for an item: its first 8 bytes and length,
+** mixed (Fibonacci hashing), top 6 bits. */
+static inline uint32_t small_slot(uint64_t head, size_t len) {
+  return (uint32_t)(((head ^ (uint64_t)len << 56) * 0x9E3779B97F4A7C15ull) >> 58);
+}
+
 static void rehash(strset *s, uint32_t size) {
   free(s->table);
   s->table = cl_calloc(size, sizeof *s->table);
@@ -68,16 +74,23 @@ uint32_t strset_add(strset *s, const char *p, size_t len) {
   uint32_t h = (uint32_t)strset_hash(p, len) & s->mask;
   while (s->table[h]) h = (h + 1) & s->mask;
   s->table[h] = ++s->n;
+  if (s->n <= STRSET_SMALL) {
+    uint32_t k = small_slot(s->head[s->n - 1], len);
+    while (s->small[k]) k = (k + 1) % STRSET_SMALL_SLOTS;
+    s->small[k] = (uint8_t)s->n;
+  }
   return s->n - 1;
 }
 
 int64_t strset_index(const strset *s, const char *p, size_t len) {
-  if (s->n > 16) return strset_find(s, p, len);
+  if (s->n > STRSET_SMALL) return strset_find(s, p, len);
   if (len < s->minlen || len > s->maxlen) return -1;
   uint64_t h = strset_head8(p, len);
-  for (uint32_t i = 0; i < s->n; i++)
+  for (uint32_t k = small_slot(h, len), ix; (ix = s->small[k]) != 0; k = (k + 1) % STRSET_SMALL_SLOTS) {
+    uint32_t i = ix - 1;
     if (s->head[i] == h && s->lens[i] == len && (len <= 8 || memcmp(s->items[i] + 8, p + 8, len - 8) == 0))
       return i;
+  }
   return -1;
 }
 

@@ -10,6 +10,11 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Sets of at most STRSET_SMALL items are also indexed by a small table
+** (4 slots per item at most) keyed by the first 8 bytes and the length. */
+#define STRSET_SMALL 16
+#define STRSET_SMALL_SLOTS 64
+
 typedef struct strset {
   char **items;      /* in insertion order, NUL-terminated copies */
   uint32_t *lens;
@@ -19,6 +24,7 @@ typedef struct strset {
   uint32_t minlen, maxlen;
   uint64_t *packed;  /* when every item is at most 7 bytes: item i as a number */
   uint64_t *head;    /* first 8 bytes of each item, zero-padded (small sets) */
+  uint8_t small[STRSET_SMALL_SLOTS]; /* small sets: item index + 1 by strset_small_slot, 0 = empty */
 } strset;
 
 void strset_init(strset *s);
