@@ -28,7 +28,7 @@ void call_sites_find(graph *g) {
       per_row++;
       col = g->nodes[k].kind == N_FIELD ? g->nodes[k].u.slot : GRAPH_NONE;
     }
-    g->sites = cl_realloc(g->sites, (g->nsites + 1) * sizeof *g->sites);
+    g->sites = cl_grow(g->sites, g->nsites, sizeof *g->sites);
     g->sites[g->nsites] = (call_site){i, per_row == 1 ? col : GRAPH_NONE};
     n->u.call.site = g->nsites++;
   }

@@ -143,7 +143,7 @@ static void check_keys(lua_State *L, int t, const char *const *allowed, const ch
 static int add_value(macro *m, const char *v) {
   for (uint32_t i = 0; i < m->nvalues; i++)
     if (strcmp(m->values[i], v) == 0) return (int)i;
-  m->values = cl_realloc(m->values, (m->nvalues + 1) * sizeof *m->values);
+  m->values = cl_grow(m->values, m->nvalues, sizeof *m->values);
   m->values[m->nvalues] = cl_strdup(v);
   return (int)m->nvalues++;
 }
@@ -220,7 +220,7 @@ static int macro_body(lua_State *L) {
     lua_pop(L, 2);
   }
   lua_pop(L, 2); /* may_be_empty, seen */
-  g->macros = cl_realloc(g->macros, (g->nmacros + 1) * sizeof *g->macros);
+  g->macros = cl_grow(g->macros, g->nmacros, sizeof *g->macros);
   macro *m = &g->macros[g->nmacros];
   memset(m, 0, sizeof *m);
   m->name = cl_strdup(name);
@@ -304,7 +304,7 @@ static int micro_body(lua_State *L) {
   } else {
     pred = has_within ? (uint32_t)within : body;
   }
-  g->micros = cl_realloc(g->micros, (g->nmicros + 1) * sizeof *g->micros);
+  g->micros = cl_grow(g->micros, g->nmicros, sizeof *g->micros);
   micro *m = &g->micros[g->nmicros++];
   m->name = cl_strdup(name);
   m->line = d->scope_line;

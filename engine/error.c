@@ -4,6 +4,7 @@
 */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,13 @@ void *cl_calloc(size_t n, size_t size) {
 void *cl_realloc(void *p, size_t n) {
   void *q = realloc(p, n ? n : 1);
   return q ? q : oom(n);
+}
+
+void *cl_grow(void *p, size_t n, size_t size) {
+  if (n & (n - 1)) return p; /* neither 0 nor a power of two: there is room */
+  size_t cap = n ? 2 * n : 1;
+  if (cap / 2 != n || cap > SIZE_MAX / size) return oom(SIZE_MAX);
+  return cl_realloc(p, cap * size);
 }
 
 char *cl_strdup(const char *s) { return cl_strndup(s, strlen(s)); }

@@ -41,6 +41,12 @@ void cl_error_prefix(cl_error *err, const char *fmt, ...)
 void *cl_malloc(size_t n);
 void *cl_calloc(size_t n, size_t size);
 void *cl_realloc(void *p, size_t n);
+/* Room for element n of an array of n elements that only grows by
+** cl_grow: reallocated to 2n (1 for n = 0) when n is 0 or a power of two,
+** else p as it is. Appending one by one then copies O(n) in all, not
+** O(n^2) (20,000 micro segments grown by one each copied ~20 GB under
+** ASan, whose realloc never grows in place). */
+void *cl_grow(void *p, size_t n, size_t size);
 char *cl_strdup(const char *s);
 char *cl_strndup(const char *s, size_t n);
 
