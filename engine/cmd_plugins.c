@@ -11,18 +11,7 @@
 
 #include "cmd_plugins.h"
 #include "plugin_config.h"
-
-static const char *type_word(int32_t t) {
-  switch (t) {
-  case CLEAVE_BOOL: return "BOOL";
-  case CLEAVE_NUMBER: return "NUMBER";
-  case CLEAVE_TEXT: return "TEXT";
-  case CLEAVE_DATE: return "DATE";
-  case CLEAVE_TAGS: return "TAGS";
-  case CLEAVE_TEXT_LIST: return "TEXT_LIST";
-  default: return "?";
-  }
-}
+#include "plugin_loader.h"
 
 /* "rfm.recency(days NUMBER, [thresholds const TEXT]) -> NUMBER" */
 static void print_criterion(FILE *f, const cleave_plugin *d, const cleave_criterion *c) {
@@ -31,10 +20,10 @@ static void print_criterion(FILE *f, const cleave_plugin *d, const cleave_criter
     const cleave_arg *a = &c->args[i];
     int opt = (a->kind & CLEAVE_ARG_OPTIONAL) != 0;
     fprintf(f, "%s%s%s %s%s%s", i ? ", " : "", opt ? "[" : "", a->name,
-            (a->kind & 0xff) == CLEAVE_ARG_CONST ? "const " : "", type_word(a->type),
+            (a->kind & 0xff) == CLEAVE_ARG_CONST ? "const " : "", plugins_type_name(a->type, "?"),
             opt ? "]" : "");
   }
-  fprintf(f, ") -> %s    (cost %g%s)\n      %s\n", type_word(c->result), c->cost,
+  fprintf(f, ") -> %s    (cost %g%s)\n      %s\n", plugins_type_name(c->result, "?"), c->cost,
           c->flags & CLEAVE_PURE ? ", pure" : "", c->help);
 }
 
