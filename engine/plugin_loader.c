@@ -200,13 +200,15 @@ static int check_arg(const char *path, const char *plug, const cleave_criterion 
     return cl_fail(err, CL_EXIT_PLUGIN,
                    "%s: %s.%s: argument '%s' is a VALUE of type %s (%d); a VALUE "
                    "argument is BOOL, NUMBER, TEXT, DATE or TAGS",
-                   path, plug, c->name, a->name, plugins_type_name(a->type, "an unknown type"), (int)a->type);
+                   path, plug, c->name, a->name, plugins_type_name(a->type, "an unknown type"),
+                   (int)a->type);
   if (kind == CLEAVE_ARG_CONST && a->type != CLEAVE_NUMBER &&
       a->type != CLEAVE_TEXT && a->type != CLEAVE_TEXT_LIST)
     return cl_fail(err, CL_EXIT_PLUGIN,
                    "%s: %s.%s: argument '%s' is a CONST of type %s (%d); a CONST "
                    "argument is NUMBER, TEXT or TEXT_LIST",
-                   path, plug, c->name, a->name, plugins_type_name(a->type, "an unknown type"), (int)a->type);
+                   path, plug, c->name, a->name, plugins_type_name(a->type, "an unknown type"),
+                   (int)a->type);
   if (i > 0 && (c->args[i - 1].kind & CLEAVE_ARG_OPTIONAL) &&
       !(a->kind & CLEAVE_ARG_OPTIONAL))
     return cl_fail(err, CL_EXIT_PLUGIN,
@@ -357,7 +359,8 @@ static int check_criterion(const char *path, const cleave_plugin *d, uint32_t k,
       c->result != CLEAVE_TEXT && c->result != CLEAVE_DATE)
     return cl_fail(err, CL_EXIT_PLUGIN,
                    "%s: %s.%s returns %s (%d); a result is BOOL, NUMBER, TEXT or DATE",
-                   path, d->name, c->name, plugins_type_name(c->result, "an unknown type"), (int)c->result);
+                   path, d->name, c->name, plugins_type_name(c->result, "an unknown type"),
+                   (int)c->result);
   if (c->nargs > MAX_ARGS)
     return cl_fail(err, CL_EXIT_PLUGIN,
                    "%s: %s.%s has nargs = %u, more than the %d cleave accepts; is "

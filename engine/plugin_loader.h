@@ -34,6 +34,10 @@ typedef struct plugin_set {
   const config *cfg;
 } plugin_set;
 
+/* A plugin type's name ("NUMBER"), or unknown for a value no type has:
+** the one table the loader's messages and `cleave plugins` print. */
+const char *plugins_type_name(int32_t t, const char *unknown);
+
 /* Load one .so. First, with nothing of it mapped (plugin_trust.h): the file,
 ** its folder and the folders above it must be owned by root or the user
 ** running cleave and writable by no one else, and its ELF header and .dynsym
@@ -47,10 +51,6 @@ typedef struct plugin_set {
 **    rebuild it against include/cleave/plugin.h"
 **   "plugins/geo.so: plugin folder /srv/plugins is writable by group (mode
 **    0775), who could make cleave run their code; chmod g-w /srv/plugins, ..." */
-/* A plugin type's name ("NUMBER"), or unknown for a value no type has:
-** the one table the loader's messages and `cleave plugins` print. */
-const char *plugins_type_name(int32_t t, const char *unknown);
-
 int plugins_load_file(plugin_set *set, const char *path, cl_error *err);
 
 /* Load every *.so in dir, in name order. A missing dir is an error, and so
